@@ -1,0 +1,107 @@
+// The one typed view of the process environment. Defaults work on a fresh machine of the project's kind
+// (local PostgreSQL and MariaDB with their default trust/root accounts); anything malformed fails at start
+// with a message that names the variable, so a typo never turns into a silent default.
+
+import path from 'node:path';
+import { z } from 'zod';
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const mysqlUrl = z
+  .string()
+  .url()
+  .refine((v) => /^mysql:\/\//.test(v), 'must be a mysql:// URL');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** Every variable the product reads, with its default and meaning; the README's table mirrors this list. */
+export const envSchema = z.object({
+  LAKE_ROOT: z
+    .string()
+    .min(1)
+    .default('./data/lake')
+    .describe('Lake root: a local folder, or webhdfs://namenode:port/path for HDFS'),
+  CONTROL_DB_URL: z
+    .string()
+    .url()
+    .refine((v) => /^(postgres(ql)?|mongodb(\+srv)?):\/\//.test(v), 'must be a postgres:// or mongodb:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/lakehouse_control')
+    .describe('Control database (Agenda jobs, run records, lineage): PostgreSQL or MongoDB'),
+  MYSQL_URL: mysqlUrl
+    .default('mysql://root@127.0.0.1:3306/county_mirror')
+    .describe('MySQL (MariaDB here) database that the front-end team reads; Delta tables are synced into it'),
+  DEMO_SOURCE_URL: postgresUrl
+    .default('postgres://postgres@127.0.0.1:5432/county_ops')
+    .describe('The demo source: a PostgreSQL database of synthetic county operations data'),
+  DEMO_ROWS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(200_000_000)
+    .default(3_000_000)
+    .describe('Approximate total rows seeded into the demo source'),
+  DEMO_SEED: z.coerce.number().int().min(0).default(20261124).describe('Seed of the demo data generator'),
+  PORT: port.default(3000).describe('Port of the web process'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address the web process listens on'),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('Least severe log level printed'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown when the environment is malformed; the message lists every offending variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse an environment (process.env by default). Empty strings count as unset. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The lake root as an absolute local path, or null when the lake is on WebHDFS. */
+export function localLakePath(env: Env, cwd: string = process.cwd()): string | null {
+  if (/^webhdfs:\/\//.test(env.LAKE_ROOT)) return null;
+  return path.resolve(cwd, env.LAKE_ROOT);
+}
+
+/** The database name in a connection URL (the path without its slash). */
+export function databaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new ConfigError(`Database name ${JSON.stringify(name)} in ${redactUrl(url)} is not a plain identifier`);
+  }
+  return name;
+}
+
+/** A URL safe to print: any password is replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
