@@ -27,7 +27,8 @@ export default tseslint.config(
           patterns: [
             {
               group: importsOf(['server', 'app']),
-              message: 'pipelines/ is the data plane and must not import server/ or app/ (ARCHITECTURE.md §3).',
+              message:
+                'pipelines/ is the data plane and must not import server/ or app/ (ARCHITECTURE.md §3).',
             },
           ],
         },

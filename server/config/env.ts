@@ -3,6 +3,7 @@
 // with a message that names the variable, so a typo never turns into a silent default.
 
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const postgresUrl = z
@@ -22,6 +23,10 @@ export const envSchema = z.object({
   LAKE_ROOT: z
     .string()
     .min(1)
+    .refine(
+      (v) => !/^[a-z][a-z0-9+.-]*:/i.test(v) || /^(file:\/\/|webhdfs:\/\/[^/]+)/.test(v),
+      'must be a folder path, a file:// URL or a webhdfs://namenode:port/path URL',
+    )
     .default('./data/lake')
     .describe('Lake root: a local folder, or webhdfs://namenode:port/path for HDFS'),
   CONTROL_DB_URL: z
@@ -83,6 +88,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 /** The lake root as an absolute local path, or null when the lake is on WebHDFS. */
 export function localLakePath(env: Env, cwd: string = process.cwd()): string | null {
   if (/^webhdfs:\/\//.test(env.LAKE_ROOT)) return null;
+  if (env.LAKE_ROOT.startsWith('file://')) return fileURLToPath(env.LAKE_ROOT);
   return path.resolve(cwd, env.LAKE_ROOT);
 }
 
@@ -90,7 +96,9 @@ export function localLakePath(env: Env, cwd: string = process.cwd()): string | n
 export function databaseName(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new ConfigError(`Database name ${JSON.stringify(name)} in ${redactUrl(url)} is not a plain identifier`);
+    throw new ConfigError(
+      `Database name ${JSON.stringify(name)} in ${redactUrl(url)} is not a plain identifier`,
+    );
   }
   return name;
 }

@@ -1,0 +1,156 @@
+// Delta table CLI (local tables for now):
+//   delta scan <table> [--version N | --timestamp T] [--format jsonl|csv] [--timestamp-source file|commitInfo]
+//   delta files <table> [--version N | --timestamp T]
+//   delta history <table> [--limit N]
+// Thin entry point: parse → one command → print. Errors go to stderr with a non-zero exit code.
+
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { createDuckDbSession, toSqlString } from '../engine/duckdb-session';
+import { LocalLakeStorage } from '../lake/local-storage';
+import type { ReadEffects } from '../delta/checkpoint';
+import { DeltaError } from '../delta/errors';
+import { readHistory } from '../delta/history';
+import { planScan } from '../delta/scan';
+import { loadSnapshot, type SnapshotOptions } from '../delta/snapshot';
+import { parseFileStats } from '../delta/stats';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `usage:
+  delta scan <table> [--version N | --timestamp T] [--format jsonl|csv] [--timestamp-source file|commitInfo]
+  delta files <table> [--version N | --timestamp T]
+  delta history <table> [--limit N]`;
+
+function parseCliArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      version: { type: 'string' },
+      timestamp: { type: 'string' },
+      format: { type: 'string', default: 'jsonl' },
+      'timestamp-source': { type: 'string', default: 'file' },
+      'partition-time-zone': { type: 'string' },
+      limit: { type: 'string' },
+    },
+  });
+  const [command, table] = positionals;
+  if (!command || !table || positionals.length > 2) throw new DeltaError('INVALID_ARGUMENT', USAGE);
+  const snapshot: SnapshotOptions = {};
+  if (values.version !== undefined) {
+    if (!/^\d+$/.test(values.version))
+      throw new DeltaError('INVALID_ARGUMENT', `--version must be an integer`);
+    snapshot.version = Number(values.version);
+  }
+  if (values.timestamp !== undefined) snapshot.timestamp = values.timestamp;
+  const source = values['timestamp-source'];
+  if (source !== 'file' && source !== 'commitInfo') {
+    throw new DeltaError('INVALID_ARGUMENT', '--timestamp-source must be file or commitInfo');
+  }
+  snapshot.timestampSource = source;
+  if (values.format !== 'jsonl' && values.format !== 'csv') {
+    throw new DeltaError('INVALID_ARGUMENT', '--format must be jsonl or csv');
+  }
+  return { command, table, snapshot, format: values.format, values };
+}
+
+const toLine = (value: unknown): string =>
+  `${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item))}\n`;
+
+async function runScan(
+  effects: ReadEffects,
+  io: CliIo,
+  args: ReturnType<typeof parseCliArgs>,
+): Promise<void> {
+  const snapshot = await loadSnapshot(effects, '', args.snapshot);
+  const zone = args.values['partition-time-zone'];
+  const plan = await planScan(effects, snapshot, zone ? { partitionTimeZone: zone } : {});
+  try {
+    if (args.format === 'jsonl') {
+      for await (const row of effects.duckdb.streamJson(plan.sql)) io.stdout.write(toLine(row));
+      return;
+    }
+    const dir = await mkdtemp(path.join(tmpdir(), 'delta-cli-'));
+    try {
+      const file = path.join(dir, 'out.csv');
+      await effects.duckdb.run(`COPY (${plan.sql}) TO ${toSqlString(file)} (FORMAT csv, HEADER true)`);
+      await pipeline(createReadStream(file), io.stdout, { end: false });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await plan.release();
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runDeltaCli(argv: string[], io: CliIo): Promise<number> {
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const duckdb = await createDuckDbSession();
+  const effects: ReadEffects = { storage: new LocalLakeStorage(path.resolve(args.table)), duckdb };
+  try {
+    if (args.command === 'scan') await runScan(effects, io, args);
+    else if (args.command === 'files') {
+      const snapshot = await loadSnapshot(effects, '', args.snapshot);
+      for (const file of snapshot.files) {
+        io.stdout.write(
+          toLine({
+            path: file.path,
+            size: file.size,
+            partitionValues: file.partitionValues,
+            modificationTime: file.modificationTime,
+            numRecords: parseFileStats(file)?.numRecords ?? null,
+            deletionVector: file.deletionVector ?? null,
+          }),
+        );
+      }
+    } else if (args.command === 'history') {
+      const limit = args.values.limit === undefined ? undefined : Number(args.values.limit);
+      const source = args.snapshot.timestampSource ?? 'file';
+      for (const entry of await readHistory(effects, '', {
+        ...(limit ? { limit } : {}),
+        timestampSource: source,
+      })) {
+        const { commitInfo: _commitInfo, ...summary } = entry;
+        io.stdout.write(toLine({ ...summary, timestamp: new Date(entry.timestamp).toISOString() }));
+      }
+    } else {
+      io.stderr.write(`unknown command '${args.command}'\n${USAGE}\n`);
+      return 2;
+    }
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? `\n  caused by: ${error.cause.message}` : '';
+    io.stderr.write(`error: ${message}${cause}\n`);
+    return 1;
+  } finally {
+    duckdb.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  // A closed pipe (`| head`) is a normal end for a CLI, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  runDeltaCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,30 @@
+// The Delta layer's error catalogue: stable codes a caller can branch on, a message a person can act on, and the
+// underlying failure as `cause`.
+
+export type DeltaErrorCode =
+  | 'TABLE_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'TIMESTAMP_NOT_FOUND'
+  | 'CORRUPT_LOG'
+  | 'MISSING_PROTOCOL'
+  | 'MISSING_METADATA'
+  | 'UNSUPPORTED_READER_VERSION'
+  | 'UNSUPPORTED_FEATURE'
+  | 'INVALID_ARGUMENT'
+  | 'CORRUPT_DELETION_VECTOR'
+  | 'READ_FAILED';
+
+export class DeltaError extends Error {
+  readonly code: DeltaErrorCode;
+
+  constructor(code: DeltaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${message} (${code})`, options);
+    this.name = 'DeltaError';
+    this.code = code;
+  }
+}
+
+/** True when `error` is a DeltaError, optionally with the given code. */
+export function isDeltaError(error: unknown, code?: DeltaErrorCode): error is DeltaError {
+  return error instanceof DeltaError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,145 @@
+// Loading a snapshot: list the log, pick checkpoint + commits for the wanted version, read them, replay, and check
+// that this reader can read the result.
+
+import type {
+  Action,
+  AddFile,
+  CommitInfo,
+  DomainMetadata,
+  Metadata,
+  Protocol,
+  RemoveFile,
+  Txn,
+} from './actions';
+import { readCheckpointActions, type ReadEffects } from './checkpoint';
+import { DeltaError, isDeltaError } from './errors';
+import { buildLogSegment, listLogFiles, type Checkpoint, type LogFile } from './log-files';
+import { readCommit } from './read-commit';
+import { assertReadable } from './protocol';
+import { replayActions, type CommitActions, type ReplayedState } from './replay';
+import { getColumnMappingMode, parseSchemaString, type ColumnMappingMode, type StructType } from './schema';
+import { readCommitTimestamps, resolveVersionAtTimestamp, type TimestampSource } from './time-travel';
+
+export interface Snapshot {
+  /** Lake-relative table root ('' when the storage is rooted at the table). */
+  tableRoot: string;
+  version: number;
+  protocol: Protocol;
+  metadata: Metadata;
+  /** Logical schema parsed from metadata.schemaString. */
+  schema: StructType;
+  partitionColumns: string[];
+  columnMappingMode: ColumnMappingMode;
+  /** Live data files (paths as in the log: URI-encoded, usually relative to the table root). */
+  files: AddFile[];
+  tombstones: RemoveFile[];
+  txns: Map<string, Txn>;
+  domains: Map<string, DomainMetadata>;
+  /** commitInfo of this version's own commit, when it was replayed (not when the version is a bare checkpoint). */
+  commitInfo?: CommitInfo;
+}
+
+export interface SnapshotOptions {
+  /** Exact version; latest when neither version nor timestamp is given. */
+  version?: number;
+  /** Latest version committed at or before this instant (Date, epoch ms, or ISO-8601 text). */
+  timestamp?: Date | number | string;
+  /** How commit times are read for timestamp travel; see time-travel.ts. Default 'file'. */
+  timestampSource?: TimestampSource;
+}
+
+/** Loads the snapshot of a table at the latest version, a given version, or a timestamp. */
+export async function loadSnapshot(
+  effects: ReadEffects,
+  tableRoot: string,
+  options: SnapshotOptions = {},
+): Promise<Snapshot> {
+  const files = await listLogFiles(effects.storage, tableRoot);
+  let version = options.version;
+  if (options.timestamp !== undefined) {
+    if (version !== undefined)
+      throw new DeltaError('INVALID_ARGUMENT', 'Give a version or a timestamp, not both');
+    const timestamps = await readCommitTimestamps(
+      effects,
+      tableRoot,
+      files,
+      options.timestampSource ?? 'file',
+    );
+    version = resolveVersionAtTimestamp(timestamps, options.timestamp);
+  }
+  return loadSnapshotFromLog(effects, tableRoot, files, version);
+}
+
+/** True for checkpoint files (so a failed checkpoint can be dropped from a listing). */
+function isFileOfCheckpoint(entry: LogFile, checkpoint: Checkpoint): boolean {
+  return entry.kind === 'checkpoint' && checkpoint.files.some((file) => file.path === entry.file.path);
+}
+
+/**
+ * Replays the log up to `version` (latest when undefined) and checks the protocol, without parsing the schema.
+ * A checkpoint that cannot be read (corrupt or partly written) is skipped in favour of an older one or the commits.
+ */
+export async function loadTableState(
+  effects: ReadEffects,
+  tableRoot: string,
+  files: LogFile[],
+  version?: number,
+): Promise<ReplayedState> {
+  let listing = files;
+  for (;;) {
+    const segment = buildLogSegment(listing, version);
+    let checkpointActions: Action[] = [];
+    if (segment.checkpoint) {
+      const checkpoint = segment.checkpoint;
+      try {
+        checkpointActions = await readCheckpointActions(effects, tableRoot, checkpoint);
+      } catch (error) {
+        if (!isDeltaError(error, 'CORRUPT_LOG') && !isDeltaError(error, 'READ_FAILED')) throw error;
+        const fallback = listing.filter((entry) => !isFileOfCheckpoint(entry, checkpoint));
+        try {
+          buildLogSegment(fallback, version);
+        } catch {
+          throw error; // nothing else can rebuild this version: report the checkpoint's failure
+        }
+        listing = fallback;
+        continue;
+      }
+    }
+    const commits: CommitActions[] = await Promise.all(
+      segment.commits.map(async ({ version: v, file }) => ({
+        version: v,
+        actions: await readCommit(effects, file, v),
+      })),
+    );
+    const state = replayActions(checkpointActions, commits, segment.version);
+    assertReadable(state.protocol, state.metadata);
+    return state;
+  }
+}
+
+/** Loads a snapshot from an already listed log. */
+export async function loadSnapshotFromLog(
+  effects: ReadEffects,
+  tableRoot: string,
+  files: LogFile[],
+  version?: number,
+): Promise<Snapshot> {
+  const state = await loadTableState(effects, tableRoot, files, version);
+  if (typeof state.metadata.schemaString !== 'string') {
+    throw new DeltaError('CORRUPT_LOG', `metaData of version ${state.version} has no schemaString`);
+  }
+  return {
+    tableRoot,
+    version: state.version,
+    protocol: state.protocol,
+    metadata: state.metadata,
+    schema: parseSchemaString(state.metadata.schemaString),
+    partitionColumns: state.metadata.partitionColumns ?? [],
+    columnMappingMode: getColumnMappingMode(state.metadata.configuration ?? {}),
+    files: state.files,
+    tombstones: state.tombstones,
+    txns: state.txns,
+    domains: state.domains,
+    ...(state.commitInfo ? { commitInfo: state.commitInfo } : {}),
+  };
+}

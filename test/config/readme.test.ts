@@ -1,0 +1,28 @@
+// The README's configuration table is the user's only list of variables: it must name every one we read,
+// with the default the code actually uses.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { it } from 'node:test';
+import { envSchema, loadEnv } from '../../server/config/env';
+
+const readme = readFileSync(path.resolve(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+
+it('README lists every configuration variable with its real default', () => {
+  const defaults = loadEnv({});
+  for (const name of Object.keys(envSchema.shape) as Array<keyof typeof defaults>) {
+    const row = readme.split('\n').find((line) => new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`).test(line));
+    assert.ok(row, `README has a row for ${name}`);
+    assert.ok(
+      row.includes(`\`${String(defaults[name])}\``),
+      `README's default for ${name} is ${defaults[name]}`,
+    );
+  }
+});
+
+it('README starts with the two commands', () => {
+  const firstBlock = readme.split('```')[1] ?? '';
+  assert.match(firstBlock, /npm ci && npm run demo/);
+  assert.match(firstBlock, /npm ci && npm test/);
+});

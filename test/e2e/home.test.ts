@@ -1,0 +1,142 @@
+// End-to-end check of the web app shell: the built app, served by `next start`, driven by real Chromium.
+// Run `npx next build` first. It also guards the offline promise: every request a page makes stays on origin.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { launchChromium } from '../support/browser';
+import { startNextServer } from '../support/next-server';
+
+const productName = 'County Lakehouse Workbench';
+
+// Written out here rather than imported from app/, so a change to the app's section list has to be made on
+// purpose in the test too.
+const expectedNav = [
+  { label: 'Home', href: '/' },
+  { label: 'Workbench', href: '/workbench' },
+  { label: 'Pipelines', href: '/pipelines' },
+  { label: 'Lineage', href: '/lineage' },
+  { label: 'MySQL sync', href: '/sync' },
+  { label: 'Schedules', href: '/schedules' },
+];
+
+test(
+  'web app shell: home, navigation, section placeholders, health, no off-origin requests',
+  { timeout: 180_000 },
+  async (t) => {
+    const server = await startNextServer();
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+
+    const origin = new URL(server.url).origin;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    const requested: string[] = [];
+    const failed: string[] = [];
+    const consoleErrors: string[] = [];
+    context.on('request', (request) => requested.push(request.url()));
+    context.on('requestfailed', (request) => {
+      // Next aborts in-flight link prefetches when the page navigates; that is not a failure of the app.
+      if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
+        failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+      }
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const navLinks = async () =>
+      nav.getByRole('link').evaluateAll((links) =>
+        links.map((a) => ({
+          label: a.textContent?.trim() ?? '',
+          href: a.getAttribute('href') ?? '',
+          current: a.getAttribute('aria-current'),
+        })),
+      );
+
+    await t.test('home page: title, heading, six nav links, a card per section', async () => {
+      const response = await page.goto(`${server.url}/`);
+      assert.equal(response?.status(), 200);
+      assert.equal(await page.title(), productName);
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), productName);
+
+      const links = await navLinks();
+      assert.deepEqual(
+        links.map(({ label, href }) => ({ label, href })),
+        expectedNav,
+      );
+      assert.deepEqual(
+        links.filter((link) => link.current === 'page').map((link) => link.href),
+        ['/'],
+      );
+
+      for (const { label, href } of expectedNav.slice(1)) {
+        const card = page.locator('.cards').getByRole('link', { name: label, exact: true });
+        assert.equal(await card.getAttribute('href'), href, `card link for ${label}`);
+      }
+      const status = await page.getByTestId('build-status').textContent();
+      assert.match(status ?? '', /Built/);
+      assert.match(status ?? '', /Not built yet/);
+    });
+
+    for (const { label, href } of expectedNav.slice(1)) {
+      await t.test(`${label}: nav link leads to its heading and the not-built notice`, async () => {
+        await nav.getByRole('link', { name: label, exact: true }).click();
+        await page.waitForURL(`${server.url}${href}`);
+        await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor();
+        await page.waitForFunction((title) => document.title === title, `${label} · ${productName}`);
+
+        const notice = page.getByTestId('not-built');
+        assert.equal(await notice.count(), 1);
+        assert.ok(await notice.isVisible());
+        assert.match((await notice.textContent()) ?? '', /Not built yet/);
+
+        const current = (await navLinks()).filter((link) => link.current === 'page').map((link) => link.href);
+        assert.deepEqual(current, [href]);
+
+        // The same page served directly (server render, no client navigation) must say the same.
+        const response = await page.reload();
+        assert.equal(response?.status(), 200);
+        assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), label);
+        assert.equal(await page.getByTestId('not-built').count(), 1);
+      });
+    }
+
+    await t.test('/api/health answers JSON, uncached, without the database', async () => {
+      const before = Date.now();
+      const response = await fetch(`${server.url}/api/health`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.match(response.headers.get('cache-control') ?? '', /no-store/);
+      const body = (await response.json()) as { status: unknown; process: unknown; time: unknown };
+      assert.equal(body.status, 'ok');
+      assert.equal(body.process, 'web');
+      assert.equal(typeof body.time, 'string');
+      const time = Date.parse(body.time as string);
+      assert.ok(Math.abs(time - before) < 60_000, `time ${String(body.time)} should be now`);
+    });
+
+    await t.test('an unknown page is a 404 with the app shell', async () => {
+      const response = await page.goto(`${server.url}/no-such-page`);
+      assert.equal(response?.status(), 404);
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Page not found');
+    });
+
+    await t.test('no request left the app origin, none failed, no console errors', () => {
+      assert.ok(requested.length > 0, 'requests were recorded');
+      const offOrigin = requested.filter(
+        (url) => !/^(data|blob):/.test(url) && new URL(url).origin !== origin,
+      );
+      assert.deepEqual(offOrigin, []);
+      assert.deepEqual(failed, []);
+      // The 404 page logs its own status as a console error in Chromium; only that one is expected.
+      assert.deepEqual(
+        consoleErrors.filter((text) => !/404 \(Not Found\)/.test(text)),
+        [],
+      );
+    });
+  },
+);
