@@ -2,6 +2,10 @@
 //   delta scan <table> [--version N | --timestamp T] [--format jsonl|csv] [--timestamp-source file|commitInfo]
 //   delta files <table> [--version N | --timestamp T]
 //   delta history <table> [--limit N]
+//   delta restore <table> --version N | --timestamp T
+//   delta optimize <table> [--sort-by col[,col…]] [--target-file-size BYTES]
+//   delta vacuum <table> [--retain-hours H] [--dry-run] [--force]
+//   delta checkpoint <table>
 // Thin entry point: parse → one command → print. Errors go to stderr with a non-zero exit code.
 
 import { createReadStream } from 'node:fs';
@@ -18,6 +22,10 @@ import { readHistory } from '../delta/history';
 import { planScan } from '../delta/scan';
 import { loadSnapshot, type SnapshotOptions } from '../delta/snapshot';
 import { parseFileStats } from '../delta/stats';
+import { optimize } from '../delta/write/optimize';
+import { restore } from '../delta/write/restore';
+import { vacuum } from '../delta/write/vacuum';
+import { writeCheckpoint } from '../delta/write/write-checkpoint';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -27,7 +35,11 @@ export interface CliIo {
 const USAGE = `usage:
   delta scan <table> [--version N | --timestamp T] [--format jsonl|csv] [--timestamp-source file|commitInfo]
   delta files <table> [--version N | --timestamp T]
-  delta history <table> [--limit N]`;
+  delta history <table> [--limit N]
+  delta restore <table> --version N | --timestamp T
+  delta optimize <table> [--sort-by col[,col…]] [--target-file-size BYTES]
+  delta vacuum <table> [--retain-hours H] [--dry-run] [--force]
+  delta checkpoint <table>`;
 
 function parseCliArgs(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -40,6 +52,11 @@ function parseCliArgs(argv: string[]) {
       'timestamp-source': { type: 'string', default: 'file' },
       'partition-time-zone': { type: 'string' },
       limit: { type: 'string' },
+      'sort-by': { type: 'string' },
+      'target-file-size': { type: 'string' },
+      'retain-hours': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
     },
   });
   const [command, table] = positionals;
@@ -91,6 +108,60 @@ async function runScan(
   }
 }
 
+function parseNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0)
+    throw new DeltaError('INVALID_ARGUMENT', `${flag} must be a number`);
+  return value;
+}
+
+/** The write commands (restore, optimize, vacuum, checkpoint); false when `command` is none of them. */
+async function runWriteCommand(
+  effects: ReadEffects,
+  io: CliIo,
+  args: ReturnType<typeof parseCliArgs>,
+): Promise<boolean> {
+  const { values } = args;
+  if (args.command === 'restore') {
+    const { version, timestamp, timestampSource } = args.snapshot;
+    if (version === undefined && timestamp === undefined) {
+      throw new DeltaError('INVALID_ARGUMENT', 'restore needs --version N or --timestamp T');
+    }
+    const result = await restore(effects, '', {
+      ...(version !== undefined ? { version } : {}),
+      ...(timestamp !== undefined ? { timestamp } : {}),
+      ...(timestampSource ? { timestampSource } : {}),
+    });
+    io.stdout.write(toLine({ version: result.version, metrics: result.metrics }));
+  } else if (args.command === 'optimize') {
+    const sortBy = values['sort-by']
+      ?.split(',')
+      .map((column) => column.trim())
+      .filter(Boolean);
+    const targetFileSize = parseNumber(values['target-file-size'], '--target-file-size');
+    const result = await optimize(effects, '', {
+      ...(sortBy?.length ? { sortBy } : {}),
+      ...(targetFileSize ? { targetFileSize } : {}),
+    });
+    io.stdout.write(toLine({ version: result.version, metrics: result.metrics }));
+  } else if (args.command === 'vacuum') {
+    const retentionHours = parseNumber(values['retain-hours'], '--retain-hours');
+    const result = await vacuum(effects, '', {
+      ...(retentionHours !== undefined ? { retentionHours } : {}),
+      dryRun: values['dry-run'] === true,
+      force: values.force === true,
+    });
+    for (const file of result.files) io.stdout.write(`${file}\n`);
+    io.stderr.write(
+      `${result.dryRun ? 'would delete' : 'deleted'} ${result.files.length} file(s), ${result.bytes} bytes\n`,
+    );
+  } else if (args.command === 'checkpoint') {
+    io.stdout.write(toLine(await writeCheckpoint(effects, '')));
+  } else return false;
+  return true;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function runDeltaCli(argv: string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof parseCliArgs>;
@@ -104,6 +175,7 @@ export async function runDeltaCli(argv: string[], io: CliIo): Promise<number> {
   const effects: ReadEffects = { storage: new LocalLakeStorage(path.resolve(args.table)), duckdb };
   try {
     if (args.command === 'scan') await runScan(effects, io, args);
+    else if (await runWriteCommand(effects, io, args)) return 0;
     else if (args.command === 'files') {
       const snapshot = await loadSnapshot(effects, '', args.snapshot);
       for (const file of snapshot.files) {

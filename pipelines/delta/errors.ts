@@ -12,7 +12,21 @@ export type DeltaErrorCode =
   | 'UNSUPPORTED_FEATURE'
   | 'INVALID_ARGUMENT'
   | 'CORRUPT_DELETION_VECTOR'
-  | 'READ_FAILED';
+  | 'READ_FAILED'
+  // Writer codes (pipelines/delta/write).
+  | 'TABLE_EXISTS'
+  | 'WRITE_FAILED'
+  | 'CONCURRENT_MODIFICATION'
+  | 'CONCURRENT_APPEND'
+  | 'CONCURRENT_DELETE'
+  | 'METADATA_CHANGED'
+  | 'PROTOCOL_CHANGED'
+  | 'APPEND_ONLY'
+  | 'SCHEMA_MISMATCH'
+  | 'DUPLICATE_SOURCE_KEYS'
+  | 'UNSAFE_RETENTION'
+  | 'FILE_NOT_FOUND'
+  | 'UNSUPPORTED_WRITER_VERSION';
 
 export class DeltaError extends Error {
   readonly code: DeltaErrorCode;

@@ -49,3 +49,6 @@ export {
   type CommitTimestamp,
   type TimestampSource,
 } from './time-travel';
+
+// The writer (pipelines/delta/write): operations, commits, checkpoints.
+export * from './write';

@@ -30,9 +30,11 @@ async function main(): Promise<number> {
   log(seed.seeded ? `seeded in ${(seed.ms / 1000).toFixed(1)} s: ${counts}` : `already seeded: ${counts}`);
 
   log('building the web app (next build)');
+  // Telemetry off: the product makes no outbound calls (Next.js would report usage otherwise).
   const build = spawnSync(path.join(cwd, 'node_modules', '.bin', 'next'), ['build'], {
     cwd,
     stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
 

@@ -16,6 +16,8 @@ export function runWebAndWorker(opts: {
     throw new Error('The app is not built: run `npm run build` first');
   }
   const bin = (name: string) => path.join(opts.cwd, 'node_modules', '.bin', name);
+  // Next.js would otherwise send usage telemetry off the machine; the product makes no outbound calls.
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
   const children: Array<{ name: string; child: ChildProcess }> = [
     {
       name: 'web',

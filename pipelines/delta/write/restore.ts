@@ -1,0 +1,117 @@
+// Restore (rollback) to an earlier version or timestamp: files of that version missing now are added back and
+// files not in it are removed, both with dataChange=true, in one new commit; the old schema comes back with them.
+// History is kept: restore is a new version, so it can itself be undone. Files already vacuumed cannot come back
+// (FILE_NOT_FOUND), and the table is left untouched then.
+
+import type { Action } from '../actions';
+import { DeltaError } from '../errors';
+import { joinLakePath } from '../log-files';
+import { decodePathUri, isAbsolutePath } from '../paths';
+import { getLogicalFileKey } from '../replay';
+import { loadSnapshot } from '../snapshot';
+import type { TimestampSource } from '../time-travel';
+import { getNow, type WriteEffects } from './effects';
+import { commitTransaction, type CommitOptions } from './transaction';
+import {
+  assertMayRemove,
+  buildRemoveAction,
+  countRecords,
+  sumSizes,
+  type WriteResult,
+} from './write-support';
+import { assertWritable, isSameProtocol } from './write-protocol';
+
+export interface RestoreOptions extends CommitOptions {
+  version?: number;
+  timestamp?: Date | number | string;
+  timestampSource?: TimestampSource;
+}
+
+/** JSON with sorted keys and without nulls, so metadata read from a checkpoint and from a commit compare equal. */
+function toCanonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+    const entries = Object.entries(item as Record<string, unknown>).filter(
+      ([, v]) => v !== null && v !== undefined,
+    );
+    return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+export async function restore(
+  effects: WriteEffects,
+  tableRoot: string,
+  options: RestoreOptions,
+): Promise<WriteResult> {
+  if ((options.version === undefined) === (options.timestamp === undefined)) {
+    throw new DeltaError('INVALID_ARGUMENT', 'restore needs exactly one of version or timestamp');
+  }
+  const current = await loadSnapshot(effects, tableRoot);
+  const target = await loadSnapshot(effects, tableRoot, {
+    ...(options.version !== undefined ? { version: options.version } : {}),
+    ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+    ...(options.timestampSource ? { timestampSource: options.timestampSource } : {}),
+  });
+  assertWritable(current.protocol, current.metadata, current.schema, { removesData: true });
+  const currentKeys = new Set(current.files.map(getLogicalFileKey));
+  const targetKeys = new Set(target.files.map(getLogicalFileKey));
+  const toAdd = target.files.filter((file) => !currentKeys.has(getLogicalFileKey(file)));
+  const toRemove = current.files.filter((file) => !targetKeys.has(getLogicalFileKey(file)));
+  for (const file of toAdd) {
+    const decoded = decodePathUri(file.path);
+    if (isAbsolutePath(decoded)) continue;
+    if (!(await effects.storage.stat(joinLakePath(tableRoot, decoded)))) {
+      throw new DeltaError(
+        'FILE_NOT_FOUND',
+        `Cannot restore version ${target.version}: data file ${file.path} was deleted (vacuumed)`,
+      );
+    }
+  }
+  const now = getNow(effects);
+  const removes = toRemove.map((file) => buildRemoveAction(file, now, true));
+  assertMayRemove(current.metadata, removes);
+  const actions: Action[] = [];
+  // The protocol can only move up: keep the current one unless the old version needed more.
+  if (
+    !isSameProtocol(current.protocol, target.protocol) &&
+    target.protocol.minWriterVersion > current.protocol.minWriterVersion
+  ) {
+    actions.push({ protocol: target.protocol });
+  }
+  if (toCanonicalJson(current.metadata) !== toCanonicalJson(target.metadata))
+    actions.push({ metaData: target.metadata });
+  actions.push(...removes.map((remove) => ({ remove })));
+  actions.push(
+    ...toAdd.map(({ statsParsed: _parsed, ...add }) => ({
+      add: { ...add, dataChange: true, modificationTime: now },
+    })),
+  );
+  const metrics: Record<string, number> = {
+    tableSizeAfterRestore: sumSizes(target.files),
+    numOfFilesAfterRestore: target.files.length,
+    numRemovedFiles: removes.length,
+    numRestoredFiles: toAdd.length,
+    removedFilesSize: sumSizes(removes),
+    restoredFilesSize: sumSizes(toAdd),
+    numRestoredRows: countRecords(toAdd),
+  };
+  const result = await commitTransaction(
+    effects,
+    {
+      tableRoot,
+      readVersion: current.version,
+      operation: 'RESTORE',
+      operationParameters: {
+        ...(options.version !== undefined ? { version: options.version } : {}),
+        ...(options.timestamp !== undefined ? { timestamp: String(options.timestamp) } : {}),
+      },
+      operationMetrics: metrics,
+      actions,
+      isBlindAppend: false,
+      reads: { readPredicate: 'all', readFileKeys: new Set(current.files.map(getLogicalFileKey)) },
+      configuration: target.metadata.configuration ?? {},
+    },
+    options,
+  );
+  return { ...result, metrics };
+}

@@ -1,0 +1,103 @@
+// Vacuum: delete data files the table no longer references and that are older than the retention period — files
+// removed by earlier commits once their tombstones expire, and orphans of writers that crashed before committing.
+// Never touches `_delta_log` or any `_`/`.`-prefixed directory or file (Spark's hidden-file rule). A retention
+// below the table's `delta.deletedFileRetentionDuration` (default 168 h) is refused unless `force` is set, because
+// readers of older versions and writers still committing could lose files.
+
+import type { LakeStorage } from '../../lake/storage';
+import type { DeletionVectorDescriptor } from '../actions';
+import { resolveDeletionVectorLocation } from '../deletion-vectors';
+import { DeltaError } from '../errors';
+import { canonicalizePath, decodePathUri, isAbsolutePath } from '../paths';
+import { loadSnapshot } from '../snapshot';
+import { getNow, type WriteEffects } from './effects';
+import { getDeletedFileRetentionMs, HOUR_MS } from './table-properties';
+
+export interface VacuumOptions {
+  /** Retention in hours; default the table's deletedFileRetentionDuration (168 h). */
+  retentionHours?: number;
+  /** Allow a retention shorter than the table's (the safety check's override). */
+  force?: boolean;
+  /** List what would be deleted without deleting. */
+  dryRun?: boolean;
+}
+
+export interface VacuumResult {
+  dryRun: boolean;
+  /** Lake-relative paths deleted (or that would be, in a dry run). */
+  files: string[];
+  bytes: number;
+}
+
+function isHidden(name: string): boolean {
+  return name.startsWith('_') || name.startsWith('.');
+}
+
+async function listDataFiles(
+  storage: LakeStorage,
+  dir: string,
+): Promise<{ path: string; relative: string; size: number; modifiedMs: number }[]> {
+  const found: { path: string; relative: string; size: number; modifiedMs: number }[] = [];
+  const walk = async (current: string, relative: string): Promise<void> => {
+    for (const entry of await storage.list(current)) {
+      if (isHidden(entry.name)) continue;
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory) await walk(entry.path, rel);
+      else found.push({ path: entry.path, relative: rel, size: entry.size, modifiedMs: entry.modifiedMs });
+    }
+  };
+  await walk(dir, '');
+  return found;
+}
+
+export async function vacuum(
+  effects: WriteEffects,
+  tableRoot: string,
+  options: VacuumOptions = {},
+): Promise<VacuumResult> {
+  const snapshot = await loadSnapshot(effects, tableRoot);
+  const tableRetention = getDeletedFileRetentionMs(snapshot.metadata.configuration ?? {});
+  const retentionMs =
+    options.retentionHours === undefined ? tableRetention : options.retentionHours * HOUR_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs < 0) {
+    throw new DeltaError('INVALID_ARGUMENT', 'retentionHours must be a non-negative number');
+  }
+  if (retentionMs < tableRetention && !options.force) {
+    throw new DeltaError(
+      'UNSAFE_RETENTION',
+      `Retention of ${retentionMs / HOUR_MS} h is shorter than the table's ${tableRetention / HOUR_MS} h: readers of older versions and running writers could lose files; pass force to override`,
+    );
+  }
+  const now = getNow(effects);
+  const cutoff = now - retentionMs;
+  // Files still referenced: live ones, their deletion vectors, and tombstones younger than the retention.
+  const keep = new Set<string>();
+  const remember = (path: string): void => {
+    const decoded = decodePathUri(path);
+    if (!isAbsolutePath(decoded)) keep.add(canonicalizePath(path));
+  };
+  const rememberDeletionVector = (dv: DeletionVectorDescriptor | null | undefined): void => {
+    if (!dv || dv.storageType === 'i') return;
+    const location = resolveDeletionVectorLocation(dv);
+    if (location.kind === 'relative') keep.add(location.path);
+  };
+  for (const file of snapshot.files) {
+    remember(file.path);
+    rememberDeletionVector(file.deletionVector);
+  }
+  for (const tombstone of snapshot.tombstones) {
+    if ((tombstone.deletionTimestamp ?? 0) <= cutoff) continue;
+    remember(tombstone.path);
+    rememberDeletionVector(tombstone.deletionVector);
+  }
+  const candidates = await listDataFiles(effects.storage, tableRoot);
+  const expired = candidates.filter((file) => !keep.has(file.relative) && file.modifiedMs < cutoff);
+  if (!options.dryRun) {
+    for (const file of expired) await effects.storage.delete(file.path);
+  }
+  return {
+    dryRun: options.dryRun === true,
+    files: expired.map((file) => file.path),
+    bytes: expired.reduce((total, file) => total + file.size, 0),
+  };
+}

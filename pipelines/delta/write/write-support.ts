@@ -1,0 +1,113 @@
+// Pieces every write operation shares: loading the snapshot to write against, idempotent-writer (txn) checks,
+// remove actions, the SELECT that casts incoming rows to the table schema, and the result shape.
+
+import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../actions';
+import { DeltaError } from '../errors';
+import { quoteIdentifier, toDuckDbType, type StructType } from '../schema';
+import type { Snapshot } from '../snapshot';
+import type { CommitResult } from './transaction';
+import { getNow, type WriteEffects } from './effects';
+import { isAppendOnly } from './table-properties';
+import { isSameProtocol, requireProtocol } from './write-protocol';
+import { toSchemaString } from './table-schema';
+
+/** Idempotent writers: the same (appId, version) is applied at most once (PROTOCOL.md "Transaction Identifiers"). */
+export interface TxnOption {
+  appId: string;
+  version: number;
+}
+
+export interface WriteResult extends CommitResult {
+  /** Operation metrics as recorded in commitInfo.operationMetrics. */
+  metrics: Record<string, number>;
+}
+
+/** The existing version when this txn was already applied, else undefined. */
+export function findAppliedTxn(snapshot: Snapshot, txn: TxnOption | undefined): number | undefined {
+  if (!txn) return undefined;
+  if (!txn.appId || !Number.isInteger(txn.version)) {
+    throw new DeltaError('INVALID_ARGUMENT', 'txn needs an appId and an integer version');
+  }
+  const known = snapshot.txns.get(txn.appId);
+  return known !== undefined && known.version >= txn.version ? snapshot.version : undefined;
+}
+
+export function buildTxnAction(effects: WriteEffects, txn: TxnOption | undefined): Action[] {
+  return txn ? [{ txn: { appId: txn.appId, version: txn.version, lastUpdated: getNow(effects) } }] : [];
+}
+
+/** A remove action for a live file (Spark's shape: extended metadata, size and stats carried over). */
+export function buildRemoveAction(file: AddFile, deletionTimestamp: number, dataChange: boolean): RemoveFile {
+  return {
+    path: file.path,
+    deletionTimestamp,
+    dataChange,
+    extendedFileMetadata: true,
+    partitionValues: file.partitionValues,
+    size: file.size,
+    ...(typeof file.stats === 'string' ? { stats: file.stats } : {}),
+    ...(file.tags ? { tags: file.tags } : {}),
+    ...(file.deletionVector ? { deletionVector: file.deletionVector } : {}),
+    ...(file.baseRowId !== undefined && file.baseRowId !== null ? { baseRowId: file.baseRowId } : {}),
+    ...(file.defaultRowCommitVersion !== undefined && file.defaultRowCommitVersion !== null
+      ? { defaultRowCommitVersion: file.defaultRowCommitVersion }
+      : {}),
+  };
+}
+
+/** Refuses data-changing removes on `delta.appendOnly` tables. */
+export function assertMayRemove(metadata: Metadata, removes: RemoveFile[]): void {
+  if (isAppendOnly(metadata.configuration ?? {}) && removes.some((remove) => remove.dataChange)) {
+    throw new DeltaError(
+      'APPEND_ONLY',
+      'The table is append-only (delta.appendOnly=true): rows cannot be removed or changed',
+    );
+  }
+}
+
+/**
+ * SELECT over `sourceSql` returning exactly the table's columns, in order, cast to the table types; columns the
+ * source lacks are NULL. Matching is case-insensitive, like Delta's.
+ */
+export function buildConformingSelect(sourceSql: string, source: StructType, table: StructType): string {
+  const columns = table.fields.map((field) => {
+    const match = source.fields.find(
+      (candidate) => candidate.name.toLowerCase() === field.name.toLowerCase(),
+    );
+    const type = toDuckDbType(field.type);
+    if (!match) return `CAST(NULL AS ${type}) AS ${quoteIdentifier(field.name)}`;
+    // Primitives are always cast, so DuckDB-only physical types (UINTEGER, UUID, ENUM, TIMESTAMP_MS…) reach the
+    // Parquet file as the type the schema names; nested types are cast only when they differ.
+    const same = typeof field.type !== 'string' && JSON.stringify(match.type) === JSON.stringify(field.type);
+    const ref = quoteIdentifier(match.name);
+    return same
+      ? `${ref} AS ${quoteIdentifier(field.name)}`
+      : `CAST(${ref} AS ${type}) AS ${quoteIdentifier(field.name)}`;
+  });
+  return `SELECT ${columns.join(', ')} FROM (${sourceSql})`;
+}
+
+/** Protocol and metaData actions needed when the schema changes (schema evolution). */
+export function buildSchemaChangeActions(snapshot: Snapshot, schema: StructType): Action[] {
+  const actions: Action[] = [];
+  const protocol: Protocol = requireProtocol(snapshot.protocol, schema);
+  if (!isSameProtocol(protocol, snapshot.protocol)) actions.push({ protocol });
+  if (schema !== snapshot.schema) {
+    actions.push({ metaData: { ...snapshot.metadata, schemaString: toSchemaString(schema) } });
+  }
+  return actions;
+}
+
+export function sumSizes(files: { size?: number | null }[]): number {
+  return files.reduce((total, file) => total + (file.size ?? 0), 0);
+}
+
+export function countRecords(files: AddFile[]): number {
+  let total = 0;
+  for (const file of files) {
+    if (typeof file.stats !== 'string') continue;
+    const numRecords = (JSON.parse(file.stats) as { numRecords?: unknown }).numRecords;
+    if (typeof numRecords === 'number') total += numRecords;
+  }
+  return total;
+}

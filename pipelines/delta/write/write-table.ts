@@ -1,0 +1,172 @@
+// Append and overwrite: the rows of a DuckDB query become new data files, committed in one version. Overwrite also
+// removes every live file, or only those of the partitions named by `partitionFilter` (Delta's replaceWhere on
+// partition columns), and checks that the new rows all belong to those partitions.
+
+import type { Action, AddFile } from '../actions';
+import { DeltaError } from '../errors';
+import { getLogicalFileKey } from '../replay';
+import { loadSnapshot, type Snapshot } from '../snapshot';
+import { writeDataFiles, type DataLayout } from './data-files';
+import { getNow, type WriteEffects } from './effects';
+import { formatPartitionSql } from './partition-paths';
+import { getNumIndexedCols } from './table-properties';
+import { describeQuery, reconcileSchema } from './table-schema';
+import { commitTransaction, type CommitOptions } from './transaction';
+import {
+  assertMayRemove,
+  buildConformingSelect,
+  buildRemoveAction,
+  buildSchemaChangeActions,
+  buildTxnAction,
+  countRecords,
+  findAppliedTxn,
+  sumSizes,
+  type TxnOption,
+  type WriteResult,
+} from './write-support';
+import { assertWritable } from './write-protocol';
+import { toSqlString } from '../../engine/duckdb-session';
+
+export interface AppendOptions extends CommitOptions {
+  /** Add new nullable columns of the data to the table schema (in the same commit). */
+  mergeSchema?: boolean;
+  txn?: TxnOption;
+  layout?: DataLayout;
+}
+
+export interface OverwriteOptions extends AppendOptions {
+  /** Only replace files whose partition values equal these (partitionValues strings; null for NULL). */
+  partitionFilter?: Record<string, string | null>;
+}
+
+function unchanged(snapshot: Snapshot): WriteResult {
+  return { version: snapshot.version, alreadyApplied: true, metrics: {} };
+}
+
+function matchesPartitionFilter(file: AddFile, filter: Record<string, string | null>): boolean {
+  return Object.entries(filter).every(([column, value]) => {
+    const actual = file.partitionValues[column];
+    const normalized = actual === undefined || actual === '' ? null : actual;
+    return normalized === (value === '' ? null : value);
+  });
+}
+
+async function writeRows(
+  effects: WriteEffects,
+  tableRoot: string,
+  data: string,
+  mode: 'Append' | 'Overwrite',
+  options: OverwriteOptions,
+): Promise<WriteResult> {
+  const snapshot = await loadSnapshot(effects, tableRoot);
+  const filter = options.partitionFilter;
+  assertWritable(snapshot.protocol, snapshot.metadata, snapshot.schema, {
+    removesData: mode === 'Overwrite',
+  });
+  if (findAppliedTxn(snapshot, options.txn) !== undefined) return unchanged(snapshot);
+  const incoming = await describeQuery(effects.duckdb, data);
+  const schema = reconcileSchema(snapshot.schema, incoming, options.mergeSchema === true);
+  const sql = buildConformingSelect(data, incoming, schema);
+  if (filter) {
+    for (const column of Object.keys(filter)) {
+      if (!snapshot.partitionColumns.includes(column)) {
+        throw new DeltaError(
+          'INVALID_ARGUMENT',
+          `partitionFilter column '${column}' is not a partition column`,
+        );
+      }
+    }
+    const conditions = Object.entries(filter).map(([column, value]) => {
+      const field = schema.fields.find((candidate) => candidate.name === column);
+      const rendered = formatPartitionSql(column, field?.type ?? 'string');
+      return value === null
+        ? `${rendered} IS NULL`
+        : `${rendered} IS NOT DISTINCT FROM ${toSqlString(value)}`;
+    });
+    const outside = await effects.duckdb.queryJson(
+      `SELECT count(*) AS n FROM (${sql}) WHERE NOT (${conditions.join(' AND ')})`,
+    );
+    if (Number(outside[0]?.n ?? 0) > 0) {
+      throw new DeltaError(
+        'INVALID_ARGUMENT',
+        'Overwrite data has rows outside the partitions of partitionFilter',
+      );
+    }
+  }
+  const now = getNow(effects);
+  const replaced =
+    mode === 'Overwrite'
+      ? snapshot.files.filter((file) => !filter || matchesPartitionFilter(file, filter))
+      : [];
+  const removes = replaced.map((file) => buildRemoveAction(file, now, true));
+  assertMayRemove(snapshot.metadata, removes);
+  const adds = await writeDataFiles(effects, {
+    tableRoot,
+    sql,
+    schema,
+    partitionColumns: snapshot.partitionColumns,
+    dataChange: true,
+    numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
+    ...(options.layout ? { layout: options.layout } : {}),
+  });
+  const actions: Action[] = [
+    ...buildSchemaChangeActions(snapshot, schema),
+    ...buildTxnAction(effects, options.txn),
+    ...removes.map((remove) => ({ remove })),
+    ...adds.map((add) => ({ add })),
+  ];
+  const metrics: Record<string, number> = {
+    numFiles: adds.length,
+    numOutputRows: countRecords(adds),
+    numOutputBytes: sumSizes(adds),
+    ...(mode === 'Overwrite' ? { numRemovedFiles: removes.length, numRemovedBytes: sumSizes(removes) } : {}),
+  };
+  const result = await commitTransaction(
+    effects,
+    {
+      tableRoot,
+      readVersion: snapshot.version,
+      operation: 'WRITE',
+      operationParameters: {
+        mode,
+        partitionBy: JSON.stringify(snapshot.partitionColumns),
+        ...(filter ? { predicate: JSON.stringify(filter) } : {}),
+      },
+      operationMetrics: metrics,
+      actions,
+      isBlindAppend: mode === 'Append',
+      reads:
+        mode === 'Append'
+          ? { readPredicate: 'none', readFileKeys: new Set(), ...(options.txn ? { txn: options.txn } : {}) }
+          : {
+              readPredicate: filter ? (file) => matchesPartitionFilter(file, filter) : 'all',
+              readFileKeys: new Set(replaced.map(getLogicalFileKey)),
+              ...(options.txn ? { txn: options.txn } : {}),
+            },
+      configuration: snapshot.metadata.configuration ?? {},
+      newFiles: adds,
+    },
+    options,
+  );
+  return { ...result, metrics };
+}
+
+/** Appends the rows of a DuckDB query (e.g. `SELECT * FROM read_parquet('…')`) to the table. */
+export function append(
+  effects: WriteEffects,
+  tableRoot: string,
+  data: string,
+  options: AppendOptions = {},
+): Promise<WriteResult> {
+  return writeRows(effects, tableRoot, data, 'Append', options);
+}
+
+/** Replaces the table's rows (or those of the filtered partitions) with the rows of a DuckDB query. */
+export function overwrite(
+  effects: WriteEffects,
+  tableRoot: string,
+  data: string,
+  options: OverwriteOptions = {},
+): Promise<WriteResult> {
+  return writeRows(effects, tableRoot, data, 'Overwrite', options);
+}
