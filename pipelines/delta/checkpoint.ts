@@ -9,7 +9,7 @@ import { materializeLakeFiles } from '../engine/local-files';
 import type { Action } from './actions';
 import { DeltaError } from './errors';
 import { joinLakePath, type Checkpoint } from './log-files';
-import { parseCommitText, pickKnownAction } from './parse-commit';
+import { parseCommitText } from './parse-commit';
 import { decodePathUri } from './paths';
 
 export interface ReadEffects {
@@ -17,29 +17,37 @@ export interface ReadEffects {
   duckdb: DuckDbSession;
 }
 
+// In ACTION_KEYS order, so that a (malformed) row with two non-null columns gives the action a commit line would.
 const CHECKPOINT_COLUMNS = [
-  'txn',
+  'protocol',
+  'metaData',
   'add',
   'remove',
-  'metaData',
-  'protocol',
+  'txn',
   'domainMetadata',
-  'checkpointMetadata',
   'sidecar',
+  'checkpointMetadata',
 ] as const;
 
-/** Drops null fields of an action body: parquet has a column for every optional field, JSON omits them. */
-function dropNullFields<T extends object>(body: T): T {
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null)) as T;
+/**
+ * Drops null fields of an action body: parquet has a column for every optional field, JSON omits them. A plain loop:
+ * it runs once per checkpoint row, and entries/filter/fromEntries cost several times more.
+ */
+function dropNullFields(body: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (value !== null) kept[key] = value;
+  }
+  return kept;
 }
 
 /**
  * Makes a checkpoint row look like the JSON action: no null optional fields, no `partitionValues_parsed`, and the
  * typed `add.stats_parsed` kept as `statsParsed` when the JSON `stats` is absent (stats_parsed-only checkpoints).
  */
-function normalizeCheckpointAction(action: Action): Action {
-  const [kind, body] = Object.entries(action)[0] as [keyof Action, object];
-  const cleaned = dropNullFields(body) as Record<string, unknown>;
+function normalizeCheckpointAction(kind: string, body: Record<string, unknown>): Action {
+  const cleaned = dropNullFields(body);
   if (kind !== 'add' && kind !== 'remove') return { [kind]: cleaned } as Action;
   const { stats_parsed: statsParsed, partitionValues_parsed: _parsed, ...rest } = cleaned;
   if (kind === 'add') rest.partitionValues = rest.partitionValues ?? {};
@@ -57,14 +65,26 @@ export async function readParquetActions(effects: ReadEffects, lakePaths: string
     const present = new Set(described.map((row) => String(row.column_name)));
     const columns = CHECKPOINT_COLUMNS.filter((column) => present.has(column));
     if (columns.length === 0) return [];
-    const packed = columns.map((column) => `"${column}" := "${column}"`).join(', ');
-    const rows = await effects.duckdb.queryJson(
-      `SELECT CAST(to_json(struct_pack(${packed})) AS VARCHAR) AS j FROM ${source}`,
+    // Each row holds one action (PROTOCOL-NOTES §4), so DuckDB writes JSON for the non-null column only, and the
+    // texts are taken as one column: no struct of every column per row, no row objects to build.
+    const cases = columns.map(
+      (column) => `WHEN "${column}" IS NOT NULL THEN CAST(to_json("${column}") AS VARCHAR)`,
     );
+    const kinds = columns.map((column, index) => `WHEN "${column}" IS NOT NULL THEN ${index}`);
+    const reader = await effects.duckdb.connection.runAndReadAll(
+      `SELECT CASE ${kinds.join(' ')} END AS k, CASE ${cases.join(' ')} END AS j FROM ${source}`,
+    );
+    const [kindColumn = [], textColumn = []] = reader.getColumns();
     const actions: Action[] = [];
-    for (const row of rows) {
-      const action = pickKnownAction(JSON.parse(String(row.j)) as Record<string, unknown>);
-      if (action) actions.push(normalizeCheckpointAction(action));
+    for (let row = 0; row < textColumn.length; row += 1) {
+      const text = textColumn[row];
+      const kind = columns[Number(kindColumn[row])];
+      // A row with no action at all is skipped, as pickKnownAction skips one in a commit.
+      if (typeof text !== 'string' || kind === undefined) continue;
+      const body: unknown = JSON.parse(text);
+      if (body !== null && typeof body === 'object') {
+        actions.push(normalizeCheckpointAction(kind, body as Record<string, unknown>));
+      }
     }
     return actions;
   } catch (cause) {

@@ -1,5 +1,7 @@
 // Naming of files in `_delta_log` (PROTOCOL-NOTES §1) and the choice of the files that rebuild one version: the
-// newest complete checkpoint at or below it plus the contiguous commits after it.
+// newest complete checkpoint at or below it plus the contiguous commits after it. Listing a log of thousands of
+// entries costs more than reading the checkpoint, so a reader first tries the `_last_checkpoint` hint and lists only
+// from the hinted version on (PROTOCOL-NOTES §4, Delta's "listFrom").
 
 import type { FileStatus, LakeStorage } from '../lake/storage';
 import { DeltaError } from './errors';
@@ -105,17 +107,121 @@ export function collectCheckpoints(files: LogFile[]): Checkpoint[] {
 /** Lists and classifies `_delta_log`; a missing or empty log means there is no Delta table at `tableRoot`. */
 export async function listLogFiles(storage: LakeStorage, tableRoot: string): Promise<LogFile[]> {
   const logDir = joinLakePath(tableRoot, '_delta_log');
-  let entries: FileStatus[];
-  try {
-    entries = await storage.list(logDir);
-  } catch (cause) {
-    throw new DeltaError('READ_FAILED', `Cannot list ${logDir}`, { cause });
-  }
-  const files = entries.map(parseLogFileName).filter((entry): entry is LogFile => entry !== null);
+  const files = await listAndParse(storage, logDir);
   if (!files.some((entry) => entry.kind === 'commit' || entry.kind === 'checkpoint')) {
     throw new DeltaError('TABLE_NOT_FOUND', `Not a Delta table: no commits in ${logDir}`);
   }
   return files;
+}
+
+/**
+ * Lists and classifies only the `_delta_log` entries of `version` and later (none is an empty list, not an error).
+ * The log is append-only, so these are all the files the log holds from that version on.
+ */
+export async function listLogFilesFrom(
+  storage: LakeStorage,
+  tableRoot: string,
+  version: number,
+): Promise<LogFile[]> {
+  // The bare 20-digit version sorts after every name of older versions and before every `<version>.` name.
+  return listAndParse(storage, joinLakePath(tableRoot, '_delta_log'), formatVersion(version));
+}
+
+async function listAndParse(storage: LakeStorage, logDir: string, startAfter?: string): Promise<LogFile[]> {
+  let entries: FileStatus[];
+  try {
+    entries = await storage.list(logDir, startAfter === undefined ? undefined : { startAfter });
+  } catch (cause) {
+    throw new DeltaError('READ_FAILED', `Cannot list ${logDir}`, { cause });
+  }
+  const files: LogFile[] = [];
+  for (const entry of entries) {
+    // Filtered here as well: a storage decorator that forwards list(dir) alone would list everything.
+    if (startAfter !== undefined && !(entry.name > startAfter)) continue;
+    const parsed = parseLogFileName(entry);
+    if (parsed) files.push(parsed);
+  }
+  return files;
+}
+
+/** What the reader takes from `_last_checkpoint` (PROTOCOL-NOTES §4); everything else in it is ignored. */
+export interface LastCheckpointHint {
+  version: number;
+  /** Parts of a multi-part checkpoint. */
+  parts?: number;
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** Parses `_last_checkpoint`; null when it is empty, not JSON, or names no valid version. */
+export function parseLastCheckpoint(text: string): LastCheckpointHint | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const { version, size, parts } = parsed as Record<string, unknown>;
+  if (!isCount(version)) return null;
+  // A hint whose other counts are nonsense was not written by a sane writer: trust none of it.
+  if (size !== undefined && !isCount(size)) return null;
+  if (parts !== undefined && parts !== null && !(isCount(parts) && parts > 0)) return null;
+  return typeof parts === 'number' ? { version, parts } : { version };
+}
+
+/**
+ * Reads the `_last_checkpoint` hint; null when it is missing or unusable. A failed read is not an error either:
+ * the caller then lists the whole log, which reports a storage that really fails.
+ */
+export async function readLastCheckpoint(
+  storage: LakeStorage,
+  tableRoot: string,
+): Promise<LastCheckpointHint | null> {
+  let text: string;
+  try {
+    text = new TextDecoder().decode(
+      await storage.read(joinLakePath(tableRoot, '_delta_log', '_last_checkpoint')),
+    );
+  } catch {
+    return null;
+  }
+  return parseLastCheckpoint(text);
+}
+
+/** The files listed for one snapshot load, and whether they are the whole log or only its tail. */
+export interface ListedLog {
+  files: LogFile[];
+  /** False when only entries from a checkpoint on were listed (enough for `version`, not for older ones). */
+  complete: boolean;
+}
+
+/**
+ * Lists what rebuilding `version` (latest when undefined) needs. When `_last_checkpoint` names a version at or below
+ * it, only the log from that version on is listed, and used if it holds a complete checkpoint at or below the
+ * target followed by contiguous commits (a stale hint is fine: newer checkpoints are in that listing too).
+ * Otherwise (no hint, a corrupt one, one above the target, or its checkpoint gone) the whole log is listed.
+ */
+export async function listLogForVersion(
+  storage: LakeStorage,
+  tableRoot: string,
+  version?: number,
+): Promise<ListedLog> {
+  const hint = await readLastCheckpoint(storage, tableRoot);
+  if (hint && (version === undefined || hint.version <= version)) {
+    const files = await listLogFilesFrom(storage, tableRoot, hint.version);
+    if (canRebuildFromCheckpoint(files, version)) return { files, complete: false };
+  }
+  return { files: await listLogFiles(storage, tableRoot), complete: true };
+}
+
+/** True when `files` alone rebuild `version` from a checkpoint (so no older entry of the log is needed). */
+export function canRebuildFromCheckpoint(files: LogFile[], version?: number): boolean {
+  try {
+    return buildLogSegment(files, version).checkpoint !== undefined;
+  } catch {
+    return false; // the whole listing decides, and reports any real problem with the log
+  }
 }
 
 /** Latest version the log can describe (the newest commit or checkpoint). */

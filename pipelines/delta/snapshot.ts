@@ -1,5 +1,5 @@
-// Loading a snapshot: list the log, pick checkpoint + commits for the wanted version, read them, replay, and check
-// that this reader can read the result.
+// Loading a snapshot: list the log (from the `_last_checkpoint` hint on when it can, see log-files.ts), pick
+// checkpoint + commits for the wanted version, read them, replay, and check that this reader can read the result.
 
 import type {
   Action,
@@ -13,7 +13,7 @@ import type {
 } from './actions';
 import { readCheckpointActions, type ReadEffects } from './checkpoint';
 import { DeltaError, isDeltaError } from './errors';
-import { buildLogSegment, listLogFiles, type Checkpoint, type LogFile } from './log-files';
+import { buildLogSegment, listLogFiles, listLogForVersion, type LogFile } from './log-files';
 import { readCommit } from './read-commit';
 import { assertReadable } from './protocol';
 import { replayActions, type CommitActions, type ReplayedState } from './replay';
@@ -54,25 +54,27 @@ export async function loadSnapshot(
   tableRoot: string,
   options: SnapshotOptions = {},
 ): Promise<Snapshot> {
-  const files = await listLogFiles(effects.storage, tableRoot);
-  let version = options.version;
-  if (options.timestamp !== undefined) {
-    if (version !== undefined)
-      throw new DeltaError('INVALID_ARGUMENT', 'Give a version or a timestamp, not both');
-    const timestamps = await readCommitTimestamps(
-      effects,
-      tableRoot,
-      files,
-      options.timestampSource ?? 'file',
-    );
-    version = resolveVersionAtTimestamp(timestamps, options.timestamp);
+  if (options.timestamp === undefined) {
+    const listed = await listLogForVersion(effects.storage, tableRoot, options.version);
+    const listFullLog = listed.complete ? undefined : () => listLogFiles(effects.storage, tableRoot);
+    return loadSnapshotFromLog(effects, tableRoot, listed.files, options.version, { listFullLog });
   }
+  if (options.version !== undefined) {
+    throw new DeltaError('INVALID_ARGUMENT', 'Give a version or a timestamp, not both');
+  }
+  // Every commit's time is needed to resolve a timestamp: that takes the whole log.
+  const files = await listLogFiles(effects.storage, tableRoot);
+  const timestamps = await readCommitTimestamps(effects, tableRoot, files, options.timestampSource ?? 'file');
+  const version = resolveVersionAtTimestamp(timestamps, options.timestamp);
   return loadSnapshotFromLog(effects, tableRoot, files, version);
 }
 
-/** True for checkpoint files (so a failed checkpoint can be dropped from a listing). */
-function isFileOfCheckpoint(entry: LogFile, checkpoint: Checkpoint): boolean {
-  return entry.kind === 'checkpoint' && checkpoint.files.some((file) => file.path === entry.file.path);
+export interface ReplayOptions {
+  /**
+   * Set when `files` is only the tail of the log (listed from a checkpoint on): lists the whole log, for when that
+   * checkpoint turns out unreadable and an older checkpoint or the commits from 0 must stand in.
+   */
+  listFullLog?: () => Promise<LogFile[]>;
 }
 
 /**
@@ -84,8 +86,13 @@ export async function loadTableState(
   tableRoot: string,
   files: LogFile[],
   version?: number,
+  options: ReplayOptions = {},
 ): Promise<ReplayedState> {
   let listing = files;
+  let listFullLog = options.listFullLog;
+  const failed = new Set<string>();
+  const withoutFailed = (entries: LogFile[]): LogFile[] =>
+    entries.filter((entry) => entry.kind !== 'checkpoint' || !failed.has(entry.file.path));
   for (;;) {
     const segment = buildLogSegment(listing, version);
     let checkpointActions: Action[] = [];
@@ -95,12 +102,14 @@ export async function loadTableState(
         checkpointActions = await readCheckpointActions(effects, tableRoot, checkpoint);
       } catch (error) {
         if (!isDeltaError(error, 'CORRUPT_LOG') && !isDeltaError(error, 'READ_FAILED')) throw error;
-        const fallback = listing.filter((entry) => !isFileOfCheckpoint(entry, checkpoint));
-        try {
-          buildLogSegment(fallback, version);
-        } catch {
-          throw error; // nothing else can rebuild this version: report the checkpoint's failure
+        for (const file of checkpoint.files) failed.add(file.path);
+        let fallback = withoutFailed(listing);
+        if (!canBuildSegment(fallback, version) && listFullLog) {
+          fallback = withoutFailed(await listFullLog());
+          listFullLog = undefined;
         }
+        // Nothing else can rebuild this version: report the checkpoint's failure.
+        if (!canBuildSegment(fallback, version)) throw error;
         listing = fallback;
         continue;
       }
@@ -117,14 +126,24 @@ export async function loadTableState(
   }
 }
 
+function canBuildSegment(files: LogFile[], version: number | undefined): boolean {
+  try {
+    buildLogSegment(files, version);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Loads a snapshot from an already listed log. */
 export async function loadSnapshotFromLog(
   effects: ReadEffects,
   tableRoot: string,
   files: LogFile[],
   version?: number,
+  options: ReplayOptions = {},
 ): Promise<Snapshot> {
-  const state = await loadTableState(effects, tableRoot, files, version);
+  const state = await loadTableState(effects, tableRoot, files, version, options);
   if (typeof state.metadata.schemaString !== 'string') {
     throw new DeltaError('CORRUPT_LOG', `metaData of version ${state.version} has no schemaString`);
   }

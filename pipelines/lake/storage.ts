@@ -22,11 +22,19 @@ export interface ByteRange {
   length: number;
 }
 
+export interface ListOptions {
+  /**
+   * Only entries whose names sort strictly after this one, by UTF-16 code unit (the order `list` returns); the
+   * name itself need not exist. Lets a Delta reader list `_delta_log` from a checkpoint on instead of in full.
+   */
+  startAfter?: string;
+}
+
 export interface LakeStorage {
   /** A URL that names the backend's root, e.g. file:///srv/lake or webhdfs://namenode:9870/lake. */
   readonly rootUrl: string;
   /** Entries directly under a directory, sorted by name. A missing directory gives []. */
-  list(dir: string): Promise<FileStatus[]>;
+  list(dir: string, options?: ListOptions): Promise<FileStatus[]>;
   /** Status of one entry, or null when it does not exist. */
   stat(path: string): Promise<FileStatus | null>;
   /** Whole file. Throws LakeError NOT_FOUND when missing. */

@@ -24,7 +24,7 @@ import {
   parseLakePath,
   toBytes,
 } from './lake-paths';
-import { LakeError, type ByteRange, type FileStatus, type LakeStorage } from './storage';
+import { LakeError, type ByteRange, type FileStatus, type LakeStorage, type ListOptions } from './storage';
 import {
   attachDeadline,
   checkResponse,
@@ -69,6 +69,8 @@ export class WebHdfsLakeStorage implements LakeStorage {
   private readonly userName: string | undefined;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
+  /** Whether the server answers LISTSTATUS_BATCH; learnt from the first listing that needs it. */
+  private batchListing: 'unknown' | 'supported' | 'unsupported' = 'unknown';
 
   constructor(options: WebHdfsOptions) {
     this.endpoint = new URL(options.endpoint);
@@ -85,15 +87,24 @@ export class WebHdfsLakeStorage implements LakeStorage {
     this.rootUrl = `${scheme}://${this.endpoint.host}${this.root === '/' ? '' : this.root}`;
   }
 
-  async list(dir: string): Promise<FileStatus[]> {
+  async list(dir: string, options: ListOptions = {}): Promise<FileStatus[]> {
     parseLakePath(dir, { allowRoot: true });
-    const response = await this.callIfExists(dir, 'LISTSTATUS');
-    if (!response) return [];
-    const body = await readJson<{ FileStatuses?: { FileStatus?: HdfsFileStatus[] } }>(response, dir);
-    const statuses = body.FileStatuses?.FileStatus ?? [];
-    // LISTSTATUS of a file answers the file itself, with an empty pathSuffix: a file has no entries.
+    const { startAfter } = options;
+    const statuses =
+      startAfter === undefined || this.batchListing === 'unsupported'
+        ? await this.listStatus(dir)
+        : await this.listStatusAfter(dir, startAfter);
+    // LISTSTATUS of a file answers the file itself, with an empty pathSuffix: a file has no entries. startAfter is
+    // applied here too, because LISTSTATUS has no such parameter and HttpFS answers LISTSTATUS_BATCH with the whole
+    // directory whatever it is given (https://issues.apache.org/jira/browse/HDFS-14663).
     return statuses
-      .filter((s) => s.pathSuffix !== '' && !isTempName(s.pathSuffix) && isExpressible(s.pathSuffix))
+      .filter(
+        (s) =>
+          s.pathSuffix !== '' &&
+          (startAfter === undefined || s.pathSuffix > startAfter) &&
+          !isTempName(s.pathSuffix) &&
+          isExpressible(s.pathSuffix),
+      )
       .map((s) => toFileStatus(joinLakePath(dir, s.pathSuffix), s))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -166,6 +177,56 @@ export class WebHdfsLakeStorage implements LakeStorage {
     parseLakePath(path);
     const response = await this.call('DELETE', path, 'DELETE', { recursive: 'false' });
     return (await readJson<{ boolean: boolean }>(response, path)).boolean;
+  }
+
+  // --- Listing -------------------------------------------------------------------------------------------
+
+  /** The whole directory in one LISTSTATUS; null-safe for a missing directory ([]). */
+  private async listStatus(dir: string): Promise<HdfsFileStatus[]> {
+    const response = await this.callIfExists(dir, 'LISTSTATUS');
+    if (!response) return [];
+    const body = await readJson<{ FileStatuses?: { FileStatus?: HdfsFileStatus[] } }>(response, dir);
+    return body.FileStatuses?.FileStatus ?? [];
+  }
+
+  /**
+   * Entries after `startAfter` with LISTSTATUS_BATCH (Hadoop 2.9/3.0 and later), page by page: the namenode
+   * answers at most dfs.ls.limit entries (1000 by default) and how many remain. A server that does not know the
+   * operation gets plain LISTSTATUS, now and for the rest of this backend's life.
+   */
+  private async listStatusAfter(dir: string, startAfter: string): Promise<HdfsFileStatus[]> {
+    const statuses: HdfsFileStatus[] = [];
+    let after = startAfter;
+    for (;;) {
+      let response: Response | null;
+      try {
+        response = await this.callIfExists(dir, 'LISTSTATUS_BATCH', { startAfter: after });
+      } catch (error) {
+        if (this.batchListing === 'unknown' && isUnknownOperation(error)) {
+          this.batchListing = 'unsupported';
+          return this.listStatus(dir);
+        }
+        throw error;
+      }
+      if (!response) return statuses;
+      this.batchListing = 'supported';
+      type Body = {
+        DirectoryListing?: {
+          partialListing?: { FileStatuses?: { FileStatus?: HdfsFileStatus[] } };
+          remainingEntries?: number;
+        };
+      };
+      const listing = (await readJson<Body>(response, dir)).DirectoryListing;
+      const page = listing?.partialListing?.FileStatuses?.FileStatus ?? [];
+      statuses.push(...page);
+      const last = page.at(-1)?.pathSuffix;
+      if (!listing?.remainingEntries || last === undefined || last === '') return statuses;
+      // A server that ignores startAfter would answer the same page forever.
+      if (!(last > after)) {
+        throw new LakeError('REMOTE', dir, 'LISTSTATUS_BATCH did not advance past startAfter');
+      }
+      after = last;
+    }
   }
 
   // --- Publishing ------------------------------------------------------------------------------------------
@@ -311,8 +372,12 @@ export class WebHdfsLakeStorage implements LakeStorage {
   }
 
   /** Like call, but null when the path does not exist (FileNotFoundException). */
-  private async callIfExists(path: string, op: string): Promise<Response | null> {
-    return this.send('GET', path, op, {}, 'follow', true);
+  private async callIfExists(
+    path: string,
+    op: string,
+    query: Record<string, string> = {},
+  ): Promise<Response | null> {
+    return this.send('GET', path, op, query, 'follow', true);
   }
 
   private async send(
@@ -345,6 +410,16 @@ function toFileStatus(path: string, status: HdfsFileStatus): FileStatus {
     modifiedMs: status.modificationTime,
     isDirectory,
   };
+}
+
+/** A namenode or gateway that predates an operation refuses its name as an invalid "op" value. */
+function isUnknownOperation(error: unknown): boolean {
+  const remote = getRemoteError(error);
+  return (
+    remote !== undefined &&
+    (remote.exception === 'UnsupportedOperationException' ||
+      (remote.exception === 'IllegalArgumentException' && /\bop\b/i.test(remote.remoteMessage)))
+  );
 }
 
 /** Names that no lake path can express (a backslash) are not part of the lake. */

@@ -44,6 +44,41 @@ describe('LocalLakeStorage on a real folder', () => {
     }
   });
 
+  test('lists a large directory (several stat slices) with links, odd names and startAfter', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lake-large-'));
+    try {
+      const root = join(dir, 'lake');
+      const log = join(root, '_delta_log');
+      await mkdir(log, { recursive: true });
+      await mkdir(join(dir, 'outside'));
+      const names = Array.from({ length: 700 }, (_, v) => `${String(v).padStart(20, '0')}.json`);
+      await Promise.all(names.map((name, v) => writeFile(join(log, name), 'x'.repeat(v % 7))));
+      // Past the first slice: a link out of the lake, a link inside it, a name no lake path can express.
+      await symlink(join(dir, 'outside'), join(log, '00000000000000000400.escape'));
+      await symlink(join(log, names[3] as string), join(log, '00000000000000000500.alias'));
+      await writeFile(join(log, '00000000000000000600.back\\slash'), 'x');
+      const storage = new LocalLakeStorage(root);
+      const all = await storage.list('_delta_log');
+      const expected = [...names, '00000000000000000500.alias'].sort();
+      assert.deepEqual(
+        all.map((e) => e.name),
+        expected,
+      );
+      assert.deepEqual(
+        all.slice(0, 8).map((e) => e.size),
+        [0, 1, 2, 3, 4, 5, 6, 0],
+      );
+      assert.equal(all.find((e) => e.name.endsWith('.alias'))?.size, 3, 'a link is described by its target');
+      const tail = await storage.list('_delta_log', { startAfter: '00000000000000000690' });
+      assert.deepEqual(
+        tail.map((e) => e.name),
+        names.slice(690),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('leaves no temp file behind and publishes with the final name only', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lake-temp-'));
     try {

@@ -107,6 +107,62 @@ export function runLakeStorageContract(name: string, makeLake: () => Promise<Con
       );
     });
 
+    test('lists only the entries after startAfter, by code unit, as a Delta reader lists from a checkpoint', async () => {
+      const log = 'from/_delta_log';
+      const names = [
+        '00000000000000000009.json',
+        '00000000000000000010.checkpoint.parquet',
+        '00000000000000000010.json',
+        '00000000000000000011.json',
+        '00000000000000000012.json',
+        '00000000000000000012.crc',
+        '_last_checkpoint',
+      ];
+      for (const name of names) await s.write(`${log}/${name}`, name);
+      await s.write(`${log}/_sidecars/a.parquet`, 'x');
+      const after = async (startAfter: string) => (await s.list(log, { startAfter })).map((e) => e.name);
+      // The version alone sorts after every name of older versions and before every name of its own.
+      assert.deepEqual(await after('00000000000000000010'), [
+        '00000000000000000010.checkpoint.parquet',
+        '00000000000000000010.json',
+        '00000000000000000011.json',
+        '00000000000000000012.crc',
+        '00000000000000000012.json',
+        '_last_checkpoint',
+        '_sidecars',
+      ]);
+      // Strictly after: an existing name is excluded; statuses are as complete as without the option.
+      const entries = await s.list(log, { startAfter: '00000000000000000012.crc' });
+      assert.deepEqual(
+        entries.map((e) => [e.name, e.path, e.size, e.isDirectory]),
+        [
+          ['00000000000000000012.json', `${log}/00000000000000000012.json`, 25, false],
+          ['_last_checkpoint', `${log}/_last_checkpoint`, 16, false],
+          ['_sidecars', `${log}/_sidecars`, 0, true],
+        ],
+      );
+      assert.deepEqual(await after(''), [...(await s.list(log)).map((e) => e.name)]);
+      assert.deepEqual(await after('~'), []);
+      assert.deepEqual(await s.list('from/missing', { startAfter: '0' }), []);
+    });
+
+    test('lists a directory of many entries from a point, across server pages', async () => {
+      const dir = 'many/_delta_log';
+      const versions = Array.from({ length: 40 }, (_, v) => v);
+      await Promise.all(versions.map((v) => s.write(`${dir}/${String(v).padStart(20, '0')}.json`, `${v}`)));
+      const all = await s.list(dir);
+      assert.equal(all.length, 40);
+      const fromTen = await s.list(dir, { startAfter: String(10).padStart(20, '0') });
+      assert.deepEqual(
+        fromTen.map((e) => e.name),
+        versions.slice(10).map((v) => `${String(v).padStart(20, '0')}.json`),
+      );
+      assert.deepEqual(
+        fromTen.map((e) => e.size),
+        versions.slice(10).map((v) => String(v).length),
+      );
+    });
+
     test('stat describes files and directories and gives null for missing ones', async () => {
       await s.write('stat/dir/file.txt', 'hello');
       const file = await s.stat('stat/dir/file.txt');

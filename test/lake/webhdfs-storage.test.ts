@@ -12,7 +12,8 @@ import { assertLakeError, collect, runLakeStorageContract } from './storage-cont
 import { listServerFiles, startWebHdfsTestServer } from './webhdfs-test-server';
 
 runLakeStorageContract('WebHDFS protocol test server (not HDFS)', async () => {
-  const server = await startWebHdfsTestServer();
+  // Small LISTSTATUS_BATCH pages, so that listing from a point has to follow remainingEntries.
+  const server = await startWebHdfsTestServer({ listBatchSize: 7 });
   const storage = new WebHdfsLakeStorage({ endpoint: server.endpoint, root: '/lake', userName: 'pipelines' });
   return { storage, close: () => server.close() };
 });
@@ -20,7 +21,19 @@ runLakeStorageContract('WebHDFS protocol test server (not HDFS)', async () => {
 runLakeStorageContract(
   'WebHDFS protocol test server (not HDFS), gateway ignoring renameoptions',
   async () => {
-    const server = await startWebHdfsTestServer({ supportRenameOptions: false });
+    // Like HttpFS: renameoptions ignored, and LISTSTATUS_BATCH answers the whole directory (HDFS-14663).
+    const server = await startWebHdfsTestServer({ supportRenameOptions: false, listStatusBatch: 'whole' });
+    return {
+      storage: new WebHdfsLakeStorage({ endpoint: server.endpoint, root: '/lake' }),
+      close: () => server.close(),
+    };
+  },
+);
+
+runLakeStorageContract(
+  'WebHDFS protocol test server (not HDFS), namenode without LISTSTATUS_BATCH',
+  async () => {
+    const server = await startWebHdfsTestServer({ listStatusBatch: 'unsupported' });
     return {
       storage: new WebHdfsLakeStorage({ endpoint: server.endpoint, root: '/lake' }),
       close: () => server.close(),
@@ -29,6 +42,45 @@ runLakeStorageContract(
 );
 
 describe('WebHdfsLakeStorage against the WebHDFS protocol test server (not HDFS)', () => {
+  test('lists from a point with LISTSTATUS_BATCH pages, and falls back to LISTSTATUS once when it is unknown', async () => {
+    const server = await startWebHdfsTestServer({ listBatchSize: 2 });
+    const old = await startWebHdfsTestServer({ listStatusBatch: 'unsupported' });
+    try {
+      const names = ['0.json', '1.json', '2.json', '3.json', '4.json', '5.json'];
+      for (const lake of [server, old]) {
+        const storage = new WebHdfsLakeStorage({ endpoint: lake.endpoint, root: '/lake' });
+        for (const name of names) await storage.write(`t/${name}`, name);
+        const before = lake.requests.length;
+        assert.deepEqual(
+          (await storage.list('t', { startAfter: '1.json' })).map((e) => e.name),
+          names.slice(2),
+        );
+        assert.deepEqual(
+          (await storage.list('t', { startAfter: '3' })).map((e) => e.name),
+          names.slice(3),
+        );
+        const ops = lake.requests
+          .slice(before)
+          .map((r) => (r.query.startAfter === undefined ? [r.op] : [r.op, r.query.startAfter]));
+        assert.deepEqual(
+          ops,
+          lake === server
+            ? [
+                ['LISTSTATUS_BATCH', '1.json'],
+                ['LISTSTATUS_BATCH', '3.json'],
+                ['LISTSTATUS_BATCH', '3'],
+                ['LISTSTATUS_BATCH', '4.json'],
+              ]
+            : // The refusal is remembered: later listings go straight to LISTSTATUS.
+              [['LISTSTATUS_BATCH', '1.json'], ['LISTSTATUS'], ['LISTSTATUS']],
+        );
+      }
+    } finally {
+      await server.close();
+      await old.close();
+    }
+  });
+
   test('speaks the protocol: user.name, two-step CREATE, OPEN through the datanode, temp then RENAME', async () => {
     const server = await startWebHdfsTestServer();
     try {

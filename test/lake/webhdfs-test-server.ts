@@ -9,6 +9,9 @@
 // - RENAME without renameoptions is FileSystem.rename (answers {"boolean": false} when the destination exists,
 //   moves into a destination directory); with renameoptions it is rename2 (throws instead). Pass
 //   supportRenameOptions: false to behave like a gateway (HttpFS) that ignores the option.
+// - LISTSTATUS_BATCH answers the entries after startAfter, at most listBatchSize (dfs.ls.limit, 1000) at a
+//   time, with remainingEntries; listStatusBatch: 'unsupported' answers it as a pre-2.9 namenode does (an invalid
+//   "op"), 'whole' as HttpFS does (the whole directory, startAfter ignored: HDFS-14663).
 // - Errors are RemoteException JSON with the status codes of Hadoop's ExceptionHandler.
 // It is not a conformance oracle: the live suite (webhdfs-live.test.ts, WEBHDFS_URL) is.
 
@@ -77,10 +80,19 @@ const ioError = (exception: string, javaClassName: string, message: string) =>
 const badRequest = (message: string) =>
   new RemoteException(400, 'IllegalArgumentException', 'java.lang.IllegalArgumentException', message);
 
+export interface WebHdfsTestServerOptions {
+  supportRenameOptions?: boolean;
+  listStatusBatch?: 'supported' | 'unsupported' | 'whole';
+  /** Entries per LISTSTATUS_BATCH answer (dfs.ls.limit). Default 1000. */
+  listBatchSize?: number;
+}
+
 export async function startWebHdfsTestServer(
-  options: { supportRenameOptions?: boolean } = {},
+  options: WebHdfsTestServerOptions = {},
 ): Promise<WebHdfsTestServer> {
   const supportRenameOptions = options.supportRenameOptions ?? true;
+  const listStatusBatch = options.listStatusBatch ?? 'supported';
+  const listBatchSize = options.listBatchSize ?? 1000;
   const dataDir = await mkdtemp(join(tmpdir(), 'webhdfs-test-server-'));
   const requests: RecordedRequest[] = [];
   let delay = {
@@ -129,6 +141,33 @@ export async function startWebHdfsTestServer(
               .map((name) => toHdfsStatus(lstatSync(join(local, name)), name))
           : [toHdfsStatus(status, '')];
         return sendJson(res, 200, { FileStatuses: { FileStatus: entries } });
+      }
+      case 'GET LISTSTATUS_BATCH': {
+        if (listStatusBatch === 'unsupported') {
+          throw badRequest(`Invalid value for webhdfs parameter "op": No enum constant ${op}`);
+        }
+        const status = statOrThrow(local, hdfsPath);
+        if (!status.isDirectory()) {
+          const self = [toHdfsStatus(status, '')];
+          return sendJson(res, 200, listing(self, 0));
+        }
+        // Parameter names are case-insensitive in WebHDFS.
+        const startAfter = Object.entries(query).find(([key]) => key.toLowerCase() === 'startafter')?.[1];
+        const names = readdirSync(local).sort();
+        if (listStatusBatch === 'whole') {
+          return sendJson(
+            res,
+            200,
+            listing(
+              names.map((name) => toHdfsStatus(lstatSync(join(local, name)), name)),
+              0,
+            ),
+          );
+        }
+        const after = startAfter ? names.filter((name) => name > startAfter) : names;
+        const page = after.slice(0, listBatchSize);
+        const entries = page.map((name) => toHdfsStatus(lstatSync(join(local, name)), name));
+        return sendJson(res, 200, listing(entries, after.length - page.length));
       }
       case 'GET OPEN':
         if (!statOrThrow(local, hdfsPath).isFile()) throw notFound(`Path is not a file: ${hdfsPath}`);
@@ -347,6 +386,12 @@ function toHdfsStatus(status: Stats, pathSuffix: string) {
     replication: directory ? 0 : 3,
     storagePolicy: 0,
     type: directory ? 'DIRECTORY' : 'FILE',
+  };
+}
+
+function listing(entries: unknown[], remainingEntries: number) {
+  return {
+    DirectoryListing: { partialListing: { FileStatuses: { FileStatus: entries } }, remainingEntries },
   };
 }
 
