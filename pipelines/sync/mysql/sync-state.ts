@@ -1,0 +1,197 @@
+// The sync state table (one row per MySQL table) and the per-table lock. The row is written with the client
+// given, so the caller decides the transaction: the final batch of a sync and its state update commit together.
+
+import { createHash } from 'node:crypto';
+import { SyncError } from '../errors';
+import type { MySqlClient } from './connection';
+import { buildCreateStateTableSql, SYNC_STATE_TABLE } from './ddl';
+import { quoteName } from './identifiers';
+import type { MySqlColumn } from './type-mapping';
+
+export type SyncStatusValue = 'running' | 'succeeded' | 'failed';
+export type SyncMode = 'full' | 'incremental' | 'noop';
+
+export interface SyncStateRow {
+  tableName: string;
+  deltaTableRoot: string;
+  keyColumns: string[];
+  /** Column mapping the MySQL table was built with (null until the first full load). */
+  columns: MySqlColumn[] | null;
+  /** Last Delta version MySQL equals. */
+  deltaVersion: number | null;
+  /** Version a started sync was bringing MySQL to; a rerun finishes it first (see sync-table.ts). */
+  pendingVersion: number | null;
+  status: SyncStatusValue;
+  mode: SyncMode | null;
+  startedAt: string | null;
+  syncedAt: string | null;
+  rowsUpserted: number;
+  rowsDeleted: number;
+  durationMs: number | null;
+  errorCode: string | null;
+  error: string | null;
+  updatedAt: string;
+}
+
+const STATE = quoteName(SYNC_STATE_TABLE);
+
+/** DATETIME(6) text of an instant, in UTC. */
+export function formatDateTime(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** ISO-8601 UTC text of a DATETIME(6) read as text. */
+export function parseDateTime(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return `${String(value).replace(' ', 'T')}Z`;
+}
+
+const toNumber = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+function toStateRow(row: Record<string, unknown>): SyncStateRow {
+  return {
+    tableName: String(row.table_name),
+    deltaTableRoot: String(row.delta_table_root),
+    keyColumns: JSON.parse(String(row.key_columns)) as string[],
+    columns: row.column_types ? (JSON.parse(String(row.column_types)) as MySqlColumn[]) : null,
+    deltaVersion: toNumber(row.delta_version),
+    pendingVersion: toNumber(row.pending_version),
+    status: String(row.status) as SyncStatusValue,
+    mode: (row.mode ?? null) as SyncMode | null,
+    startedAt: parseDateTime(row.started_at),
+    syncedAt: parseDateTime(row.synced_at),
+    rowsUpserted: Number(row.rows_upserted ?? 0),
+    rowsDeleted: Number(row.rows_deleted ?? 0),
+    durationMs: toNumber(row.duration_ms),
+    errorCode: (row.error_code ?? null) as string | null,
+    error: (row.error ?? null) as string | null,
+    updatedAt: parseDateTime(row.updated_at) ?? '',
+  };
+}
+
+export async function ensureStateTable(client: MySqlClient): Promise<void> {
+  await client.execute(buildCreateStateTableSql());
+}
+
+export async function readSyncState(client: MySqlClient, table: string): Promise<SyncStateRow | null> {
+  const rows = await client.query(`SELECT * FROM ${STATE} WHERE table_name = ?`, [table]);
+  return rows[0] ? toStateRow(rows[0]) : null;
+}
+
+export async function listSyncStates(client: MySqlClient): Promise<SyncStateRow[]> {
+  const exists = await client.query(
+    'SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    [SYNC_STATE_TABLE],
+  );
+  if (exists.length === 0) return [];
+  const rows = await client.query(`SELECT * FROM ${STATE} ORDER BY table_name`);
+  return rows.map(toStateRow);
+}
+
+/** Marks a sync as started towards `pendingVersion` (its own statement: it must survive a failed sync). */
+export async function markSyncStarted(
+  client: MySqlClient,
+  start: { table: string; deltaTableRoot: string; keyColumns: string[]; pendingVersion: number; now: Date },
+): Promise<void> {
+  const now = formatDateTime(start.now);
+  await client.execute(
+    `INSERT INTO ${STATE} (table_name, delta_table_root, key_columns, pending_version, status, started_at, updated_at)
+     VALUES (?, ?, ?, ?, 'running', ?, ?)
+     ON DUPLICATE KEY UPDATE delta_table_root = VALUES(delta_table_root), key_columns = VALUES(key_columns),
+       pending_version = VALUES(pending_version), status = VALUES(status), started_at = VALUES(started_at),
+       updated_at = VALUES(updated_at)`,
+    [start.table, start.deltaTableRoot, JSON.stringify(start.keyColumns), start.pendingVersion, now, now],
+  );
+}
+
+export interface SyncSuccess {
+  table: string;
+  version: number;
+  mode: SyncMode;
+  columns: MySqlColumn[];
+  rowsUpserted: number;
+  rowsDeleted: number;
+  durationMs: number;
+  now: Date;
+}
+
+/** Records a finished sync; run it in the transaction of the last batch. */
+export async function recordSyncSuccess(client: MySqlClient, success: SyncSuccess): Promise<void> {
+  const now = formatDateTime(success.now);
+  await client.execute(
+    `UPDATE ${STATE} SET delta_version = ?, pending_version = NULL, status = 'succeeded', mode = ?, column_types = ?,
+       synced_at = ?, rows_upserted = ?, rows_deleted = ?, duration_ms = ?, error_code = NULL, error = NULL,
+       updated_at = ? WHERE table_name = ?`,
+    [
+      success.version,
+      success.mode,
+      JSON.stringify(success.columns),
+      now,
+      success.rowsUpserted,
+      success.rowsDeleted,
+      success.durationMs,
+      now,
+      success.table,
+    ],
+  );
+}
+
+export async function recordSyncFailure(
+  client: MySqlClient,
+  failure: { table: string; errorCode: string; error: string; durationMs: number; now: Date },
+): Promise<void> {
+  await client.execute(
+    `UPDATE ${STATE} SET status = 'failed', error_code = ?, error = ?, duration_ms = ?, updated_at = ? WHERE table_name = ?`,
+    [
+      failure.errorCode,
+      failure.error.slice(0, 60000),
+      failure.durationMs,
+      formatDateTime(failure.now),
+      failure.table,
+    ],
+  );
+}
+
+/** Name of a table's lock, within MySQL's 64-character limit for lock names. */
+export async function getLockName(client: MySqlClient, table: string): Promise<string> {
+  const [row] = await client.query<{ db: string | null }>('SELECT DATABASE() AS db');
+  const name = `lakehouse_sync.${row?.db ?? ''}.${table}`;
+  return name.length <= 64 ? name : `lakehouse_sync.${createHash('sha1').update(name).digest('hex')}`;
+}
+
+/**
+ * Takes the table's lock on this connection (released when it closes or is killed). A second sync of the same
+ * table, in any process, waits at most `timeoutSeconds`, then fails with SYNC_LOCKED.
+ */
+export async function acquireSyncLock(
+  client: MySqlClient,
+  table: string,
+  timeoutSeconds: number,
+): Promise<string> {
+  const name = await getLockName(client, table);
+  const [row] = await client.query<{ got: number | string | null }>('SELECT GET_LOCK(?, ?) AS got', [
+    name,
+    timeoutSeconds,
+  ]);
+  if (Number(row?.got) !== 1) {
+    throw new SyncError(
+      'SYNC_LOCKED',
+      `Another sync of MySQL table '${table}' is running (lock '${name}' not free after ${timeoutSeconds}s)`,
+    );
+  }
+  return name;
+}
+
+export async function releaseSyncLock(client: MySqlClient, name: string): Promise<void> {
+  await client.query('SELECT RELEASE_LOCK(?) AS released', [name]);
+}
+
+/** True when no session holds the table's lock (a 'running' row with a free lock is an interrupted sync). */
+export async function isSyncLockFree(client: MySqlClient, table: string): Promise<boolean> {
+  const name = await getLockName(client, table);
+  const [row] = await client.query<{ free: number | string | null }>('SELECT IS_FREE_LOCK(?) AS free', [
+    name,
+  ]);
+  return Number(row?.free) === 1;
+}

@@ -1,0 +1,240 @@
+// One sync of a Delta table into MySQL: lock the table, bring it to the latest Delta version incrementally when
+// it can, by a full resync into a shadow table when it must, and record the outcome in the state row.
+//
+// Exactly once: the state row names the version MySQL equals (`delta_version`) and the one a started sync is
+// heading for (`pending_version`). Batches are idempotent, so a sync interrupted on the way to P is rerun from
+// the same old version to P first (re-deriving the same changes), then on to the latest version.
+
+import { isDeltaError, loadSnapshot, type Snapshot } from '../delta/index';
+import { describeError, getErrorCode, isSyncError, SyncError } from './errors';
+import type { MySqlClient } from './mysql/connection';
+import { loadFullTable, tableExists } from './mysql/full-load';
+import { assertColumnName, assertTableName } from './mysql/identifiers';
+import { applyIncrementalSync, dropChangeTables, planIncrementalSync } from './mysql/incremental';
+import {
+  acquireSyncLock,
+  ensureStateTable,
+  markSyncStarted,
+  readSyncState,
+  recordSyncFailure,
+  recordSyncSuccess,
+  releaseSyncLock,
+  type SyncStateRow,
+} from './mysql/sync-state';
+import type { SyncEffects, SyncResult, SyncTableOptions } from './types';
+
+function validateOptions(options: SyncTableOptions): void {
+  assertTableName(options.mysqlTable);
+  if (options.keyColumns.length === 0)
+    throw new SyncError('KEY_REQUIRED', `Give the key column(s) of '${options.mysqlTable}'`);
+  for (const name of [...options.keyColumns, ...(options.indexes ?? []).flat()]) assertColumnName(name);
+  if (options.batchRows !== undefined && !(options.batchRows >= 1)) {
+    throw new SyncError('INVALID_ARGUMENT', 'batchRows must be at least 1');
+  }
+}
+
+async function loadTarget(effects: SyncEffects, tableRoot: string, version?: number): Promise<Snapshot> {
+  try {
+    return await loadSnapshot(effects, tableRoot, version === undefined ? {} : { version });
+  } catch (cause) {
+    throw new SyncError(
+      'DELTA_READ_FAILED',
+      `Cannot read Delta table '${tableRoot}'${version === undefined ? '' : ` at v${version}`}`,
+      { cause },
+    );
+  }
+}
+
+/** Why the sync cannot be incremental, or null when it can try. */
+function getFullSyncReason(
+  options: SyncTableOptions,
+  state: SyncStateRow | null,
+  exists: boolean,
+): string | null {
+  if (options.full) return 'full resync requested';
+  if (!state || state.deltaVersion === null || !state.columns) return 'first sync';
+  if (!exists) return 'MySQL table is missing';
+  if (JSON.stringify(state.keyColumns) !== JSON.stringify(options.keyColumns)) return 'key columns changed';
+  if (state.deltaTableRoot !== options.tableRoot) return 'Delta table root changed';
+  return null;
+}
+
+async function syncToSnapshot(
+  effects: SyncEffects,
+  client: MySqlClient,
+  options: SyncTableOptions,
+  state: SyncStateRow | null,
+  target: Snapshot,
+): Promise<SyncResult> {
+  const now = effects.now ?? (() => new Date());
+  const startedAt = now();
+  const table = options.mysqlTable;
+  const elapsed = () => now().getTime() - startedAt.getTime();
+  await markSyncStarted(client, {
+    table,
+    deltaTableRoot: options.tableRoot,
+    keyColumns: options.keyColumns,
+    pendingVersion: target.version,
+    now: startedAt,
+  });
+  const fromVersion = state?.deltaVersion ?? null;
+  let reason = getFullSyncReason(options, state, await tableExists(client, table));
+  if (reason === null && state?.columns && fromVersion !== null) {
+    if (fromVersion === target.version) {
+      const durationMs = elapsed();
+      await recordSyncSuccess(client, {
+        table,
+        version: target.version,
+        mode: 'noop',
+        columns: state.columns,
+        rowsUpserted: 0,
+        rowsDeleted: 0,
+        durationMs,
+        now: now(),
+      });
+      return {
+        table,
+        mode: 'noop',
+        fromVersion,
+        version: target.version,
+        rowsUpserted: 0,
+        rowsDeleted: 0,
+        durationMs,
+      };
+    }
+    let from: Snapshot | null = null;
+    try {
+      from = await loadSnapshot(effects, options.tableRoot, { version: fromVersion });
+    } catch (error) {
+      if (!isDeltaError(error)) throw error;
+      reason = `v${fromVersion} is no longer reconstructable (${error.code})`;
+    }
+    if (from) {
+      const plan = await planIncrementalSync(effects, options, state.columns, from, target);
+      if (plan.kind === 'ready') {
+        let durationMs = 0;
+        await applyIncrementalSync(effects, client, options, plan, async (tx) => {
+          durationMs = elapsed();
+          await recordSyncSuccess(tx, {
+            table,
+            version: target.version,
+            mode: 'incremental',
+            columns: plan.columns,
+            rowsUpserted: plan.upserts,
+            rowsDeleted: plan.deletes,
+            durationMs,
+            now: now(),
+          });
+        });
+        effects.log?.(
+          `[sync] ${table}: v${fromVersion}→v${target.version}, ${plan.upserts} upserted, ${plan.deletes} deleted`,
+        );
+        return {
+          table,
+          mode: 'incremental',
+          fromVersion,
+          version: target.version,
+          rowsUpserted: plan.upserts,
+          rowsDeleted: plan.deletes,
+          durationMs,
+        };
+      }
+      reason = plan.reason;
+      await dropChangeTables(effects);
+    }
+  }
+  effects.log?.(`[sync] ${table}: full resync to v${target.version} (${reason ?? 'unknown'})`);
+  const loaded = await loadFullTable(effects, client, options, target);
+  const durationMs = elapsed();
+  await recordSyncSuccess(client, {
+    table,
+    version: target.version,
+    mode: 'full',
+    columns: loaded.columns,
+    rowsUpserted: loaded.rows,
+    rowsDeleted: 0,
+    durationMs,
+    now: now(),
+  });
+  return {
+    table,
+    mode: 'full',
+    fromVersion,
+    version: target.version,
+    rowsUpserted: loaded.rows,
+    rowsDeleted: 0,
+    durationMs,
+    ...(reason ? { fallbackReason: reason } : {}),
+    loadMethod: loaded.method,
+  };
+}
+
+async function recordFailure(
+  effects: SyncEffects,
+  client: MySqlClient,
+  table: string,
+  error: unknown,
+  durationMs: number,
+) {
+  const failure = {
+    table,
+    errorCode: getErrorCode(error),
+    error: describeError(error),
+    durationMs,
+    now: (effects.now ?? (() => new Date()))(),
+  };
+  try {
+    await recordSyncFailure(client, failure);
+    return;
+  } catch {
+    // The sync connection is gone (killed, server restarted): try a fresh one. When MySQL is unreachable the row
+    // stays 'running' with a free lock, which status reports as failed.
+  }
+  try {
+    const fresh = await effects.connect();
+    try {
+      await recordSyncFailure(fresh, failure);
+    } finally {
+      await fresh.close();
+    }
+  } catch {
+    effects.log?.(`[sync] ${table}: could not record the failure in the state table`);
+  }
+}
+
+/** Syncs one Delta table into its MySQL table; throws a SyncError (or DeltaError) after recording the failure. */
+export async function syncTable(effects: SyncEffects, options: SyncTableOptions): Promise<SyncResult> {
+  validateOptions(options);
+  const startedMs = Date.now();
+  const client = await effects.connect();
+  let lock: string | null = null;
+  try {
+    await ensureStateTable(client);
+    lock = await acquireSyncLock(client, options.mysqlTable, options.lockTimeoutSeconds ?? 0);
+    let state = await readSyncState(client, options.mysqlTable);
+    const latest = await loadTarget(effects, options.tableRoot);
+    const pending = state?.pendingVersion ?? null;
+    if (!options.full && pending !== null && state?.deltaVersion !== null && pending !== latest.version) {
+      // Finish the interrupted sync first, so rows it already changed converge to that version.
+      const interrupted = await loadSnapshot(effects, options.tableRoot, { version: pending }).catch(
+        () => null,
+      );
+      if (interrupted) {
+        await syncToSnapshot(effects, client, options, state, interrupted);
+        state = await readSyncState(client, options.mysqlTable);
+      } else {
+        // Without that version the partly applied changes cannot be replayed: only a resync is safe.
+        return await syncToSnapshot(effects, client, { ...options, full: true }, state, latest);
+      }
+    }
+    return await syncToSnapshot(effects, client, options, state, latest);
+  } catch (error) {
+    if (!isSyncError(error, 'SYNC_LOCKED')) {
+      await recordFailure(effects, client, options.mysqlTable, error, Date.now() - startedMs);
+    }
+    throw error;
+  } finally {
+    if (lock) await releaseSyncLock(client, lock).catch(() => {});
+    await client.close();
+  }
+}

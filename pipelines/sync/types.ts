@@ -1,0 +1,60 @@
+// Effects, options and results of a sync (shared by the full load, the incremental sync and the orchestrator).
+
+import type { DuckDbSession } from '../engine/duckdb-session';
+import type { LakeStorage } from '../lake/storage';
+import type { ConnectMySql, MySqlClient } from './mysql/connection';
+import type { SyncMode } from './mysql/sync-state';
+
+export interface SyncEffects {
+  storage: LakeStorage;
+  duckdb: DuckDbSession;
+  /** Opens a MySQL connection (one per sync; a second one only to record a failure). */
+  connect: ConnectMySql;
+  now?: () => Date;
+  log?: (line: string) => void;
+  /** Where CSV files for LOAD DATA are written (default: the OS temp folder). */
+  tempDir?: string;
+  /** Called before each batch (tests use it to interrupt a sync). */
+  beforeBatch?: (batch: BatchInfo) => Promise<void>;
+}
+
+export interface BatchInfo {
+  index: number;
+  kind: 'upsert' | 'delete' | 'insert';
+  rows: number;
+  client: MySqlClient;
+}
+
+export interface SyncTableOptions {
+  /** Lake-relative Delta table root. */
+  tableRoot: string;
+  mysqlTable: string;
+  keyColumns: string[];
+  /** Extra indexes, each a list of columns. */
+  indexes?: string[][];
+  /** Resync from scratch even when an incremental sync is possible. */
+  full?: boolean;
+  /** Rows per INSERT/DELETE statement (default 1000). */
+  batchRows?: number;
+  /** How long a second sync of the same table waits for the lock (default 0: fail at once). */
+  lockTimeoutSeconds?: number;
+  /** Above this fraction of the table's rows, changes are applied by a full resync (default 0.5). */
+  maxChangeFraction?: number;
+  /** 'auto' uses LOAD DATA LOCAL INFILE when the server allows it (default), else batched INSERTs. */
+  loadMethod?: 'auto' | 'load-data' | 'insert';
+  maxVarcharLength?: number;
+  decimalOverflow?: 'error' | 'varchar';
+}
+
+export interface SyncResult {
+  table: string;
+  mode: SyncMode;
+  fromVersion: number | null;
+  version: number;
+  rowsUpserted: number;
+  rowsDeleted: number;
+  durationMs: number;
+  /** Why an incremental sync became a full resync. */
+  fallbackReason?: string;
+  loadMethod?: 'load-data' | 'insert';
+}

@@ -1,0 +1,212 @@
+// Faults against the machine's MariaDB: the sync connection killed mid-batch, MariaDB unreachable (before and
+// during a sync, through a cut TCP proxy), a Delta restore, and an old version whose files were vacuumed.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { readSnapshotRows } from '../../pipelines/delta/index';
+import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import {
+  connectMySql,
+  isSyncError,
+  readSyncStatus,
+  syncTable,
+  verifyTable,
+  type SyncEffects,
+} from '../../pipelines/sync/index';
+import { createDeltaFixture, type DeltaFixture } from './delta-fixture';
+import { createTestDatabase, isMySqlAvailable, type TestDatabase } from './mysql-test-db';
+import { SAMPLE_SCHEMA, sampleRows } from './sample-table';
+import { findClosedPort, startTcpProxy } from './tcp-proxy';
+
+const skip = (await isMySqlAvailable()) ? false : 'MariaDB is not reachable at 127.0.0.1:3306';
+
+let duckdb: DuckDbSession;
+let db: TestDatabase;
+let lakeDir: string;
+before(async () => {
+  if (skip) return;
+  duckdb = await createDuckDbSession();
+  db = await createTestDatabase('sync_faults_test');
+  lakeDir = await mkdtemp(path.join(tmpdir(), 'sync-faults-test-'));
+});
+after(async () => {
+  if (skip) return;
+  duckdb.close();
+  await db.drop();
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+const urlThrough = (port: number) => db.url.replace(/:\d+\//, `:${port}/`);
+
+/** Row for row: MySQL's (id, name, amount, day) equal the snapshot's; then the full checksum comparison. */
+async function assertTableEqualsSnapshot(fixture: DeltaFixture, table: string) {
+  const snapshot = await fixture.snapshot();
+  const expected = (await readSnapshotRows({ storage: fixture.storage, duckdb }, snapshot))
+    .map((row) => [String(row.id), row.name ?? null, String(row.amount), String(row.day)])
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
+  const [rows] = await db.admin.query(`SELECT id, name, amount, day FROM \`${table}\` ORDER BY id`);
+  const actual = (rows as Record<string, unknown>[]).map((row) => [row.id, row.name, row.amount, row.day]);
+  assert.deepEqual(actual, expected);
+  const verified = await verifyTable(
+    { storage: fixture.storage, duckdb, connect: db.connect },
+    { tableRoot: fixture.root, mysqlTable: table, keyColumns: ['id'], version: snapshot.version },
+  );
+  assert.deepEqual(verified.differences, []);
+  assert.equal(verified.equal, true);
+}
+
+async function readState(table: string) {
+  const [rows] = await db.admin.query('SELECT * FROM _lakehouse_sync_state WHERE table_name = ?', [table]);
+  return (rows as Record<string, unknown>[])[0];
+}
+
+test(
+  'sync connection KILLed mid-batch: the rerun converges, even after Delta moved on',
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/killed', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 3000)] });
+    const options = { tableRoot: fixture.root, mysqlTable: 'killed', keyColumns: ['id'], batchRows: 100 };
+    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
+    // v1: rows 0-1999 change, 2500-2999 are deleted.
+    await fixture.rewrite(
+      file as string,
+      (f) =>
+        `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id BETWEEN 2000 AND 2499`,
+    );
+    let killed = false;
+    const effects: SyncEffects = {
+      storage: fixture.storage,
+      duckdb,
+      connect: db.connect,
+      async beforeBatch(batch) {
+        if (batch.index === 12 && !killed) {
+          killed = true;
+          // Not awaited: the KILL lands while the sync sends the batch.
+          void db.admin.query(`KILL ${batch.client.threadId}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      },
+    };
+    await assert.rejects(syncTable(effects, options), (error) => isSyncError(error, 'MYSQL_CONNECTION_LOST'));
+    const state = await readState('killed');
+    assert.equal(state?.status, 'failed');
+    assert.equal(state?.error_code, 'MYSQL_CONNECTION_LOST');
+    assert.equal(state?.delta_version, '0');
+    assert.equal(state?.pending_version, '1');
+    // v2 puts rows 0-99 back as they were at v0: a naive v0→v2 diff would skip them although MySQL has v1 values.
+    const [changed] = (await fixture.snapshot()).files.map((f) => f.path);
+    await fixture.rewrite(
+      changed as string,
+      (f) => `SELECT * FROM (${sampleRows(0, 100)}) UNION ALL SELECT * FROM ${f} WHERE id >= 100`,
+    );
+    const rerun = await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    assert.equal(rerun.mode, 'incremental');
+    assert.equal(rerun.version, 2);
+    await assertTableEqualsSnapshot(fixture, 'killed');
+    const after = await readState('killed');
+    assert.equal(after?.status, 'succeeded');
+    assert.equal(after?.pending_version, null);
+  },
+);
+
+test('MariaDB unreachable before a sync: a clear error and nothing changes', { skip }, async () => {
+  const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/unreachable', SAMPLE_SCHEMA);
+  await fixture.commit({ add: [sampleRows(0, 100)] });
+  const options = { tableRoot: fixture.root, mysqlTable: 'unreachable', keyColumns: ['id'] };
+  await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+  await fixture.commit({ add: [sampleRows(100, 200)] });
+  const before = await readState('unreachable');
+  const port = await findClosedPort();
+  await assert.rejects(
+    syncTable({ storage: fixture.storage, duckdb, connect: () => connectMySql(urlThrough(port)) }, options),
+    (error) =>
+      isSyncError(error, 'MYSQL_UNREACHABLE') &&
+      /Cannot reach MySQL at mysql:\/\/127\.0\.0\.1/.test(error.message),
+  );
+  assert.deepEqual(await readState('unreachable'), before);
+  const [count] = await db.admin.query('SELECT COUNT(*) AS n FROM unreachable');
+  assert.deepEqual(count, [{ n: '100' }]);
+});
+
+test(
+  'MariaDB lost during a sync: status says failed once reachable, and the rerun converges',
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/lost', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 2000)] });
+    const options = { tableRoot: fixture.root, mysqlTable: 'lost', keyColumns: ['id'], batchRows: 100 };
+    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    await fixture.commit({ add: [sampleRows(2000, 3000)] });
+    const proxy = await startTcpProxy('127.0.0.1', Number(new URL(db.url).port || 3306));
+    const effects: SyncEffects = {
+      storage: fixture.storage,
+      duckdb,
+      connect: () => connectMySql(urlThrough(proxy.port)),
+      async beforeBatch(batch) {
+        if (batch.index === 3) await proxy.cut();
+      },
+    };
+    await assert.rejects(syncTable(effects, options), (error) => isSyncError(error, 'MYSQL_CONNECTION_LOST'));
+    const [status] = await readSyncStatus(
+      { storage: fixture.storage, duckdb, connect: db.connect },
+      { tables: ['lost'] },
+    );
+    assert.equal(status?.state, 'failed');
+    assert.equal(status?.lastErrorCode, 'INTERRUPTED');
+    assert.equal(status?.syncedVersion, 0);
+    const rerun = await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    assert.equal(rerun.version, 1);
+    await assertTableEqualsSnapshot(fixture, 'lost');
+    const [healthy] = await readSyncStatus(
+      { storage: fixture.storage, duckdb, connect: db.connect },
+      { tables: ['lost'] },
+    );
+    assert.equal(healthy?.state, 'in-sync');
+    assert.equal(healthy?.lastError, null);
+  },
+);
+
+test(
+  'a Delta restore to an earlier version: the next sync makes MySQL equal the restored snapshot',
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/restored', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 1000), sampleRows(1000, 1500)] });
+    const effects: SyncEffects = { storage: fixture.storage, duckdb, connect: db.connect };
+    const options = { tableRoot: fixture.root, mysqlTable: 'restored', keyColumns: ['id'] };
+    await syncTable(effects, options);
+    const files = (await fixture.snapshot()).files.map((f) => f.path).sort();
+    await fixture.rewrite(
+      files[1] as string,
+      (f) => `SELECT * FROM (${sampleRows(1000, 1200, 3)}) UNION ALL SELECT * FROM ${f} WHERE id >= 1400`,
+    );
+    await fixture.commit({ add: [sampleRows(5000, 5100)] });
+    await syncTable(effects, options);
+    await assertTableEqualsSnapshot(fixture, 'restored');
+    await fixture.restore(0);
+    const result = await syncTable(effects, options);
+    assert.equal(result.mode, 'incremental');
+    assert.equal(result.rowsDeleted, 100);
+    await assertTableEqualsSnapshot(fixture, 'restored');
+  },
+);
+
+test('an old version whose files were vacuumed falls back to a full resync', { skip }, async () => {
+  const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/vacuumed', SAMPLE_SCHEMA);
+  await fixture.commit({ add: [sampleRows(0, 500)] });
+  const effects: SyncEffects = { storage: fixture.storage, duckdb, connect: db.connect };
+  const options = { tableRoot: fixture.root, mysqlTable: 'vacuumed', keyColumns: ['id'] };
+  await syncTable(effects, options);
+  const [file] = (await fixture.snapshot()).files.map((f) => f.path);
+  await fixture.rewrite(file as string, (f) => `SELECT * FROM ${f} WHERE id < 400`);
+  await rm(fixture.localPath(file as string));
+  const result = await syncTable(effects, options);
+  assert.equal(result.mode, 'full');
+  assert.match(result.fallbackReason ?? '', /no longer readable/);
+  await assertTableEqualsSnapshot(fixture, 'vacuumed');
+});
