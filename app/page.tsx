@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { sectionList } from './_components/sections';
+import { sectionList, sections } from './_components/sections';
 
 interface PartStatus {
   part: string;
@@ -13,13 +13,34 @@ const partStatuses: PartStatus[] = [
   {
     part: 'Web app shell',
     built: true,
-    detail: 'Layout, navigation, these pages and the health check at /api/health.',
+    detail: 'Layout, navigation, sign-in, and the health check at /api/health.',
   },
-  ...sectionList.map(({ label }) => ({
-    part: label,
+  {
+    part: sections.workbench.label,
+    built: true,
+    detail: 'SQL notebooks running DuckDB-WASM in the browser over Delta snapshots, with a server path.',
+  },
+  {
+    part: sections.pipelines.label,
     built: false,
-    detail: 'Placeholder page only; it says what the section will do.',
-  })),
+    detail: 'Runs from the command line (npm run pipeline); the page and run history view are not built yet.',
+  },
+  {
+    part: sections.lineage.label,
+    built: false,
+    detail: 'Lineage events are recorded and served at /api/lineage; the graph page is not built yet.',
+  },
+  {
+    part: sections.sync.label,
+    built: false,
+    detail:
+      'Sync, status and verify run from the command line (npm run sync); the status page is not built yet.',
+  },
+  {
+    part: sections.schedules.label,
+    built: false,
+    detail: 'Schedules can be managed through /api/schedules (admins); the page is not built yet.',
+  },
 ];
 
 export default function HomePage() {

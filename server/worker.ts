@@ -1,27 +1,27 @@
-// The worker process: Agenda processing only (the web process never runs jobs). Pipeline, sync and
-// maintenance jobs are defined by the pipeline and control-plane issues; until they land the worker starts,
-// connects to the control database, says plainly that it has no jobs, and drains cleanly on SIGTERM/SIGINT.
+// The worker process: Agenda processing only (the web process never runs jobs). The runners of the
+// pipeline, MySQL sync and Delta maintenance jobs are other issues' work: until they are wired here, every
+// run fails with a plain "not built yet" error recorded in its run record. Drains cleanly on SIGTERM/SIGINT.
 
 import os from 'node:os';
 import { loadEnv } from './config/env';
-import { createAgenda } from './scheduler/create-agenda';
-import { defineJobs } from './scheduler/define-jobs';
+import { startWorker } from './scheduler/start-worker';
+import { openControlStore } from './store/open-control-store';
 
 const log = (line: string) => console.log(`[worker] ${new Date().toISOString()} ${line}`);
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const agenda = createAgenda({
+  const store = openControlStore(env.CONTROL_DB_URL);
+  await store.init();
+  const worker = await startWorker({
     controlDbUrl: env.CONTROL_DB_URL,
+    store,
     name: `worker@${os.hostname()}:${process.pid}`,
+    openLineageUrl: env.OPENLINEAGE_URL,
+    log,
   });
-  agenda.on('error', (error: Error) => log(`agenda error: ${error.message}`));
-  const jobNames = defineJobs(agenda);
-  await agenda.start();
   log(
-    jobNames.length
-      ? `ready; job types: ${jobNames.join(', ')}`
-      : 'ready; no job types are defined yet (pipeline runs, MySQL sync and maintenance are not built yet)',
+    `ready; job types: ${worker.jobTypes.join(', ')} (their runners are not built yet: runs fail with a "not built yet" error)`,
   );
 
   let stopping = false;
@@ -29,9 +29,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal} received; draining running jobs`);
-    const result = await agenda.drain(30_000);
-    if (result.timedOut)
-      log(`drain timed out with ${result.running} job(s) still running; they will be unlocked`);
+    const result = await worker.stop(30_000);
+    if (result.aborted) log(`drain timed out: ${result.aborted} run(s) aborted and recorded as failed`);
+    await store.close();
     log('stopped');
     process.exit(0);
   };

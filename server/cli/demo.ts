@@ -2,8 +2,8 @@
 // created, the demo source seeded if empty, the app built, then web and worker started (Ctrl+C stops both).
 
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
+import { ensureDemoUsers } from '../auth/users-file';
 import { loadEnv, redactUrl } from '../config/env';
 import { prepareServices } from '../services/prepare-services';
 import { runWebAndWorker } from '../services/run-processes';
@@ -29,17 +29,27 @@ async function main(): Promise<number> {
     .join(', ');
   log(seed.seeded ? `seeded in ${(seed.ms / 1000).toFixed(1)} s: ${counts}` : `already seeded: ${counts}`);
 
-  log('building the web app (next build)');
-  // Telemetry off: the product makes no outbound calls (Next.js would report usage otherwise).
-  const build = spawnSync(path.join(cwd, 'node_modules', '.bin', 'next'), ['build'], {
+  log('building the web app (npm run build: vendor files, then next build)');
+  // Through npm so the prebuild step copies DuckDB-WASM and Monaco into public/vendor; telemetry stays off
+  // because the build script sets NEXT_TELEMETRY_DISABLED (the product makes no outbound calls).
+  const build = spawnSync('npm', ['run', 'build'], { cwd, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`npm run build failed with exit code ${build.status}`);
+
+  // One run of the demo pipeline (extract from the demo source → raw Parquet → Delta tables), so the workbench
+  // has tables to query. A later run only applies what changed (`npm run demo-source -- change` makes changes).
+  log('first pipeline run: npm run pipeline -- run county-ops');
+  // The definition names its source by variable (never an inline URL); hand it the configured value.
+  const run = spawnSync('npm', ['run', 'pipeline', '--', 'run', 'county-ops'], {
     cwd,
     stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DEMO_SOURCE_URL: env.DEMO_SOURCE_URL, LAKE_ROOT: env.LAKE_ROOT },
   });
-  if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+  if (run.status !== 0) throw new Error(`the pipeline run failed with exit code ${run.status}`);
+  log(
+    'MySQL sync of the demo tables is not wired into the pipeline run yet (npm run sync -- run … does it by hand)',
+  );
 
-  // Said plainly rather than faked: the extract → Delta → MySQL pipeline is the subject of later issues.
-  log('first pipeline run: not built yet (extract/CDC into Delta and MySQL sync are open issues); skipped');
+  await ensureDemoUsers(env.USERS_FILE, log);
 
   log(`starting web on http://${env.HOST}:${env.PORT} and the worker; Ctrl+C stops both`);
   return runWebAndWorker({ cwd, env, log });

@@ -51,10 +51,57 @@ export const envSchema = z.object({
   DEMO_SEED: z.coerce.number().int().min(0).default(20261124).describe('Seed of the demo data generator'),
   PORT: port.default(3000).describe('Port of the web process'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the web process listens on'),
+  NOTEBOOKS_DIR: z
+    .string()
+    .min(1)
+    .default('./data/notebooks')
+    .describe('Folder of the workbench notebooks, one readable .sql file per notebook'),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'])
     .default('info')
     .describe('Least severe log level printed'),
+  USERS_FILE: z
+    .string()
+    .min(1)
+    .default('./data/users.json')
+    .describe('JSON file of workbench users: username, argon2id password hash and roles'),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('Seals session cookies; unset outside production: generated into ./data/session-secret'),
+  AUTH_PROXY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .optional()
+    .describe('Trusted-proxy single sign-on: header carrying the username; unset = off'),
+  AUTH_PROXY_ROLES_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .optional()
+    .describe('Trusted-proxy single sign-on: header carrying comma-separated roles'),
+  AUTH_TRUSTED_PROXIES: z
+    .string()
+    .default('127.0.0.1,::1')
+    .describe('Comma-separated addresses whose proxy identity headers are honoured'),
+  SCHEDULE_TIMEZONE: z
+    .string()
+    .min(1)
+    .refine((v) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: v });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as UTC or America/Chicago')
+    .default('UTC')
+    .describe('Time zone of schedule cron expressions and their next-run times'),
+  OPENLINEAGE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('OpenLineage HTTP endpoint (Marquez-compatible); events are also sent there when set'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,6 @@
-// Agenda on the control database (ARCHITECTURE.md §4). PostgreSQL through its official backend; the MongoDB
-// backend arrives with the control-plane issue, and until then a mongodb:// URL is refused plainly.
+// Agenda on the control database (ARCHITECTURE.md §4) with its official backend for either database.
 
+import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
 
@@ -8,17 +8,31 @@ export interface SchedulerOptions {
   controlDbUrl: string;
   /** Identifies this process in Agenda's lastModifiedBy column. */
   name: string;
+  /** How often the worker looks for due jobs; default 30 seconds. */
+  processEvery?: string | number;
 }
 
 export function createAgenda(opts: SchedulerOptions): Agenda {
-  if (!/^postgres(ql)?:\/\//.test(opts.controlDbUrl)) {
-    throw new Error(
-      'CONTROL_DB_URL: only PostgreSQL is supported so far; the MongoDB control store is not built yet',
-    );
+  let backend;
+  if (/^postgres(ql)?:\/\//.test(opts.controlDbUrl)) {
+    backend = new PostgresBackend({ connectionString: opts.controlDbUrl });
+  } else if (/^mongodb(\+srv)?:\/\//.test(opts.controlDbUrl)) {
+    backend = new MongoBackend({ address: opts.controlDbUrl, ensureIndex: true });
+  } else {
+    throw new Error('CONTROL_DB_URL must be a postgres:// or mongodb:// URL');
   }
-  return new Agenda({
-    backend: new PostgresBackend({ connectionString: opts.controlDbUrl }),
-    name: opts.name,
-    processEvery: '30 seconds',
-  });
+  const agenda = new Agenda({ backend, name: opts.name, processEvery: opts.processEvery ?? '30 seconds' });
+  backends.set(agenda, backend);
+  return agenda;
+}
+
+const backends = new WeakMap<Agenda, { disconnect(): Promise<void> }>();
+
+/**
+ * Close an Agenda's database connection. Agenda.stop() only disconnects an Agenda that was started, and the
+ * web process never starts one (it only edits schedules), so its pool would otherwise stay open.
+ */
+export async function closeAgenda(agenda: Agenda, started: boolean): Promise<void> {
+  if (started) await agenda.stop(true);
+  else await backends.get(agenda)?.disconnect();
 }

@@ -1,0 +1,107 @@
+'use client';
+// The workbench's calls to its own API (same origin only). State-changing requests carry the CSRF header that
+// server/auth/csrf.ts requires; errors come back as WorkbenchApiError with the server's code and message.
+
+import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
+import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
+import type { QueryHistoryEntry } from '@/server/notebooks/query-history';
+
+export class WorkbenchApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'WorkbenchApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function toError(response: Response): Promise<WorkbenchApiError> {
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code?: string; message?: string };
+  } | null;
+  const message =
+    response.status === 401
+      ? 'Your session has ended: log in again to continue.'
+      : (body?.error?.message ?? `The server answered ${response.status}`);
+  return new WorkbenchApiError(response.status, body?.error?.code ?? String(response.status), message);
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const method = init.method ?? 'GET';
+  const headers = new Headers(init.headers);
+  if (method !== 'GET' && method !== 'HEAD') headers.set('x-lakehouse-csrf', '1');
+  if (init.body !== undefined && typeof init.body === 'string')
+    headers.set('Content-Type', 'application/json');
+  const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  if (!response.ok) throw await toError(response);
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}
+
+const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });
+
+export const api = {
+  listTables: () => request<{ tables: TableSummary[] }>('/api/catalog/tables').then((r) => r.tables),
+  getSnapshot: (table: string, at: { version?: number; timestamp?: string } = {}) => {
+    const params = new URLSearchParams();
+    if (at.version !== undefined) params.set('version', String(at.version));
+    if (at.timestamp !== undefined) params.set('timestamp', at.timestamp);
+    const query = params.size > 0 ? `?${params.toString()}` : '';
+    return request<SnapshotView>(`/api/catalog/tables/${encodeURIComponent(table)}/snapshot${query}`);
+  },
+  getHistory: (table: string) =>
+    request<{ history: HistoryItem[] }>(`/api/catalog/tables/${encodeURIComponent(table)}/history`).then(
+      (r) => r.history,
+    ),
+  listNotebooks: () => request<{ notebooks: NotebookSummary[] }>('/api/notebooks').then((r) => r.notebooks),
+  createNotebook: (input: Partial<Pick<Notebook, 'title' | 'cells' | 'parameters'>> = {}) =>
+    request<Notebook>('/api/notebooks', json('POST', input)),
+  openNotebook: (id: string) => request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`),
+  /** `keepalive` lets the save finish while the page unloads (bodies up to 64 KB). */
+  saveNotebook: (notebook: Notebook, options: { keepalive?: boolean } = {}) =>
+    request<NotebookSummary>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
+      ...json('PUT', { title: notebook.title, parameters: notebook.parameters, cells: notebook.cells }),
+      ...(options.keepalive ? { keepalive: true } : {}),
+    }),
+  renameNotebook: (id: string, title: string) =>
+    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
+  duplicateNotebook: (id: string) =>
+    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}/duplicate`, { method: 'POST' }),
+  listHistory: (limit = 50) =>
+    request<{ history: QueryHistoryEntry[] }>(`/api/query/history?limit=${limit}`).then((r) => r.history),
+  recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>
+    request<void>('/api/query/history', json('POST', entry)),
+  deleteNotebook: (id: string) =>
+    request<void>(`/api/notebooks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+};
+
+export interface ServerQueryInput {
+  sql: string;
+  tables: { view: string; table: string; version?: number; timestamp?: string }[];
+  maxRows: number;
+}
+
+/** POST /api/query: the Arrow IPC stream bytes of the server path and the snapshot version of each view. */
+export async function runOnServer(
+  input: ServerQueryInput,
+  signal: AbortSignal,
+): Promise<{ bytes: Uint8Array; versions: Record<string, number> }> {
+  const response = await fetch('/api/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-lakehouse-csrf': '1' },
+    body: JSON.stringify(input),
+    credentials: 'same-origin',
+    signal,
+  });
+  if (!response.ok) throw await toError(response);
+  let versions: Record<string, number> = {};
+  try {
+    versions = JSON.parse(response.headers.get('X-Snapshot-Versions') ?? '{}') as Record<string, number>;
+  } catch {
+    // Only shown next to the result; a malformed header must not lose the rows.
+  }
+  return { bytes: new Uint8Array(await response.arrayBuffer()), versions };
+}

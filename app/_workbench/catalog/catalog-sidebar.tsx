@@ -1,0 +1,141 @@
+'use client';
+// The catalog beside the notebook: every lake table with its schema, rows, size and versions; insert its name
+// into the notebook, preview it, or query an earlier version.
+
+import { useState } from 'react';
+import type { HistoryItem, TableSummary } from '@/server/api/workbench/types';
+import { api } from '../api';
+import { insertIntoEditor } from '../editor/setup-monaco';
+import { HistoryPanel } from './history-panel';
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+interface CatalogSidebarProps {
+  tables: TableSummary[] | null;
+  error: string | null;
+  /** Adds a SQL cell with this text and runs it. */
+  onQuery(sql: string): void;
+  onRefresh(): void;
+  /** Adds a SQL cell with this text without running it. */
+  onOpen(sql: string): void;
+  historyKey: number;
+}
+
+function TableEntry({ table, onQuery }: { table: TableSummary; onQuery(sql: string): void }) {
+  const [history, setHistory] = useState<HistoryItem[] | null>(null);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+  const loadHistory = () => {
+    if (history) return;
+    api
+      .getHistory(table.name)
+      .then(setHistory)
+      .catch((e: Error) => setHistoryError(e.message));
+  };
+  return (
+    <details className="wb-table" data-testid={`catalog-table-${table.name}`}>
+      <summary>
+        <span className="wb-table-name">{table.name}</span>
+        <span className="wb-muted">
+          {table.error
+            ? 'unreadable'
+            : `${table.rowCount === null ? '?' : table.rowCount.toLocaleString()} rows · ${formatBytes(table.sizeBytes)} · v${table.version}`}
+        </span>
+      </summary>
+      {table.error ? <p className="wb-error">{table.error}</p> : null}
+      <ul className="wb-columns">
+        {table.columns.map((column) => (
+          <li key={column.name}>
+            <button
+              type="button"
+              className="wb-link"
+              title="Insert into the editor"
+              onClick={() => insertIntoEditor(column.name)}
+            >
+              {column.name}
+            </button>
+            <span className="wb-muted">
+              {column.duckdbType}
+              {column.partition ? ' · partition' : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div className="wb-table-actions">
+        <button type="button" onClick={() => onQuery(`SELECT *\nFROM ${table.name}\nLIMIT 100`)}>
+          Preview
+        </button>
+        <button
+          type="button"
+          title="Insert the table name at the cursor of the last SQL cell you typed in"
+          onClick={() => {
+            if (!insertIntoEditor(table.name)) void navigator.clipboard?.writeText(table.name);
+          }}
+        >
+          Insert
+        </button>
+      </div>
+      <details onToggle={loadHistory}>
+        <summary>Versions</summary>
+        {historyError ? <p className="wb-error">{historyError}</p> : null}
+        {history === null && !historyError ? <p className="wb-muted">Loading…</p> : null}
+        <ol className="wb-history">
+          {(history ?? []).map((entry) => (
+            <li key={entry.version}>
+              <button
+                type="button"
+                title="Query this version"
+                onClick={() =>
+                  onQuery(`SELECT *\nFROM ${table.name} VERSION AS OF ${entry.version}\nLIMIT 100`)
+                }
+              >
+                v{entry.version}
+              </button>{' '}
+              <span>{entry.operation ?? 'commit'}</span>{' '}
+              <time className="wb-muted" dateTime={new Date(entry.timestamp).toISOString()}>
+                {new Date(entry.timestamp).toLocaleString()}
+              </time>
+            </li>
+          ))}
+        </ol>
+      </details>
+    </details>
+  );
+}
+
+export function CatalogSidebar({
+  tables,
+  error,
+  onQuery,
+  onRefresh,
+  onOpen,
+  historyKey,
+}: CatalogSidebarProps) {
+  return (
+    <aside className="wb-catalog" aria-label="Catalog">
+      <div className="wb-catalog-head">
+        <h2>Tables</h2>
+        <button type="button" onClick={onRefresh} title="Reload the catalog">
+          ↻
+        </button>
+      </div>
+      {error ? <p className="wb-error">{error}</p> : null}
+      {tables === null && !error ? <p className="wb-muted">Loading…</p> : null}
+      {tables?.length === 0 ? (
+        <p className="wb-muted">No Delta tables under the lake’s tables/ folder yet.</p>
+      ) : null}
+      {tables?.map((table) => (
+        <TableEntry key={table.name} table={table} onQuery={onQuery} />
+      ))}
+      <HistoryPanel refreshKey={historyKey} onOpen={onOpen} />
+    </aside>
+  );
+}

@@ -1,0 +1,244 @@
+'use client';
+// DuckDB-WASM 1.28.0 in a Web Worker, served from /vendor/duckdb (ARCHITECTURE.md §4: eh bundle, mvp fallback, no
+// CDN). Lake tables are views over their snapshot's Parquet files, registered by URL so DuckDB reads them with
+// ranged GETs. A query can always be stopped: first DuckDB's own cancel, then, if the worker does not answer in
+// time, the worker is terminated and a fresh one is started with the same views and stored results.
+
+import type * as Duckdb from '@duckdb/duckdb-wasm';
+import { Table, type RecordBatch } from 'apache-arrow';
+import type { SnapshotView } from '@/server/api/workbench/types';
+
+const BUNDLES: Duckdb.DuckDBBundles = {
+  mvp: {
+    mainModule: '/vendor/duckdb/duckdb-mvp.wasm',
+    // lake-worker-*.js (server/cli/copy-vendor.ts) wraps DuckDB's worker to read X-Content-Length.
+    mainWorker: '/vendor/duckdb/lake-worker-mvp.js',
+  },
+  eh: {
+    mainModule: '/vendor/duckdb/duckdb-eh.wasm',
+    mainWorker: '/vendor/duckdb/lake-worker-eh.js',
+  },
+};
+
+/** How long a cancelled query may take to stop before its worker is terminated. */
+const CANCEL_GRACE_MS = 1_500;
+
+export interface RunOutcome {
+  table: Table;
+  elapsedMs: number;
+  /** True when the result was cut at maxRows. */
+  truncated: boolean;
+}
+
+interface RunningQuery {
+  cancelled: boolean;
+  /** Settles when the worker is done with the query, however it ended. */
+  settled: Promise<unknown>;
+  /** Rejects the caller's promise at once, without waiting for the worker. */
+  abort(): void;
+}
+
+export class QueryCancelledError extends Error {
+  constructor() {
+    super('Query cancelled');
+    this.name = 'QueryCancelledError';
+  }
+}
+
+interface Instance {
+  db: Duckdb.AsyncDuckDB;
+  conn: Duckdb.AsyncDuckDBConnection;
+  worker: Worker;
+  bundle: 'eh' | 'mvp';
+}
+
+function absolute(url: string): string {
+  return new URL(url, window.location.origin).href;
+}
+
+export class BrowserEngine {
+  private instance: Promise<Instance> | null = null;
+  /** Views over snapshots by view name; replayed into a restarted worker. */
+  private readonly views = new Map<string, SnapshotView>();
+  /** Stored cell results by name; replayed into a restarted worker. */
+  private readonly results = new Map<string, Table>();
+  private readonly registeredFiles = new Set<string>();
+  private running: RunningQuery | null = null;
+  /** Set while a cancel is stopping the worker; the next query waits for it. */
+  private cancelling: Promise<void> | null = null;
+
+  /** Which bundle the worker runs, once started. */
+  bundle: 'eh' | 'mvp' | null = null;
+
+  private start(): Promise<Instance> {
+    this.instance ??= (async () => {
+      const duckdb = await import('@duckdb/duckdb-wasm');
+      const bundle = await duckdb.selectBundle(BUNDLES);
+      const worker = new Worker(absolute(bundle.mainWorker as string));
+      const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+      await db.instantiate(absolute(bundle.mainModule));
+      await db.open({ query: { castBigIntToDouble: false, castTimestampToDate: false } });
+      const conn = await db.connect();
+      // No SET TimeZone: the wasm build has no ICU, so its timestamps are UTC already, as on the server path.
+      const name = bundle.mainModule.includes('-eh') ? 'eh' : 'mvp';
+      this.bundle = name;
+      this.registeredFiles.clear();
+      const instance: Instance = { db, conn, worker, bundle: name };
+      for (const [view, snapshot] of this.views) await this.createView(instance, view, snapshot);
+      for (const [result, table] of this.results) await this.insertResult(instance, result, table);
+      return instance;
+    })();
+    this.instance.catch(() => {
+      this.instance = null;
+    });
+    return this.instance;
+  }
+
+  /** Starts the worker ahead of the first query. */
+  async warmUp(): Promise<void> {
+    await this.start();
+  }
+
+  hasView(view: string, version: number): boolean {
+    return this.views.get(view)?.version === version;
+  }
+
+  /** (Re)creates `view` over a snapshot's files. */
+  async defineView(view: string, snapshot: SnapshotView): Promise<void> {
+    const instance = await this.start();
+    await this.createView(instance, view, snapshot);
+    this.views.set(view, snapshot);
+  }
+
+  private async createView(instance: Instance, view: string, snapshot: SnapshotView): Promise<void> {
+    const { DuckDBDataProtocol } = await import('@duckdb/duckdb-wasm');
+    await Promise.all(
+      snapshot.files
+        .filter((file) => !this.registeredFiles.has(file.path))
+        .map(async (file) => {
+          await instance.db.registerFileURL(
+            `lake/${file.path}`,
+            absolute(file.url),
+            DuckDBDataProtocol.HTTP,
+            false,
+          );
+          this.registeredFiles.add(file.path);
+        }),
+    );
+    await instance.conn.query(`CREATE OR REPLACE VIEW ${quoteName(view)} AS ${snapshot.scanSql}`);
+  }
+
+  /** Keeps a result under a name so later cells can select from it. */
+  async storeResult(name: string, table: Table): Promise<void> {
+    const instance = await this.start();
+    await this.insertResult(instance, name, table);
+    this.results.set(name, table);
+  }
+
+  private async insertResult(instance: Instance, name: string, table: Table): Promise<void> {
+    await instance.conn.query(`DROP VIEW IF EXISTS ${quoteName(name)}`).catch(() => undefined);
+    await instance.conn.query(`DROP TABLE IF EXISTS ${quoteName(name)}`);
+    await instance.conn.insertArrowTable(table, { name, create: true });
+  }
+
+  /** Runs SQL, reading at most maxRows rows. Rejects with QueryCancelledError as soon as cancel() is called. */
+  async run(sql: string, maxRows: number): Promise<RunOutcome> {
+    if (this.cancelling) await this.cancelling;
+    if (this.running) throw new Error('Another query is still running');
+    const started = performance.now();
+    let abort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      abort = () => reject(new QueryCancelledError());
+    });
+    const state: RunningQuery = { cancelled: false, settled: Promise.resolve(), abort: () => abort() };
+    const work = (async (): Promise<RunOutcome> => {
+      const instance = await this.start();
+      const reader = await instance.conn.send(sql);
+      const batches: RecordBatch[] = [];
+      let rows = 0;
+      let truncated = false;
+      for await (const batch of reader) {
+        if (state.cancelled) break;
+        batches.push(batch);
+        rows += batch.numRows;
+        if (rows > maxRows) {
+          truncated = true;
+          await instance.conn.cancelSent().catch(() => false);
+          break;
+        }
+      }
+      if (state.cancelled) throw new QueryCancelledError();
+      const table = batches.length > 0 ? new Table(batches) : new Table(reader.schema ?? undefined);
+      return {
+        table: truncated ? table.slice(0, maxRows) : table,
+        elapsedMs: performance.now() - started,
+        truncated,
+      };
+    })();
+    state.settled = work.catch(() => undefined);
+    this.running = state;
+    // Clear the slot when the worker is done, not when the caller gives up: a cancelled query may still be running.
+    void state.settled.then(() => {
+      if (this.running === state) this.running = null;
+    });
+    try {
+      return await Promise.race([work, aborted]);
+    } catch (error) {
+      if (state.cancelled) throw new QueryCancelledError();
+      throw error;
+    }
+  }
+
+  /** Stops the running query: the caller hears at once; the worker gets DuckDB's cancel, then is replaced. */
+  async cancel(): Promise<void> {
+    const state = this.running;
+    if (!state || state.cancelled) return;
+    state.cancelled = true;
+    state.abort();
+    this.cancelling = (async () => {
+      const instance = await this.instance?.catch(() => null);
+      await instance?.conn.cancelSent().catch(() => false);
+      const stopped = await Promise.race([
+        state.settled.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CANCEL_GRACE_MS)),
+      ]);
+      if (!stopped) await this.restart();
+      if (this.running === state) this.running = null;
+    })();
+    try {
+      await this.cancelling;
+    } finally {
+      this.cancelling = null;
+    }
+  }
+
+  /** Terminates the worker; the next call starts a new one with the same views and results. */
+  async restart(): Promise<void> {
+    const current = this.instance;
+    this.instance = null;
+    const instance = await current?.catch(() => null);
+    if (instance) {
+      instance.worker.terminate();
+      await instance.db.terminate().catch(() => undefined);
+    }
+  }
+
+  /** Parquet bytes of a table, written by DuckDB-WASM itself. */
+  async toParquet(table: Table): Promise<Uint8Array> {
+    const instance = await this.start();
+    const name = `__export_${Date.now().toString(36)}`;
+    await instance.conn.insertArrowTable(table, { name, create: true });
+    try {
+      await instance.conn.query(`COPY ${quoteName(name)} TO '${name}.parquet' (FORMAT PARQUET)`);
+      const bytes = await instance.db.copyFileToBuffer(`${name}.parquet`);
+      await instance.db.dropFile(`${name}.parquet`);
+      return bytes;
+    } finally {
+      await instance.conn.query(`DROP TABLE IF EXISTS ${quoteName(name)}`);
+    }
+  }
+}
+
+export function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,154 @@
+// Delta/Spark time travel in SQL (`FROM permits VERSION AS OF 12`, `FROM permits TIMESTAMP AS OF '2026-11-01
+// 10:00'`), which DuckDB does not parse, rewritten into view names that the engine defines over that snapshot.
+// Pure: used by the browser before either path runs a cell, and by tests.
+
+export interface TableRef {
+  /** View name the rewritten SQL reads. */
+  view: string;
+  table: string;
+  version?: number;
+  timestamp?: string;
+}
+
+export interface RewrittenSql {
+  sql: string;
+  refs: TableRef[];
+  /** Character offsets in the original SQL, for mapping error positions back: [rewrittenStart, delta] pairs. */
+  shifts: { at: number; delta: number }[];
+}
+
+interface Token {
+  kind: 'word' | 'quoted' | 'string' | 'number' | 'other';
+  text: string;
+  /** Unquoted value for words, quoted identifiers and strings. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+/** Splits SQL into tokens, skipping whitespace and comments. */
+export function tokenizeSql(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i] as string;
+    if (/\s/.test(char)) {
+      i += 1;
+    } else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else if (char === "'" || char === '"') {
+      let j = i + 1;
+      let value = '';
+      while (j < sql.length) {
+        if (sql[j] === char) {
+          if (sql[j + 1] === char) {
+            value += char;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += sql[j];
+        j += 1;
+      }
+      const end = Math.min(j + 1, sql.length);
+      tokens.push({
+        kind: char === "'" ? 'string' : 'quoted',
+        text: sql.slice(i, end),
+        value,
+        start: i,
+        end,
+      });
+      i = end;
+    } else if (/[A-Za-z_]/.test(char)) {
+      const match = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i)) as RegExpExecArray;
+      tokens.push({ kind: 'word', text: match[0], value: match[0], start: i, end: i + match[0].length });
+      i += match[0].length;
+    } else if (/[0-9]/.test(char)) {
+      const match = /^[0-9]+(\.[0-9]+)?/.exec(sql.slice(i)) as RegExpExecArray;
+      tokens.push({ kind: 'number', text: match[0], value: match[0], start: i, end: i + match[0].length });
+      i += match[0].length;
+    } else {
+      tokens.push({ kind: 'other', text: char, value: char, start: i, end: i + 1 });
+      i += 1;
+    }
+  }
+  return tokens;
+}
+
+function isWord(token: Token | undefined, word: string): boolean {
+  return token?.kind === 'word' && token.value.toUpperCase() === word;
+}
+
+/** A stable, identifier-safe view name for a table at a timestamp. */
+function timestampViewName(table: string, timestamp: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of timestamp) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `${table}__ts_${hash.toString(36)}`;
+}
+
+/**
+ * Rewrites time travel on known tables and lists every table the SQL names (the current version for plain
+ * references). `tables` are the catalog's table names; matching is case-insensitive, as DuckDB's is.
+ */
+export function rewriteTimeTravel(sql: string, tables: readonly string[]): RewrittenSql {
+  const byLower = new Map(tables.map((name) => [name.toLowerCase(), name]));
+  const tokens = tokenizeSql(sql);
+  const refs = new Map<string, TableRef>();
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index] as Token;
+    if (token.kind !== 'word' && token.kind !== 'quoted') continue;
+    const table = byLower.get(token.value.toLowerCase());
+    if (table === undefined) continue;
+    // A column or alias such as `x.permits` is not a table reference.
+    if (tokens[index - 1]?.text === '.') continue;
+    const [kind, as, of, literal] = tokens.slice(index + 1, index + 5);
+    if ((isWord(kind, 'VERSION') || isWord(kind, 'TIMESTAMP')) && isWord(as, 'AS') && isWord(of, 'OF')) {
+      if (isWord(kind, 'VERSION') && literal?.kind === 'number' && /^\d+$/.test(literal.value)) {
+        const version = Number(literal.value);
+        const view = `${table}__v${version}`;
+        refs.set(view, { view, table, version });
+        edits.push({ start: token.start, end: literal.end, text: view });
+        index += 4;
+        continue;
+      }
+      if (isWord(kind, 'TIMESTAMP') && literal?.kind === 'string') {
+        const view = timestampViewName(table, literal.value);
+        refs.set(view, { view, table, timestamp: literal.value });
+        edits.push({ start: token.start, end: literal.end, text: view });
+        index += 4;
+        continue;
+      }
+    }
+    if (!refs.has(table)) refs.set(table, { view: table, table });
+  }
+  let result = '';
+  let last = 0;
+  const shifts: { at: number; delta: number }[] = [];
+  for (const edit of edits) {
+    result += sql.slice(last, edit.start) + edit.text;
+    shifts.push({ at: result.length, delta: edit.end - edit.start - edit.text.length });
+    last = edit.end;
+  }
+  result += sql.slice(last);
+  return { sql: result, refs: [...refs.values()], shifts };
+}
+
+/** Maps an offset in rewritten SQL back to the original SQL. */
+export function toOriginalOffset(rewritten: RewrittenSql, offset: number): number {
+  let delta = 0;
+  for (const shift of rewritten.shifts) if (shift.at <= offset) delta += shift.delta;
+  return offset + delta;
+}
+
+/** Replaces `{{name}}` with notebook parameter values (as written; quoting is the author's choice). */
+export function applyParameters(sql: string, parameters: Record<string, string>): string {
+  return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (whole, name: string) =>
+    Object.hasOwn(parameters, name) ? (parameters[name] as string) : whole,
+  );
+}

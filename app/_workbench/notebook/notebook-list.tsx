@@ -1,0 +1,76 @@
+'use client';
+// The notebooks at /workbench: open, create, rename, duplicate, delete.
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useState } from 'react';
+import type { NotebookSummary } from '@/server/notebooks/types';
+import { api } from '../api';
+import { ErrorNotice } from '../error-notice';
+
+export function NotebookList() {
+  const router = useRouter();
+  const [notebooks, setNotebooks] = useState<NotebookSummary[] | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+
+  const reload = useCallback(() => {
+    api.listNotebooks().then(setNotebooks, (e: Error) => setError(e));
+  }, []);
+  useEffect(reload, [reload]);
+
+  const act = (work: Promise<unknown>) => work.then(reload, (e: Error) => setError(e));
+
+  const create = async () => {
+    try {
+      const notebook = await api.createNotebook({ title: 'Untitled notebook' });
+      router.push(`/workbench/${notebook.id}`);
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+
+  return (
+    <div className="wb-list">
+      <div className="wb-list-head">
+        <button type="button" className="wb-primary" onClick={() => void create()} data-testid="new-notebook">
+          New notebook
+        </button>
+      </div>
+      {error ? <ErrorNotice error={error} /> : null}
+      {notebooks === null && !error ? <p className="wb-muted">Loading notebooks…</p> : null}
+      {notebooks?.length === 0 ? <p className="wb-muted">No notebooks yet: start one.</p> : null}
+      <ul className="wb-notebooks">
+        {notebooks?.map((notebook) => (
+          <li key={notebook.id} data-testid="notebook-item">
+            <a href={`/workbench/${notebook.id}`}>{notebook.title}</a>
+            <span className="wb-muted">
+              {notebook.cellCount} cell{notebook.cellCount === 1 ? '' : 's'} ·{' '}
+              {new Date(notebook.updatedAt).toLocaleString()}
+            </span>
+            <span className="wb-spacer" />
+            <button
+              type="button"
+              onClick={() => {
+                const title = window.prompt('New title', notebook.title);
+                if (title && title.trim()) void act(api.renameNotebook(notebook.id, title.trim()));
+              }}
+            >
+              Rename
+            </button>
+            <button type="button" onClick={() => void act(api.duplicateNotebook(notebook.id))}>
+              Duplicate
+            </button>
+            <button
+              type="button"
+              className="wb-danger"
+              onClick={() => {
+                if (window.confirm(`Delete “${notebook.title}”?`)) void act(api.deleteNotebook(notebook.id));
+              }}
+            >
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+'use client';
+// One SQL cell: name, run target, Monaco editor (Ctrl/Cmd+Enter runs, Shift+Alt+F formats), error marker at the
+// position DuckDB reported, and the result.
+
+import Editor, { type OnMount } from '@monaco-editor/react';
+import type * as Monaco from 'monaco-editor';
+import { useEffect, useRef } from 'react';
+import { format } from 'sql-formatter';
+import type { NotebookCell } from '@/server/notebooks/types';
+import { registerSqlCompletion, trackEditorFocus } from '../editor/setup-monaco';
+import type { ErrorPosition } from '../engine/error-position';
+import { ResultView, type ResultInfo } from '../results/result-view';
+import type { Table } from 'apache-arrow';
+
+export interface CellRuntime {
+  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  /** Finished runs of the cell, so tests and tools can wait for the next one. */
+  runs?: number;
+  result?: ResultInfo;
+  error?: { message: string; position: ErrorPosition | null };
+}
+
+interface SqlCellProps {
+  cell: NotebookCell;
+  runtime: CellRuntime;
+  onChange(cell: NotebookCell): void;
+  onRun(): void;
+  onCancel(): void;
+  /** Another cell is running: this one cannot start. */
+  blocked: boolean;
+  toParquet(table: Table): Promise<Uint8Array>;
+}
+
+export function formatSql(sql: string): string {
+  return format(sql, { language: 'duckdb', keywordCase: 'upper', tabWidth: 2 });
+}
+
+export function SqlCell({ cell, runtime, onChange, onRun, onCancel, blocked, toParquet }: SqlCellProps) {
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const monacoRef = useRef<typeof Monaco | null>(null);
+  const latest = useRef({ onRun, cell, onChange });
+  latest.current = { onRun, cell, onChange };
+
+  const doFormat = () => {
+    try {
+      onChange({ ...latest.current.cell, source: formatSql(latest.current.cell.source) });
+    } catch {
+      // The formatter cannot parse half-written SQL; leave the text as it is.
+    }
+  };
+
+  const onMount: OnMount = (editor, monaco) => {
+    editorRef.current = editor;
+    monacoRef.current = monaco as unknown as typeof Monaco;
+    registerSqlCompletion(monaco as unknown as typeof Monaco);
+    trackEditorFocus(editor);
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => latest.current.onRun());
+    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, doFormat);
+  };
+
+  const position = runtime.status === 'error' ? runtime.error?.position : null;
+  const message = runtime.status === 'error' ? runtime.error?.message : null;
+  useEffect(() => {
+    const editor = editorRef.current;
+    const monaco = monacoRef.current;
+    const model = editor?.getModel();
+    if (!editor || !monaco || !model) return;
+    const markers: Monaco.editor.IMarkerData[] = [];
+    if (message && position) {
+      const line = Math.min(position.line, model.getLineCount());
+      const word = model.getWordAtPosition({ lineNumber: line, column: position.column });
+      markers.push({
+        severity: monaco.MarkerSeverity.Error,
+        message,
+        startLineNumber: line,
+        startColumn: word?.startColumn ?? position.column,
+        endLineNumber: line,
+        endColumn: word?.endColumn ?? position.column + 1,
+      });
+    }
+    monaco.editor.setModelMarkers(model, 'duckdb', markers);
+  }, [message, position]);
+
+  const running = runtime.status === 'running';
+  const lines = Math.max(3, Math.min(24, cell.source.split('\n').length + 1));
+  return (
+    <div className="wb-cell-body" data-status={runtime.status} data-runs={runtime.runs ?? 0}>
+      <div className="wb-cell-tools">
+        <label>
+          Name{' '}
+          <input
+            className="wb-name-input"
+            value={cell.name ?? ''}
+            placeholder="result name"
+            pattern="[A-Za-z_][A-Za-z0-9_]*"
+            aria-label="Cell name"
+            onChange={(event) => {
+              const name = event.target.value.replace(/[^A-Za-z0-9_]/g, '');
+              const next: NotebookCell = { ...cell };
+              if (name) next.name = name;
+              else delete next.name;
+              onChange(next);
+            }}
+          />
+        </label>
+        <label title="Run with native DuckDB on the server over the same snapshot; results from named cells in this notebook are only available in the browser">
+          <input
+            type="checkbox"
+            checked={cell.runOn === 'server'}
+            aria-label="Run on server"
+            onChange={(event) => onChange({ ...cell, runOn: event.target.checked ? 'server' : 'browser' })}
+          />{' '}
+          Run on server
+        </label>
+        <span className="wb-spacer" />
+        <button type="button" onClick={doFormat}>
+          Format
+        </button>
+        {running ? (
+          <button type="button" className="wb-danger" onClick={onCancel} data-testid="cancel-cell">
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="wb-primary"
+            onClick={onRun}
+            disabled={blocked}
+            title="Run (Ctrl/Cmd+Enter)"
+            data-testid="run-cell"
+          >
+            Run ▶
+          </button>
+        )}
+      </div>
+      {cell.runOn === 'server' ? (
+        <p className="wb-muted wb-server-note">
+          Runs with native DuckDB on the server over the same Delta snapshots and streams the result back.
+          Results of other cells (by name) exist only in your browser and cannot be selected here; one SELECT
+          per cell.
+        </p>
+      ) : null}
+      <div className="wb-editor" style={{ height: lines * 19 + 12 }} data-testid="sql-editor">
+        <Editor
+          language="sql"
+          value={cell.source}
+          onChange={(value) => latest.current.onChange({ ...latest.current.cell, source: value ?? '' })}
+          onMount={onMount}
+          options={{
+            minimap: { enabled: false },
+            lineNumbers: 'on',
+            scrollBeyondLastLine: false,
+            fontSize: 13,
+            automaticLayout: true,
+            wordWrap: 'on',
+            tabSize: 2,
+            quickSuggestions: true,
+          }}
+          loading={<pre className="wb-editor-loading">{cell.source || 'Loading editor…'}</pre>}
+        />
+      </div>
+      {running ? (
+        <p className="wb-muted" role="status" data-testid="cell-running">
+          Running…
+        </p>
+      ) : null}
+      {runtime.status === 'cancelled' ? <p className="wb-muted">Cancelled.</p> : null}
+      {runtime.status === 'error' && runtime.error ? (
+        <pre className="wb-error" role="alert" data-testid="cell-error">
+          {runtime.error.message}
+        </pre>
+      ) : null}
+      {runtime.result && runtime.status !== 'error' ? (
+        <ResultView result={runtime.result} fileStem={cell.name ?? 'result'} toParquet={toParquet} />
+      ) : null}
+    </div>
+  );
+}

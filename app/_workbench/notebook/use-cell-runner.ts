@@ -1,0 +1,117 @@
+'use client';
+// Runs cells against one browser engine per page: one cell at a time, with cancel, run-all in order (stopping at
+// the first failure), and each cell's status, result or error.
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Notebook } from '@/server/notebooks/types';
+import { api } from '../api';
+import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
+import { CellRunError, runCell } from '../engine/run-cell';
+import type { CellRuntime } from './sql-cell';
+
+export interface CellRunner {
+  engine: BrowserEngine;
+  runtimes: Record<string, CellRuntime>;
+  runningId: string | null;
+  /** Counts finished runs, so the history panel knows when to reload. */
+  finishedRuns: number;
+  run(cellId: string): Promise<boolean>;
+  runAll(): Promise<void>;
+  cancel(): Promise<void>;
+}
+
+export function useCellRunner(notebook: Notebook | null, tables: readonly string[]): CellRunner {
+  const engineRef = useRef<BrowserEngine | null>(null);
+  engineRef.current ??= new BrowserEngine();
+  const engine = engineRef.current;
+  const [runtimes, setRuntimes] = useState<Record<string, CellRuntime>>({});
+  const [runningId, setRunningId] = useState<string | null>(null);
+  const [finishedRuns, setFinishedRuns] = useState(0);
+  const abort = useRef<AbortController | null>(null);
+  // One query at a time per engine; a second Run while one is going is ignored (its button is disabled too).
+  const busy = useRef(false);
+  const latest = useRef({ notebook, tables });
+  latest.current = { notebook, tables };
+
+  useEffect(() => {
+    // Start the worker while the analyst reads the notebook, so the first run does not pay for it.
+    void engine.warmUp().catch(() => undefined);
+    return () => {
+      void engine.restart();
+    };
+  }, [engine]);
+
+  const setRuntime = (id: string, runtime: CellRuntime) =>
+    setRuntimes((current) => {
+      const runs = (current[id]?.runs ?? 0) + (runtime.status === 'running' ? 0 : 1);
+      return { ...current, [id]: { ...runtime, runs } };
+    });
+
+  const run = useCallback(
+    async (cellId: string): Promise<boolean> => {
+      const { notebook: current, tables: names } = latest.current;
+      const cell = current?.cells.find((c) => c.id === cellId);
+      if (!current || !cell || cell.kind !== 'sql') return true;
+      if (cell.source.trim() === '') return true;
+      if (busy.current) return false;
+      busy.current = true;
+      const controller = new AbortController();
+      abort.current = controller;
+      setRunningId(cellId);
+      setRuntime(cellId, { status: 'running' });
+      const runOn = cell.runOn ?? 'browser';
+      const remember = (outcome: { elapsedMs?: number; rows?: number; error?: string }) =>
+        void api
+          .recordHistory({
+            sql: cell.source,
+            runOn,
+            notebookId: current.id,
+            ...(cell.name ? { cellName: cell.name } : {}),
+            ...outcome,
+          })
+          .catch(() => undefined)
+          .finally(() => setFinishedRuns((n) => n + 1));
+      try {
+        const result = await runCell(engine, {
+          sql: cell.source,
+          parameters: current.parameters,
+          runOn,
+          ...(cell.name ? { name: cell.name } : {}),
+          tables: names,
+          signal: controller.signal,
+        });
+        setRuntime(cellId, { status: 'done', result });
+        remember({ elapsedMs: Math.round(result.elapsedMs), rows: result.table.numRows });
+        return true;
+      } catch (error) {
+        if (error instanceof QueryCancelledError || (error as Error).name === 'AbortError') {
+          setRuntime(cellId, { status: 'cancelled' });
+        } else {
+          const position = error instanceof CellRunError ? error.position : null;
+          setRuntime(cellId, { status: 'error', error: { message: (error as Error).message, position } });
+          remember({ error: (error as Error).message.slice(0, 2_000) });
+        }
+        return false;
+      } finally {
+        busy.current = false;
+        if (abort.current === controller) abort.current = null;
+        setRunningId((id) => (id === cellId ? null : id));
+      }
+    },
+    [engine],
+  );
+
+  const runAll = useCallback(async () => {
+    for (const cell of latest.current.notebook?.cells ?? []) {
+      if (cell.kind !== 'sql') continue;
+      if (!(await run(cell.id))) break;
+    }
+  }, [run]);
+
+  const cancel = useCallback(async () => {
+    abort.current?.abort();
+    await engine.cancel();
+  }, [engine]);
+
+  return { engine, runtimes, runningId, finishedRuns, run, runAll, cancel };
+}

@@ -1,0 +1,97 @@
+'use client';
+// A cell's result: row count, elapsed time and path, grid or chart, copy and exports.
+
+import type { Table } from 'apache-arrow';
+import { useState } from 'react';
+import { ResultChart } from './result-chart';
+import { ResultGrid } from './result-grid';
+import './results.css';
+import { downloadBytes, toArrowIpc, toCsv } from './result-export';
+
+export interface ResultInfo {
+  table: Table;
+  elapsedMs: number;
+  truncated: boolean;
+  runOn: 'browser' | 'server';
+  versions: Record<string, number>;
+}
+
+export function ResultView({
+  result,
+  fileStem,
+  toParquet,
+}: {
+  result: ResultInfo;
+  fileStem: string;
+  toParquet: (table: Table) => Promise<Uint8Array>;
+}) {
+  const [tab, setTab] = useState<'grid' | 'chart'>('grid');
+  const [notice, setNotice] = useState<string | null>(null);
+  const { table } = result;
+  const versions = Object.entries(result.versions)
+    .map(([view, version]) => `${view} v${version}`)
+    .join(', ');
+
+  const exportParquet = async () => {
+    try {
+      downloadBytes(await toParquet(table), `${fileStem}.parquet`, 'application/vnd.apache.parquet');
+    } catch (error) {
+      setNotice(`Parquet export failed: ${(error as Error).message}`);
+    }
+  };
+  const copy = async () => {
+    await navigator.clipboard.writeText(toCsv(table).replace(/,/g, '\t'));
+    setNotice('Copied as tab-separated text');
+  };
+
+  return (
+    <div className="wb-result" data-testid="cell-result">
+      <div className="wb-result-bar">
+        <span data-testid="row-count">
+          {table.numRows.toLocaleString()} row{table.numRows === 1 ? '' : 's'}
+        </span>
+        <span data-testid="elapsed" data-ms={Math.round(result.elapsedMs)}>
+          {(result.elapsedMs / 1000).toFixed(result.elapsedMs < 1000 ? 3 : 2)} s
+        </span>
+        <span className="wb-badge">
+          {result.runOn === 'server' ? 'server (native DuckDB)' : 'browser (DuckDB-WASM)'}
+        </span>
+        {versions ? <span className="wb-muted">{versions}</span> : null}
+        <span className="wb-spacer" />
+        <div className="wb-tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={tab === 'grid'} onClick={() => setTab('grid')}>
+            Table
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'chart'} onClick={() => setTab('chart')}>
+            Chart
+          </button>
+        </div>
+        <button type="button" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" onClick={() => downloadBytes(toCsv(table), `${fileStem}.csv`, 'text/csv')}>
+          CSV
+        </button>
+        <button type="button" onClick={() => void exportParquet()}>
+          Parquet
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            downloadBytes(toArrowIpc(table), `${fileStem}.arrow`, 'application/vnd.apache.arrow.file')
+          }
+        >
+          Arrow
+        </button>
+      </div>
+      {result.truncated ? (
+        <p className="wb-warning" role="status">
+          The result was stopped at {table.numRows.toLocaleString()} rows to keep this tab responsive. Add a
+          LIMIT or an aggregate, or switch the cell to “Run on server”.
+        </p>
+      ) : null}
+      {notice ? <p className="wb-muted">{notice}</p> : null}
+      {tab === 'grid' ? <ResultGrid table={table} /> : <ResultChart table={table} />}
+    </div>
+  );
+}

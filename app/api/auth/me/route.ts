@@ -1,0 +1,4 @@
+import { me } from '@/server/api/auth-routes';
+
+export const dynamic = 'force-dynamic';
+export const GET = me;

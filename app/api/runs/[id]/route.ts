@@ -1,0 +1,5 @@
+import { getRun, postRunAction } from '@/server/api/run-routes';
+
+export const dynamic = 'force-dynamic';
+export const GET = getRun;
+export const POST = postRunAction;

@@ -1,0 +1,55 @@
+'use client';
+
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { api, ApiClientError } from '../_lib/api-client';
+
+/** Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+export function LoginForm() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/api/auth/login', { username: form.get('username'), password: form.get('password') });
+      router.replace(safeNext(params.get('next')));
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof ApiClientError ? e.message : 'Login failed; try again');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="login-form" onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>
+      <p>
+        <label htmlFor="username">Username</label>
+        <br />
+        <input id="username" name="username" autoComplete="username" required autoFocus />
+      </p>
+      <p>
+        <label htmlFor="password">Password</label>
+        <br />
+        <input id="password" name="password" type="password" autoComplete="current-password" required />
+      </p>
+      {error ? (
+        <p id="login-error" role="alert" className="form-error" data-testid="login-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Logging in…' : 'Log in'}
+      </button>
+    </form>
+  );
+}

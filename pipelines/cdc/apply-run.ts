@@ -1,0 +1,223 @@
+// Apply one extracted run (its raw manifest) to the table's Delta table in ONE commit: the first run creates the
+// table with the full load; a full run overwrites; an incremental run merges the changed rows by key, plus
+// deletes of keys missing from the source when the run compared keys. The commit carries a txn action
+// (appId <pipeline>/<table>, version = run sequence), so a retried run is applied once, and commitInfo.pipelineRun
+// (run id, watermark, source position), from which the next run is planned. A new source column becomes a new
+// nullable column; an incompatible type change stops the table with INCOMPATIBLE_SCHEMA and writes nothing.
+
+import { toSqlString } from '../engine/duckdb-session';
+import { materializeLakeFiles } from '../engine/local-files';
+import { isDeltaError } from '../delta/errors';
+import { planScan } from '../delta/scan';
+import { loadSnapshot } from '../delta/snapshot';
+import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
+import { PipelineError } from '../runner/errors';
+import type { TableDefinition } from '../runner/load-definition';
+import { RUN_INFO_KEY, withCommitInfo } from './commit-info-storage';
+import { widenRange } from './parquet-chunks';
+import { getAppId, type RunInfo } from './plan-run';
+import type { RawManifest } from './raw-manifest';
+
+export interface ApplyResult {
+  table: string;
+  action: 'create' | 'full' | 'incremental';
+  /** Delta version holding the run (the existing one when it was already applied). */
+  version: number;
+  alreadyApplied: boolean;
+  metrics: Record<string, number>;
+  runInfo: RunInfo;
+}
+
+const DELETE_FLAG = '__pipeline_deleted';
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function parquetList(paths: string[]): string {
+  return `[${paths.map(toSqlString).join(', ')}]`;
+}
+
+/** The incoming rows: every part file, one row per key (the newest by watermark) when overlap can repeat keys. */
+export function buildIncomingSql(manifest: RawManifest, localPaths: string[], dedupe: boolean): string {
+  const rows = `SELECT * FROM read_parquet(${parquetList(localPaths)})`;
+  if (!dedupe) return rows;
+  const keys = manifest.primaryKey.map(quote).join(', ');
+  const order = manifest.watermark ? `${quote(manifest.watermark.column)} DESC NULLS LAST` : keys;
+  return `SELECT * FROM (${rows}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${order}) = 1`;
+}
+
+/** Incoming rows minus those the table already holds with the same key and watermark value. */
+export function buildChangedRowsSql(
+  incomingSql: string,
+  tableSql: string,
+  keys: string[],
+  watermark: string,
+): string {
+  const join = [...keys, watermark].map(
+    (column) => `t.${quote(column)} IS NOT DISTINCT FROM i.${quote(column)}`,
+  );
+  return `SELECT i.* FROM (${incomingSql}) i WHERE NOT EXISTS (SELECT 1 FROM (${tableSql}) t WHERE ${join.join(' AND ')})`;
+}
+
+/** Delete rows for keys the table has and the source no longer has (key comparison). */
+export function buildDeletesSql(
+  manifest: RawManifest,
+  tableKeysSql: string,
+  sourceKeyPaths: string[],
+): string {
+  const keys = manifest.primaryKey;
+  const join = keys.map((key) => `s.${quote(key)} = t.${quote(key)}`).join(' AND ');
+  const columns = manifest.schema.map((column) =>
+    keys.includes(column.name)
+      ? `t.${quote(column.name)} AS ${quote(column.name)}`
+      : `CAST(NULL AS ${column.type.duckdb}) AS ${quote(column.name)}`,
+  );
+  return (
+    `SELECT ${columns.join(', ')}, true AS ${DELETE_FLAG} FROM (${tableKeysSql}) t ` +
+    `WHERE NOT EXISTS (SELECT 1 FROM read_parquet(${parquetList(sourceKeyPaths)}) s WHERE ${join})`
+  );
+}
+
+export function buildRunInfo(
+  manifest: RawManifest,
+  previous: RunInfo | null,
+  keysCompared: boolean,
+): RunInfo {
+  let watermark: RunInfo['watermark'] = null;
+  if (manifest.watermark) {
+    const { column, max } = manifest.watermark;
+    // An incremental run that saw nothing keeps the old mark; a full load replaces the table, so its own max wins.
+    const carried =
+      manifest.mode === 'incremental' && previous?.watermark?.column === column
+        ? previous.watermark.value
+        : null;
+    watermark = { column, value: widenRange({ min: null, max: carried }, { min: null, max }).max };
+  }
+  return {
+    pipeline: manifest.pipeline,
+    table: manifest.table,
+    runId: manifest.runId,
+    runSequence: manifest.runSequence,
+    mode: manifest.mode,
+    watermark,
+    position: manifest.position,
+    rows: manifest.rowCount,
+    keysCompared,
+    lastKeyComparison:
+      manifest.mode === 'full' || keysCompared ? manifest.runSequence : (previous?.lastKeyComparison ?? 0),
+  };
+}
+
+function wrapSchemaError(error: unknown, manifest: RawManifest, target: string): never {
+  if (isDeltaError(error, 'SCHEMA_MISMATCH')) {
+    throw new PipelineError(
+      'INCOMPATIBLE_SCHEMA',
+      `Table ${manifest.table} stopped: the source schema no longer fits the Delta table ${target} ` +
+        `(${error.message}); the table was left untouched. Change the column back, or reload it into a new target`,
+      { cause: error },
+    );
+  }
+  throw error;
+}
+
+export async function applyRun(
+  effects: WriteEffects,
+  table: TableDefinition,
+  manifest: RawManifest,
+  previous: RunInfo | null,
+): Promise<ApplyResult> {
+  const target = table.target;
+  const txn = { appId: getAppId(manifest.pipeline, manifest.table), version: manifest.runSequence };
+  const exists = await loadSnapshot(effects, target).then(
+    () => true,
+    (error: unknown) => {
+      if (isDeltaError(error, 'TABLE_NOT_FOUND')) return false;
+      throw error;
+    },
+  );
+  const keysCompared = exists && manifest.mode === 'incremental' && manifest.keyFiles !== null;
+  const runInfo = buildRunInfo(manifest, previous, keysCompared);
+  const action: ApplyResult['action'] = !exists
+    ? 'create'
+    : manifest.mode === 'full'
+      ? 'full'
+      : 'incremental';
+  const parts = await materializeLakeFiles(
+    effects.storage,
+    manifest.files.map((file) => file.path),
+  );
+  const keyParts = await materializeLakeFiles(
+    effects.storage,
+    keysCompared ? (manifest.keyFiles ?? []).map((file) => file.path) : [],
+  );
+  const txnLine =
+    action === 'create' ? [{ txn: { ...txn, lastUpdated: (effects.clock ?? Date.now)() } }] : [];
+  const writeEffects: WriteEffects = {
+    ...effects,
+    storage: withCommitInfo(effects.storage, target, { [RUN_INFO_KEY]: runInfo }, txnLine),
+  };
+  try {
+    const incoming = buildIncomingSql(manifest, parts.paths, action === 'incremental');
+    if (action === 'create') {
+      const result = await createTable(writeEffects, target, {
+        data: incoming,
+        partitionColumns: table.partitionBy,
+        name: manifest.table,
+        description: `${manifest.source}.${manifest.table}, loaded by pipeline ${manifest.pipeline}`,
+      });
+      return {
+        table: manifest.table,
+        action,
+        version: result.version,
+        alreadyApplied: false,
+        metrics: result.metrics,
+        runInfo,
+      };
+    }
+    if (action === 'full') {
+      const result = await overwrite(writeEffects, target, incoming, { txn, mergeSchema: true }).catch(
+        (error: unknown) => wrapSchemaError(error, manifest, target),
+      );
+      return { table: manifest.table, action, ...result, runInfo };
+    }
+    const snapshot = await loadSnapshot(effects, target);
+    const mark = manifest.watermark?.column;
+    const markType = manifest.schema.find((column) => column.name === mark)?.type.delta;
+    const comparable =
+      mark !== undefined && snapshot.schema.fields.some((f) => f.name === mark && f.type === markType);
+    const plan = await planScan(effects, snapshot, {
+      columns: comparable ? [...manifest.primaryKey, mark] : manifest.primaryKey,
+    });
+    const release = plan.release;
+    // The overlap window re-reads rows the table already has; dropping them keeps a quiet hour from rewriting files.
+    const changed = comparable
+      ? buildChangedRowsSql(incoming, plan.sql, manifest.primaryKey, mark)
+      : incoming;
+    let source = `SELECT *, false AS ${DELETE_FLAG} FROM (${changed})`;
+    if (keysCompared) {
+      source = `${source} UNION ALL BY NAME ${buildDeletesSql(manifest, plan.sql, keyParts.paths)}`;
+    }
+    try {
+      const result = await merge(writeEffects, target, source, {
+        keys: manifest.primaryKey,
+        deleteColumn: DELETE_FLAG,
+        mergeSchema: true,
+        txn,
+      }).catch((error: unknown) => wrapSchemaError(error, manifest, target));
+      return {
+        table: manifest.table,
+        action,
+        version: result.version,
+        alreadyApplied: result.alreadyApplied,
+        metrics: result.metrics,
+        runInfo,
+      };
+    } finally {
+      await release();
+    }
+  } finally {
+    await parts.release();
+    await keyParts.release();
+  }
+}

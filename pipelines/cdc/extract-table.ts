@@ -1,0 +1,171 @@
+// Extract one table of one run into the raw zone: describe it in the session's cut, stream its rows (all, or
+// from the watermark) into Parquet parts, optionally every key too (delete detection by key comparison), and
+// publish _manifest.json last. A failure anywhere leaves no manifest, so the run is never applied.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DuckDbSession } from '../engine/duckdb-session';
+import type { LakeStorage } from '../lake/storage';
+import { PipelineError } from '../runner/errors';
+import type { TableDefinition } from '../runner/load-definition';
+import type { ReadRequest, SourceColumn, SourceSession } from '../sources/source';
+import { ParquetChunkWriter } from './parquet-chunks';
+import { getRawRunDir, writeManifest, type RawFile, type RawManifest } from './raw-manifest';
+
+export interface ExtractEffects {
+  storage: LakeStorage;
+  duckdb: DuckDbSession;
+  clock?: () => Date;
+  log?: (message: string) => void;
+  /** Local scratch folder for CSV chunks; the OS temp folder when absent. */
+  scratchDir?: string;
+  /** Aborts the extract between batches (worker timeout, cancel, shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface ExtractRequest {
+  pipeline: string;
+  source: string;
+  table: TableDefinition;
+  runId: string;
+  runSequence: number;
+  mode: 'full' | 'incremental';
+  /** Incremental lower bound (the last watermark minus the overlap). */
+  watermarkFrom: string | null;
+  /** Also land every key of the table, for delete detection. */
+  compareKeys: boolean;
+  rowsPerFile?: number;
+  batchSize?: number;
+}
+
+// ~7 MB of zstd Parquet per raw file for the demo tables. The conversion of one chunk is what bounds memory, not
+// the table size (1.09 M service_requests: peak RSS 431 MB with 50k-row chunks, 620 MB with 100k, 713 MB with
+// 200k); raw files are transient, apply lays out the Delta files.
+export const DEFAULT_ROWS_PER_FILE = 100_000;
+
+function findColumn(columns: SourceColumn[], name: string, table: string, role: string): SourceColumn {
+  const column = columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!column) {
+    throw new PipelineError('INVALID_DEFINITION', `Table ${table} has no column ${name} (its ${role})`);
+  }
+  return column;
+}
+
+/** Streams a read into the writer: the source's CSV fast path when it has one, else row batches. */
+async function drain(
+  session: SourceSession,
+  request: ReadRequest,
+  writer: ParquetChunkWriter,
+  signal: AbortSignal | undefined,
+): Promise<RawFile[]> {
+  try {
+    if (session.readCsv) {
+      for await (const chunk of session.readCsv(request)) {
+        signal?.throwIfAborted();
+        await writer.writeCsv(chunk);
+      }
+    } else {
+      for await (const batch of session.readRows(request)) {
+        signal?.throwIfAborted();
+        await writer.writeBatch(batch);
+      }
+    }
+    return await writer.finish();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+export async function extractTable(
+  effects: ExtractEffects,
+  session: SourceSession,
+  request: ExtractRequest,
+): Promise<RawManifest> {
+  const clock = effects.clock ?? (() => new Date());
+  const startedAt = clock().toISOString();
+  const { table } = request;
+  const ref = { ...(table.schema ? { schema: table.schema } : {}), name: table.name };
+  const columns = await session.describeTable(ref);
+  const keyColumns = table.primaryKey.map((key) => findColumn(columns, key, table.name, 'primary key'));
+  const watermarkColumn = table.watermark
+    ? findColumn(columns, table.watermark, table.name, 'watermark column')
+    : undefined;
+  const lakeDir = getRawRunDir(request.source, table.name, request.runId);
+  const scratch = await mkdtemp(path.join(effects.scratchDir ?? tmpdir(), `extract-${table.name}-`));
+  const rowsPerFile = request.rowsPerFile ?? DEFAULT_ROWS_PER_FILE;
+  try {
+    const incremental = request.mode === 'incremental' && watermarkColumn && request.watermarkFrom !== null;
+    const writer = new ParquetChunkWriter({
+      storage: effects.storage,
+      duckdb: effects.duckdb,
+      tempDir: scratch,
+      lakeDir,
+      prefix: 'part',
+      columns,
+      rowsPerFile,
+      ...(watermarkColumn ? { rangeColumn: watermarkColumn } : {}),
+    });
+    const files = await drain(
+      session,
+      {
+        table: ref,
+        columns,
+        ...(incremental
+          ? { watermark: { column: watermarkColumn.name, from: request.watermarkFrom as string } }
+          : {}),
+        ...(request.batchSize ? { batchSize: request.batchSize } : {}),
+      },
+      writer,
+      effects.signal,
+    );
+    let keyFiles: RawFile[] | null = null;
+    if (request.compareKeys) {
+      const keyWriter = new ParquetChunkWriter({
+        storage: effects.storage,
+        duckdb: effects.duckdb,
+        tempDir: scratch,
+        lakeDir,
+        prefix: 'keys',
+        columns: keyColumns,
+        rowsPerFile: rowsPerFile * 4,
+      });
+      keyFiles = await drain(session, { table: ref, columns: keyColumns }, keyWriter, effects.signal);
+    }
+    const rowCount = files.reduce((total, file) => total + file.rows, 0);
+    const manifest: RawManifest = {
+      formatVersion: 1,
+      pipeline: request.pipeline,
+      source: request.source,
+      table: table.name,
+      runId: request.runId,
+      runSequence: request.runSequence,
+      mode: incremental ? 'incremental' : 'full',
+      position: session.position,
+      startedAt,
+      finishedAt: clock().toISOString(),
+      schema: columns,
+      primaryKey: keyColumns.map((column) => column.name),
+      rowCount,
+      files,
+      watermark: watermarkColumn
+        ? {
+            column: watermarkColumn.name,
+            from: incremental ? request.watermarkFrom : null,
+            min: writer.range.min,
+            max: writer.range.max,
+          }
+        : null,
+      keyFiles,
+    };
+    await writeManifest(effects.storage, manifest);
+    effects.log?.(
+      `${table.name}: extracted ${rowCount} rows into ${files.length} file(s)` +
+        (keyFiles ? `, ${keyFiles.reduce((t, f) => t + f.rows, 0)} keys` : ''),
+    );
+    return manifest;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

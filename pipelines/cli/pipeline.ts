@@ -1,0 +1,129 @@
+// Pipeline CLI:
+//   pipeline plan <pipeline> [--table T] [--full]         what the next run would do, per table
+//   pipeline run <pipeline> [--table T] [--full] [--run-id ID]
+//   pipeline validate <pipeline>                          load and check the definition only
+// <pipeline> is a definition file (YAML or JSON) or a name: pipelines/demo/<name>.pipeline.yaml. The lake comes
+// from --lake or LAKE_ROOT (default ./data/lake); credentials from the variables the definition names.
+// Thin entry point: parse → one command → print; errors go to stderr with a non-zero exit code.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDuckDbSession } from '../engine/duckdb-session';
+import { openLakeStorage } from '../lake/open-lake-storage';
+import { loadDefinition } from '../runner/load-definition';
+import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+type CliEnv = Record<string, string | undefined>;
+
+const USAGE = `usage:
+  pipeline plan <pipeline> [--table T]… [--full]
+  pipeline run <pipeline> [--table T]… [--full] [--run-id ID]
+  pipeline validate <pipeline>
+<pipeline>: a definition file, or a name in pipelines/demo (e.g. county-ops)
+options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT, default ./data/lake), --json`;
+
+/** A file path as given, or the named definition shipped in pipelines/demo. */
+export function resolveDefinitionPath(name: string, cwd: string = process.cwd()): string {
+  if (existsSync(path.resolve(cwd, name))) return path.resolve(cwd, name);
+  return path.resolve(cwd, 'pipelines', 'demo', `${name}.pipeline.yaml`);
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error && error.cause instanceof Error ? `\n  caused by: ${error.cause.message}` : '';
+  return `${message}${cause}`;
+}
+
+export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = process.env): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        table: { type: 'string', multiple: true },
+        full: { type: 'boolean', default: false },
+        'run-id': { type: 'string' },
+        lake: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`${describeError(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, name] = parsed.positionals;
+  const { values } = parsed;
+  if (!command || !name || !['plan', 'run', 'validate'].includes(command)) {
+    io.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const duckdb = command === 'validate' ? null : await createDuckDbSession();
+  try {
+    const definition = await loadDefinition(resolveDefinitionPath(name));
+    if (command === 'validate' || !duckdb) {
+      io.stdout.write(
+        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone})\n`,
+      );
+      return 0;
+    }
+    const storage = openLakeStorage(values.lake ?? env.LAKE_ROOT ?? path.resolve('data', 'lake'));
+    const effects = { storage, duckdb };
+    const selection = { ...(values.table ? { tables: values.table } : {}), forceFull: values.full };
+    if (command === 'plan') {
+      const planned = await planPipeline(effects, definition, selection);
+      if (values.json)
+        io.stdout.write(
+          `${JSON.stringify(
+            planned.map((item) => item.plan),
+            null,
+            2,
+          )}\n`,
+        );
+      for (const { plan, state } of values.json ? [] : planned) {
+        const at = state.version === null ? 'no table' : `v${state.version}`;
+        io.stdout.write(
+          `${plan.table} (${plan.target}, ${at}): run ${plan.runSequence} ${plan.action}` +
+            `${plan.compareKeys ? ' + key comparison' : ''}: ${plan.reason}\n`,
+        );
+      }
+      return 0;
+    }
+    const runId = values['run-id'] ?? createRunId(new Date());
+    const log = (message: string): void => {
+      io.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
+    };
+    const result = await runPipeline({ ...effects, env, log }, definition, { runId, ...selection });
+    if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      for (const table of result.tables) {
+        io.stdout.write(
+          table.error
+            ? `${table.table}: FAILED ${table.error.message}\n`
+            : `${table.table}: ${table.apply?.alreadyApplied ? 'already applied' : table.plan.action} ` +
+                `(${table.rows} rows extracted) → ${table.plan.target} v${table.apply?.version}\n`,
+        );
+      }
+      io.stdout.write(`run ${runId}: ${result.ok ? 'ok' : 'FAILED'}\n`);
+    }
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    io.stderr.write(`pipeline: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    duckdb?.close();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  runPipelineCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,3 @@
+export * from './build-events';
+export * from './namespaces';
+export type * from './types';

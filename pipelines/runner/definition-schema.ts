@@ -1,0 +1,159 @@
+// The shape of a pipeline definition (YAML or JSON), validated with zod. Credentials are only ever named by
+// environment variable: an inline password (a `password` key, or one inside a URL) is refused, so definitions
+// can live in git and be shown in the UI without leaking secrets.
+
+import { z } from 'zod';
+
+/** Identifiers that reach SQL: plain names only (Oracle also allows $ and #); quoting happens in each dialect. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** Lake-relative path: '/'-separated segments, no '.' or '..', no leading slash. */
+const LAKE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.=\-/]+(?<!\/)$/;
+
+const identifier = z.string().regex(IDENTIFIER, 'must be a plain identifier (letters, digits, _, $, #)');
+const envName = z.string().regex(ENV_NAME, 'must be an environment variable NAME (A-Z, 0-9, _)');
+
+const noInlinePassword = (url: string): boolean => {
+  try {
+    return new URL(url).password === '';
+  } catch {
+    return true;
+  }
+};
+
+export const connectionSchema = z
+  .object({
+    kind: z.enum(['oracle', 'postgres', 'mysql']),
+    /** Name of the environment variable holding the whole connection URL (which may carry the password). */
+    urlEnv: envName.optional(),
+    /** A URL without password; credentials come from userEnv / passwordEnv. */
+    url: z
+      .string()
+      .min(1)
+      .refine(noInlinePassword, 'must not contain a password; name it with passwordEnv instead')
+      .optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    database: z.string().min(1).optional(),
+    /** Oracle service name. */
+    service: z.string().min(1).optional(),
+    userEnv: envName.optional(),
+    passwordEnv: envName.optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const ways = [value.urlEnv, value.url, value.host].filter((v) => v !== undefined).length;
+    if (ways !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of urlEnv, url or host' });
+    }
+    if (value.kind === 'oracle' && value.host && !value.service) {
+      ctx.addIssue({ code: 'custom', path: ['service'], message: 'an Oracle host needs a service name' });
+    }
+  });
+
+const durationSchema = z
+  .string()
+  .regex(/^\d+(s|m|h|d)$/, 'must be a duration like 90s, 10m, 2h or 1d')
+  .transform((text) => {
+    const amount = Number(text.slice(0, -1));
+    const unit = text.slice(-1) as 's' | 'm' | 'h' | 'd';
+    return amount * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
+  });
+
+export const deleteDetectionSchema = z.union([
+  z.literal('none'),
+  z
+    .object({
+      keyComparison: z.object({ everyRuns: z.number().int().min(1) }).strict(),
+    })
+    .strict(),
+]);
+
+const syncSchema = z
+  .object({
+    table: identifier,
+    key: z.array(identifier).min(1).optional(),
+    indexes: z.array(z.array(identifier).min(1)).default([]),
+  })
+  .strict();
+
+const tableSchema = z
+  .object({
+    name: identifier,
+    /** Source schema (PostgreSQL schema, Oracle owner, MySQL database); the connection's default when absent. */
+    schema: identifier.optional(),
+    primaryKey: z.array(identifier).min(1),
+    mode: z.enum(['full', 'incremental']).optional(),
+    watermark: identifier.optional(),
+    /** How far before the last watermark an incremental run starts reading again (late commits). */
+    overlap: durationSchema.optional(),
+    deleteDetection: deleteDetectionSchema.optional(),
+    /** Lake path of the Delta table; tables/<source>/<name> when absent. */
+    target: z
+      .string()
+      .regex(LAKE_PATH, 'must be a lake-relative path like tables/county_ops/parcels')
+      .optional(),
+    partitionBy: z.array(identifier).default([]),
+    sync: syncSchema.optional(),
+  })
+  .strict();
+
+const scheduleSchema = z
+  .object({
+    cron: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression like "0 * * * *"')
+      .default('0 * * * *'),
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone like America/Los_Angeles')
+      .default('UTC'),
+  })
+  .strict();
+
+export const definitionSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'),
+    description: z.string().optional(),
+    source: z.object({ name: identifier, connection: connectionSchema }).strict(),
+    defaults: z
+      .object({
+        mode: z.enum(['full', 'incremental']).default('incremental'),
+        overlap: durationSchema.prefault('10m'),
+        deleteDetection: deleteDetectionSchema.prefault('none'),
+      })
+      .strict()
+      .prefault({}),
+    schedule: scheduleSchema.prefault({}),
+    tables: z.array(tableSchema).min(1),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const seen = new Set<string>();
+    value.tables.forEach((table, index) => {
+      const mode = table.mode ?? value.defaults.mode;
+      if (mode === 'incremental' && !table.watermark) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables', index, 'watermark'],
+          message: 'an incremental table needs a watermark column',
+        });
+      }
+      if (seen.has(table.name)) {
+        ctx.addIssue({ code: 'custom', path: ['tables', index, 'name'], message: 'table listed twice' });
+      }
+      seen.add(table.name);
+    });
+  });
+
+export type RawDefinition = z.input<typeof definitionSchema>;
+export type ParsedDefinition = z.output<typeof definitionSchema>;
+export type ConnectionSpec = z.output<typeof connectionSchema>;
+export type DeleteDetection = z.output<typeof deleteDetectionSchema>;

@@ -1,0 +1,63 @@
+// The datasets a pipeline run read and wrote, for its OpenLineage events (pipelines/lineage): each source table
+// (with its schema and the cut's LSN/SCN/binlog position as version), the raw Parquet of the run, and the Delta
+// table at the version the run committed. Pure: the source URL's credentials never reach the result.
+
+import { fileURLToPath } from 'node:url';
+import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
+import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
+import type { PipelineDefinition } from './load-definition';
+import type { PipelineRunResult } from './run-pipeline';
+
+export interface RunLineage {
+  inputs: DatasetDescription[];
+  outputs: OutputDescription[];
+}
+
+/** Namespace and absolute path prefix of the lake (file:// on this host, or HDFS behind WebHDFS). */
+export function describeLakeLocation(rootUrl: string, host: string): { namespace: string; root: string } {
+  const url = new URL(rootUrl);
+  if (url.protocol === 'file:')
+    return { namespace: fileNamespace(host), root: fileURLToPath(url).replace(/\/$/, '') };
+  return { namespace: hdfsNamespace(url.hostname), root: url.pathname.replace(/\/$/, '') };
+}
+
+export function describeRunLineage(
+  definition: PipelineDefinition,
+  result: PipelineRunResult,
+  options: { sourceUrl: string; lakeRootUrl: string; host: string },
+): RunLineage {
+  const namespace = namespaceFromConnectionUrl(options.sourceUrl);
+  const database = decodeURIComponent(new URL(options.sourceUrl).pathname.replace(/^\//, '')) || undefined;
+  const lake = describeLakeLocation(options.lakeRootUrl, options.host);
+  const inputs: DatasetDescription[] = [];
+  const outputs: OutputDescription[] = [];
+  for (const run of result.tables) {
+    const table = definition.tables.find((candidate) => candidate.name === run.table);
+    const { manifest } = run;
+    inputs.push({
+      namespace,
+      name: tableName(database, table?.schema, run.table),
+      fields: manifest.schema.map((column) => ({ name: column.name, type: column.sourceType })),
+      dataSource: { name: definition.source.name, uri: namespace },
+      ...(manifest.position.value ? { version: manifest.position.value } : {}),
+    });
+    const bytes = manifest.files.reduce((total, file) => total + file.bytes, 0);
+    outputs.push({
+      namespace: lake.namespace,
+      name: `${lake.root}/raw/${manifest.source}/${manifest.table}/${manifest.runId}`,
+      fields: manifest.schema.map((column) => ({ name: column.name, type: column.type.delta })),
+      version: manifest.runId,
+      statistics: { rowCount: manifest.rowCount, size: bytes, fileCount: manifest.files.length },
+    });
+    if (run.apply && table) {
+      outputs.push({
+        namespace: lake.namespace,
+        name: `${lake.root}/${table.target}`,
+        fields: manifest.schema.map((column) => ({ name: column.name, type: column.type.delta })),
+        version: run.apply.version,
+        statistics: { rowCount: manifest.rowCount },
+      });
+    }
+  }
+  return { inputs, outputs };
+}

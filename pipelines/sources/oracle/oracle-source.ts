@@ -1,0 +1,193 @@
+// Oracle source (oracledb thin mode, no Instant Client). One consistent cut per run: read CURRENT_SCN once, then
+// every table is read with a flashback query AS OF SCN, so all tables show the database as of that SCN (undo
+// retention permitting: ORA-01555 / ORA-08180 surface with their code). Rows stream (queryStream) in batches.
+
+import oracledb, { type ColumnMetadata, type Connection } from 'oracledb';
+import {
+  DEFAULT_BATCH_SIZE,
+  SourceError,
+  type ReadRequest,
+  type Source,
+  type SourceColumn,
+  type SourceSession,
+  type TableRef,
+  type TextRow,
+} from '../source';
+import {
+  DESCRIBE_ORACLE_TABLE,
+  READ_CURRENT_SCN,
+  READ_CURRENT_SCN_FALLBACK,
+  buildOracleSelect,
+  qualifyOracleTable,
+} from './oracle-sql';
+import { describeOracleType, mapOracleType } from './type-mapping';
+
+export interface OracleConnectOptions {
+  /** host:port/service (Easy Connect). */
+  connectString: string;
+  user?: string;
+  password?: string;
+}
+
+/** ORA-nnnnn of an error, from its code or its message. */
+export function findOraCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^ORA-\d+$/.test(code)) return code;
+  const message = error instanceof Error ? error.message : String(error);
+  return /\b(ORA-\d{5})\b/.exec(message)?.[1] ?? (typeof code === 'string' ? code : undefined);
+}
+
+function toSourceError(error: unknown, what: string): SourceError {
+  if (error instanceof SourceError) return error;
+  const code = findOraCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // ORA-00942 table or view does not exist; ORA-00028/03113/03135 session killed or connection lost.
+  const kind =
+    code === 'ORA-00942'
+      ? 'SOURCE_TABLE_NOT_FOUND'
+      : code === 'ORA-00028' ||
+          code === 'ORA-03113' ||
+          code === 'ORA-03135' ||
+          /^NJS-(500|501|503)$/.test(code ?? '')
+        ? 'SOURCE_CONNECTION_LOST'
+        : 'SOURCE_QUERY_FAILED';
+  return new SourceError(kind, `${what}: ${message}`, {
+    cause: error,
+    ...(code ? { sourceCode: code } : {}),
+  });
+}
+
+// Numbers as text (exact, no float rounding), LOBs fetched whole: CLOB as text, BLOB as bytes.
+function fetchAsText(metadata: ColumnMetadata): { type: unknown } | undefined {
+  const type = metadata.dbType;
+  if (
+    type === oracledb.DB_TYPE_NUMBER ||
+    type === oracledb.DB_TYPE_BINARY_FLOAT ||
+    type === oracledb.DB_TYPE_BINARY_DOUBLE ||
+    type === oracledb.DB_TYPE_CLOB ||
+    type === oracledb.DB_TYPE_NCLOB
+  ) {
+    return { type: oracledb.STRING };
+  }
+  if (type === oracledb.DB_TYPE_BLOB) return { type: oracledb.BUFFER };
+  return undefined;
+}
+
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  return String(value);
+}
+
+export class OracleSource implements Source {
+  readonly kind = 'oracle';
+
+  constructor(private readonly options: OracleConnectOptions) {}
+
+  async openSession(): Promise<SourceSession> {
+    let connection: Connection;
+    try {
+      connection = await oracledb.getConnection(this.options);
+    } catch (cause) {
+      throw toSourceError(cause, `Cannot connect to Oracle at ${this.options.connectString}`);
+    }
+    try {
+      await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
+      let scn: string;
+      try {
+        scn = String(
+          (await connection.execute<unknown[]>(READ_CURRENT_SCN, {}, { fetchTypeHandler: fetchAsText }))
+            .rows?.[0]?.[0],
+        );
+      } catch {
+        scn = String(
+          (
+            await connection.execute<unknown[]>(
+              READ_CURRENT_SCN_FALLBACK,
+              {},
+              { fetchTypeHandler: fetchAsText },
+            )
+          ).rows?.[0]?.[0],
+        );
+      }
+      return new OracleSession(connection, scn);
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw toSourceError(error, 'Reading the current SCN failed');
+    }
+  }
+}
+
+class OracleSession implements SourceSession {
+  readonly position;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly scn: string,
+  ) {
+    this.position = { kind: 'scn' as const, value: scn };
+  }
+
+  async describeTable(table: TableRef): Promise<SourceColumn[]> {
+    let rows: unknown[][];
+    try {
+      rows =
+        (
+          await this.connection.execute<unknown[]>(
+            DESCRIBE_ORACLE_TABLE,
+            { owner: table.schema?.toUpperCase() ?? null, name: table.name.toUpperCase() },
+            { outFormat: oracledb.OUT_FORMAT_ARRAY },
+          )
+        ).rows ?? [];
+    } catch (error) {
+      throw toSourceError(error, `Describing ${qualifyOracleTable(table)} failed`);
+    }
+    if (rows.length === 0) {
+      throw new SourceError('SOURCE_TABLE_NOT_FOUND', `Oracle has no table ${qualifyOracleTable(table)}`, {
+        sourceCode: 'ORA-00942',
+      });
+    }
+    return rows.map(([name, dataType, precision, scale, nullable]) => {
+      const type = {
+        dataType: String(dataType),
+        precision: precision === null ? null : Number(precision),
+        scale: scale === null ? null : Number(scale),
+      };
+      return {
+        name: String(name).toLowerCase(),
+        sourceType: describeOracleType(type),
+        nullable: nullable === 'Y',
+        type: mapOracleType(type),
+      };
+    });
+  }
+
+  async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
+    const query = buildOracleSelect(request, this.scn);
+    const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const stream = this.connection.queryStream(query.sql, query.binds, {
+      outFormat: oracledb.OUT_FORMAT_ARRAY,
+      fetchArraySize: Math.min(batchSize, 5_000),
+      fetchTypeHandler: fetchAsText,
+    });
+    let batch: TextRow[] = [];
+    try {
+      for await (const row of stream) {
+        batch.push(row.map(toText));
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } catch (error) {
+      throw toSourceError(error, `Reading ${qualifyOracleTable(request.table)} AS OF SCN ${this.scn} failed`);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+}

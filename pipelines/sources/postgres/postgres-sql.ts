@@ -1,0 +1,33 @@
+// The SQL the PostgreSQL source sends, as pure functions (golden-tested): the catalogue query that describes a
+// table, and the SELECT of an extract (full or from a watermark).
+
+import { assertIdentifier, type ReadRequest, type TableRef } from '../source';
+import { quotePostgres, selectPostgresColumn } from './type-mapping';
+
+export function qualifyPostgresTable(table: TableRef): string {
+  const name = quotePostgres(assertIdentifier(table.name));
+  return table.schema ? `${quotePostgres(assertIdentifier(table.schema))}.${name}` : name;
+}
+
+/** Columns of a relation, in order; $1 is the qualified, quoted relation name. */
+export const DESCRIBE_POSTGRES_TABLE = `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+  NOT a.attnotnull AS nullable
+FROM pg_attribute a
+WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`;
+
+/** The extract query: every column as text, optionally only rows at or after the watermark ($1). */
+export function buildPostgresSelect(request: ReadRequest): { text: string; values: string[] } {
+  const columns = request.columns.map((column) => {
+    assertIdentifier(column.name);
+    return `${selectPostgresColumn(column.name, column.sourceType)} AS ${quotePostgres(column.name)}`;
+  });
+  const from = qualifyPostgresTable(request.table);
+  if (!request.watermark) return { text: `SELECT ${columns.join(', ')} FROM ${from}`, values: [] };
+  // $1 takes the watermark column's own type (PostgreSQL infers an untyped parameter from the other operand).
+  const column = quotePostgres(assertIdentifier(request.watermark.column));
+  return {
+    text: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${column} >= $1`,
+    values: [request.watermark.from],
+  };
+}

@@ -1,0 +1,102 @@
+// The server path of a cell: the same SQL, run by native DuckDB over the same Delta snapshots, streamed back as
+// Arrow IPC. Each query gets its own in-memory DuckDB, so concurrent analysts' views never collide.
+
+import { planScan, type SnapshotOptions } from '@/pipelines/delta';
+import { createDuckDbSession } from '@/pipelines/engine/duckdb-session';
+import { quoteIdentifier } from '@/pipelines/delta/schema';
+import { createArrowBatcher, END_OF_STREAM, type Json } from './arrow-batches';
+import { openSnapshot, tableRootOf } from './catalog';
+import type { LakeContext } from './lake-context';
+import type { QueryRequest } from './query-request';
+import { allowedDirectories, lockSession, streamSelect } from './sandbox-session';
+
+const BATCH_ROWS = 16_384;
+
+export interface ServerQueryResult {
+  /** Arrow IPC stream bytes. */
+  body: ReadableStream<Uint8Array>;
+  /** Snapshot version each view was read at. */
+  versions: Record<string, number>;
+}
+
+/** Runs the request; SQL errors surface before any byte is sent, as QUERY_FAILED with DuckDB's message. */
+export async function runServerQuery(
+  context: LakeContext,
+  request: QueryRequest,
+): Promise<ServerQueryResult> {
+  const session = await createDuckDbSession({ threads: 4 });
+  const releases: (() => Promise<void>)[] = [];
+  let closed = false;
+  const cleanup = async () => {
+    if (closed) return;
+    closed = true;
+    await Promise.all(releases.map((release) => release()));
+    session.close();
+  };
+  try {
+    const versions: Record<string, number> = {};
+    for (const ref of request.tables) {
+      const options: SnapshotOptions =
+        ref.version !== undefined
+          ? { version: ref.version }
+          : ref.timestamp !== undefined
+            ? { timestamp: ref.timestamp }
+            : {};
+      const snapshot = await openSnapshot(context, ref.table, options);
+      const plan = await planScan({ storage: context.storage, duckdb: session }, snapshot);
+      releases.push(plan.release);
+      await session.run(`CREATE TEMP VIEW ${quoteIdentifier(ref.view)} AS ${plan.sql}`);
+      versions[ref.view] = snapshot.version;
+    }
+    const tableRoots = [...new Set(request.tables.map((ref) => tableRootOf(ref.table)))];
+    await lockSession(session, allowedDirectories(context.storage, tableRoots));
+    const result = await streamSelect(session, request.sql);
+    const batcher = createArrowBatcher(result.columnNames(), result.columnTypes());
+    const chunks = result.yieldRowsJson()[Symbol.asyncIterator]();
+    let sent = 0;
+    let headerSent = false;
+    let finished = false;
+    // Pull-driven, so DuckDB is read only as fast as the client takes the bytes.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          if (!headerSent) {
+            headerSent = true;
+            controller.enqueue(batcher.schemaMessage());
+            return;
+          }
+          if (finished) {
+            controller.close();
+            await cleanup();
+            return;
+          }
+          const rows: Json[][] = [];
+          while (rows.length < BATCH_ROWS && sent < request.maxRows) {
+            const next = await chunks.next();
+            if (next.done) break;
+            const room = request.maxRows - sent;
+            const taken = (next.value as Json[][]).slice(0, room);
+            rows.push(...taken);
+            sent += taken.length;
+          }
+          if (rows.length > 0) controller.enqueue(batcher.batchMessage(rows));
+          if (rows.length < BATCH_ROWS || sent >= request.maxRows) {
+            finished = true;
+            controller.enqueue(END_OF_STREAM);
+          }
+        } catch (error) {
+          controller.error(error);
+          await cleanup();
+        }
+      },
+      async cancel() {
+        await chunks.return?.();
+        await cleanup();
+      },
+    });
+    return { body, versions };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

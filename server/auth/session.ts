@@ -1,0 +1,81 @@
+// Sessions are iron-session sealed cookies (encrypted and signed): the server keeps no session table, and
+// the cookie is httpOnly and SameSite=Lax so scripts cannot read it and cross-site POSTs do not carry it.
+
+import { sealData, unsealData } from 'iron-session';
+import { z } from 'zod';
+import { ROLES, type SessionUser } from './permissions';
+
+export const SESSION_COOKIE = 'lakehouse_session';
+/** Eight hours: a working day; after that the user logs in again. */
+export const SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+const sessionSchema = z.object({
+  username: z.string().min(1),
+  roles: z.array(z.enum(ROLES)),
+  issuedAt: z.number(),
+});
+
+export async function sealSession(user: SessionUser, secret: string, now = Date.now()): Promise<string> {
+  return sealData(
+    { username: user.username, roles: user.roles, issuedAt: now },
+    { password: secret, ttl: SESSION_TTL_SECONDS },
+  );
+}
+
+/** The user in the request's session cookie, or null when it is missing, tampered with or expired. */
+export async function readSession(request: Request, secret: string): Promise<SessionUser | null> {
+  const sealed = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+  if (!sealed) return null;
+  try {
+    const data = await unsealData(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
+    const parsed = sessionSchema.safeParse(data);
+    return parsed.success ? { username: parsed.data.username, roles: parsed.data.roles } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Secure only over HTTPS (directly or as told by the proxy), so the demo still works on plain http. */
+export function isHttps(request: Request): boolean {
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  return proto === 'https' || new URL(request.url).protocol === 'https:';
+}
+
+export function sessionCookieHeader(sealed: string, secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=${encodeURIComponent(sealed)}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${SESSION_TTL_SECONDS}`,
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export function clearSessionCookieHeader(secure: boolean): string {
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}

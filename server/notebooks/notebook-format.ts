@@ -1,0 +1,105 @@
+// A notebook on disk is one .sql file that reads well in a diff and runs in any SQL tool: a header, then each cell
+// after a `-- %%` marker line. SQL cells are plain SQL; Markdown cells are comment lines.
+//
+//   -- Notebook: Permits this week
+//   -- Parameters: {"since":"'2026-11-01'"}
+//
+//   -- %% sql id=c1 name=recent run=browser
+//   SELECT * FROM permits WHERE issued_at >= {{since}}
+//
+//   -- %% markdown id=c2
+//   -- # Findings
+
+import type { Notebook, NotebookCell } from './types';
+
+const MARKER = /^-- %% (sql|markdown)((?: [a-z]+=[^\s]*)*)\s*$/;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const CELL_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+export function serializeNotebook(notebook: Notebook): string {
+  const out = [`-- Notebook: ${notebook.title.replace(/\s*\n\s*/g, ' ')}`];
+  if (Object.keys(notebook.parameters).length > 0) {
+    out.push(`-- Parameters: ${JSON.stringify(notebook.parameters)}`);
+  }
+  for (const cell of notebook.cells) {
+    out.push('');
+    const attributes = [`id=${cell.id}`];
+    if (cell.kind === 'sql' && cell.name) attributes.push(`name=${cell.name}`);
+    if (cell.kind === 'sql') attributes.push(`run=${cell.runOn ?? 'browser'}`);
+    out.push(`-- %% ${cell.kind} ${attributes.join(' ')}`);
+    const body = cell.source.replace(/\s+$/, '');
+    if (cell.kind === 'markdown') {
+      for (const line of body.split('\n')) out.push(line === '' ? '--' : `-- ${line}`);
+    } else if (body !== '') {
+      // A line that looks like a marker would split the cell on reading; a space keeps it a comment.
+      out.push(...body.split('\n').map((line) => (line.startsWith('-- %%') ? ` ${line}` : line)));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function readAttributes(text: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const part of text.trim().split(/\s+/)) {
+    const eq = part.indexOf('=');
+    if (eq > 0) attributes[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return attributes;
+}
+
+export function parseNotebook(id: string, text: string): Notebook {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  let title = id;
+  let parameters: Record<string, string> = {};
+  const cells: NotebookCell[] = [];
+  let current: { cell: NotebookCell; lines: string[] } | null = null;
+  const finish = () => {
+    if (!current) return;
+    const body = current.lines.join('\n').replace(/\s+$/, '').replace(/^\n+/, '');
+    current.cell.source = body;
+    cells.push(current.cell);
+  };
+  for (const line of lines) {
+    const marker = MARKER.exec(line);
+    if (marker) {
+      finish();
+      const kind = marker[1] as NotebookCell['kind'];
+      const attributes = readAttributes(marker[2] ?? '');
+      const cellId = attributes.id && CELL_ID.test(attributes.id) ? attributes.id : `c${cells.length + 1}`;
+      const cell: NotebookCell = { id: cellId, kind, source: '' };
+      if (kind === 'sql') {
+        if (attributes.name && NAME.test(attributes.name)) cell.name = attributes.name;
+        cell.runOn = attributes.run === 'server' ? 'server' : 'browser';
+      }
+      current = { cell, lines: [] };
+      continue;
+    }
+    if (!current) {
+      const header = /^-- (Notebook|Parameters): (.*)$/.exec(line);
+      if (header?.[1] === 'Notebook') title = (header[2] ?? '').trim() || id;
+      if (header?.[1] === 'Parameters') parameters = parseParameters(header[2] ?? '');
+      continue;
+    }
+    if (current.cell.kind === 'markdown') {
+      current.lines.push(line === '--' ? '' : line.replace(/^-- ?/, ''));
+    } else {
+      current.lines.push(line.startsWith(' -- %%') ? line.slice(1) : line);
+    }
+  }
+  finish();
+  return { id, title, parameters, cells };
+}
+
+function parseParameters(text: string): Record<string, string> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([key]) => NAME.test(key))
+        .map(([key, v]) => [key, String(v)]),
+    );
+  } catch {
+    return {};
+  }
+}

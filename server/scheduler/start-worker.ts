@@ -1,0 +1,108 @@
+// The worker's body, separate from its entry point so tests can start and stop it in-process: Agenda with
+// the job types defined, a sweep that marks runs of dead workers abandoned, and a shutdown that drains.
+
+import type { Agenda } from 'agenda';
+import type { ControlStore } from '../store/control-store';
+import { createLineageEmitter } from '../store/lineage-emitter';
+import { closeAgenda, createAgenda } from './create-agenda';
+import { defineJobs, type DefineJobsDeps } from './define-jobs';
+import { ActiveRuns, type Clock } from './execute-run';
+import { NOT_BUILT_RUNNERS, type JobRunners, type JobType } from './runner-types';
+
+export interface StartWorkerOptions {
+  controlDbUrl: string;
+  store: ControlStore;
+  name: string;
+  clock?: Clock;
+  runners?: Partial<JobRunners>;
+  openLineageUrl?: string;
+  processEvery?: string | number;
+  sweepEveryMs?: number;
+  log: (line: string) => void;
+  jobOptions?: Pick<
+    DefineJobsDeps,
+    'lockTtlMs' | 'timeoutMs' | 'retry' | 'concurrency' | 'agendaLockLifetimeMs'
+  >;
+}
+
+export interface RunningWorker {
+  agenda: Agenda;
+  jobTypes: JobType[];
+  activeRuns: ActiveRuns;
+  /** Drain: wait up to drainMs for running jobs, then abort the rest so their records say why. */
+  stop(drainMs?: number): Promise<{ timedOut: boolean; aborted: number }>;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const clock = options.clock ?? { now: () => new Date() };
+  const activeRuns = new ActiveRuns();
+  const agenda = createAgenda({
+    controlDbUrl: options.controlDbUrl,
+    name: options.name,
+    processEvery: options.processEvery,
+  });
+  agenda.on('error', (error: Error) => options.log(`agenda error: ${error.message}`));
+  const jobTypes = defineJobs(agenda, {
+    ...NOT_BUILT_RUNNERS,
+    ...options.runners,
+    ...options.jobOptions,
+    store: options.store,
+    clock,
+    worker: options.name,
+    activeRuns,
+    log: options.log,
+    emitLineage: createLineageEmitter({
+      store: options.store,
+      openLineageUrl: options.openLineageUrl,
+      log: options.log,
+    }),
+  });
+  let inFlight = 0;
+  agenda.on('start', () => void inFlight++);
+  agenda.on('complete', () => void inFlight--);
+  await agenda.start();
+
+  const sweep = async () => {
+    const abandoned = await options.store.abandonOrphanedRuns(clock.now());
+    for (const run of abandoned)
+      options.log(`run ${run.id} of ${run.pipeline} marked abandoned: its worker stopped`);
+  };
+  await sweep().catch((error: Error) => options.log(`abandoned-run sweep failed: ${error.message}`));
+  const sweeper = setInterval(
+    () => void sweep().catch((error: Error) => options.log(`abandoned-run sweep failed: ${error.message}`)),
+    options.sweepEveryMs ?? 30_000,
+  );
+
+  return {
+    agenda,
+    jobTypes,
+    activeRuns,
+    async stop(drainMs = 30_000) {
+      clearInterval(sweeper);
+      // Agenda 6.2.6's drain can miss the last job's completion (it re-checks its running list on the tick
+      // after 'complete', before the job leaves that list) and then waits out the whole timeout; so drain is
+      // also ended as soon as our own registry of runs is empty. The connection stays open: aborted runs
+      // still need to write their verdict.
+      const idle = new AbortController();
+      const poll = setInterval(() => {
+        if (activeRuns.size === 0) idle.abort();
+      }, 50);
+      const result = await agenda
+        .drain({ timeout: drainMs, closeConnection: false, signal: idle.signal })
+        .finally(() => clearInterval(poll));
+      let aborted = 0;
+      if (result.timedOut && activeRuns.size > 0) {
+        aborted = activeRuns.size;
+        activeRuns.abortAll('shutdown', 'The worker shut down before the run finished');
+        const deadline = Date.now() + 10_000;
+        while (activeRuns.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      }
+      // Let Agenda record the finished jobs (it saves their state after our run returns) before it stops.
+      const settle = Date.now() + 2_000;
+      while (Date.now() < settle && inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+      // After drain Agenda counts as stopped, so stop() would not close the connection.
+      await closeAgenda(agenda, false);
+      return { timedOut: result.timedOut, aborted };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// The control database's records: runs (with progress, errors and logs), locks and lineage.
+
+import type { RunEvent, RunEventType } from '../../pipelines/lineage/types';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'abandoned';
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'abandoned',
+];
+export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'abandoned'];
+
+export type RunTrigger = 'schedule' | 'manual' | 'retry';
+
+/** Counters per stage; each stage reports what it knows and the store merges them. */
+export interface RunProgress {
+  stage?: 'extract' | 'apply' | 'sync' | 'maintenance' | (string & {});
+  rowsExtracted?: number;
+  files?: number;
+  bytes?: number;
+  deltaVersion?: number;
+  rowsSynced?: number;
+  [key: string]: string | number | boolean | null | undefined;
+}
+
+export interface RunError {
+  message: string;
+  stack?: string;
+  code?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  /** The pipeline (or table, for maintenance) this run works on; at most one run per pipeline at a time. */
+  pipeline: string;
+  jobType: string;
+  trigger: RunTrigger;
+  attempt: number;
+  status: RunStatus;
+  /** The scheduled time this run stands for (OpenLineage nominalTime), if any. */
+  scheduledFor: Date | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date;
+  progress: RunProgress;
+  error: RunError | null;
+  /** The lock this run holds while it runs; a run whose lock has expired was abandoned by its worker. */
+  lockKey: string | null;
+  /** Which process runs it (host:pid), for people reading the record. */
+  worker: string | null;
+  cancelRequested: boolean;
+}
+
+export interface NewRun {
+  id?: string;
+  pipeline: string;
+  jobType: string;
+  trigger: RunTrigger;
+  attempt?: number;
+  scheduledFor?: Date | null;
+  lockKey?: string | null;
+  worker?: string | null;
+  startedAt: Date;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface RunLogLine {
+  at: Date;
+  level: LogLevel;
+  message: string;
+}
+
+export interface ListRunsQuery {
+  pipeline?: string;
+  status?: RunStatus;
+  /** Newest first; default 50, at most 500. */
+  limit?: number;
+}
+
+export interface DatasetRef {
+  namespace: string;
+  name: string;
+}
+
+export type LineageNodeKind = 'dataset' | 'job';
+
+export interface LineageNode {
+  /** `dataset:<namespace>:<name>` or `job:<namespace>:<name>`. */
+  id: string;
+  kind: LineageNodeKind;
+  namespace: string;
+  name: string;
+  /** The event type of the latest run that touched this node. */
+  latestStatus: RunEventType;
+  latestRunId: string;
+  /** The latest dataset version seen (datasetVersion facet); jobs have none. */
+  latestVersion: string | null;
+  updatedAt: Date;
+}
+
+export interface LineageEdge {
+  from: string;
+  to: string;
+}
+
+export interface LineageGraph {
+  root: string;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+}
+
+export interface LineageGraphQuery {
+  direction: 'upstream' | 'downstream' | 'both';
+  /** Dataset-to-dataset hops (each through one job), 1 to 10. */
+  depth: number;
+}
+
+export interface ListLineageEventsQuery {
+  runId?: string;
+  job?: { namespace: string; name: string };
+  limit?: number;
+}
+
+export type { RunEvent };

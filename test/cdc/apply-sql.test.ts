@@ -1,0 +1,126 @@
+// The pure pieces of apply: incoming-row SQL (dedupe by key, newest watermark), delete rows from key comparison,
+// the RunInfo carried forward, and the commitInfo decoration of a commit file.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  buildChangedRowsSql,
+  buildDeletesSql,
+  buildIncomingSql,
+  buildRunInfo,
+} from '../../pipelines/cdc/apply-run';
+import { addToCommitInfo } from '../../pipelines/cdc/commit-info-storage';
+import type { RawManifest } from '../../pipelines/cdc/raw-manifest';
+
+const manifest: RawManifest = {
+  formatVersion: 1,
+  pipeline: 'county-ops',
+  source: 'county_ops',
+  table: 'parcels',
+  runId: 'r7',
+  runSequence: 7,
+  mode: 'incremental',
+  position: { kind: 'lsn', value: '0/16B3748' },
+  startedAt: '2026-11-24T09:00:00.000Z',
+  finishedAt: '2026-11-24T09:00:01.000Z',
+  schema: [
+    {
+      name: 'parcel_id',
+      sourceType: 'bigint',
+      nullable: false,
+      type: { delta: 'long', duckdb: 'BIGINT', decode: 'cast' },
+    },
+    {
+      name: 'owner',
+      sourceType: 'text',
+      nullable: true,
+      type: { delta: 'string', duckdb: 'VARCHAR', decode: 'cast' },
+    },
+    {
+      name: 'updated_at',
+      sourceType: 'timestamp with time zone',
+      nullable: false,
+      type: { delta: 'timestamp', duckdb: 'TIMESTAMPTZ', decode: 'cast' },
+    },
+  ],
+  primaryKey: ['parcel_id'],
+  rowCount: 3,
+  files: [{ path: 'raw/county_ops/parcels/r7/part-00000.parquet', rows: 3, bytes: 100 }],
+  watermark: { column: 'updated_at', from: '2026-11-24T08:50:00.000Z', min: null, max: null },
+  keyFiles: null,
+};
+
+test('incoming rows: all parts, one row per key (newest watermark) for incremental runs (golden)', () => {
+  assert.equal(
+    buildIncomingSql(manifest, ['/l/a.parquet'], false),
+    `SELECT * FROM read_parquet(['/l/a.parquet'])`,
+  );
+  assert.equal(
+    buildIncomingSql(manifest, ['/l/a.parquet', '/l/b.parquet'], true),
+    `SELECT * FROM (SELECT * FROM read_parquet(['/l/a.parquet', '/l/b.parquet'])) ` +
+      `QUALIFY row_number() OVER (PARTITION BY "parcel_id" ORDER BY "updated_at" DESC NULLS LAST) = 1`,
+  );
+});
+
+test('unchanged rows (same key and watermark as in the table) are dropped (golden)', () => {
+  assert.equal(
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at'),
+    'SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (SELECT 2) t WHERE ' +
+      't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")',
+  );
+});
+
+test('deletes: table keys missing from the source keys, other columns NULL (golden)', () => {
+  assert.equal(
+    buildDeletesSql(manifest, 'SELECT parcel_id FROM t', ['/l/keys-00000.parquet']),
+    'SELECT t."parcel_id" AS "parcel_id", CAST(NULL AS VARCHAR) AS "owner", CAST(NULL AS TIMESTAMPTZ) AS "updated_at", ' +
+      'true AS __pipeline_deleted FROM (SELECT parcel_id FROM t) t ' +
+      `WHERE NOT EXISTS (SELECT 1 FROM read_parquet(['/l/keys-00000.parquet']) s WHERE s."parcel_id" = t."parcel_id")`,
+  );
+});
+
+test('run info: the watermark only moves forward on incremental runs; full loads restart it', () => {
+  const previous = buildRunInfo(
+    {
+      ...manifest,
+      runSequence: 6,
+      watermark: { column: 'updated_at', from: null, min: null, max: '2026-11-24T09:00:00.000000Z' },
+    },
+    null,
+    false,
+  );
+  const quiet = buildRunInfo(manifest, previous, false);
+  assert.equal(quiet.watermark?.value, '2026-11-24T09:00:00.000000Z');
+  assert.equal(quiet.lastKeyComparison, 0);
+  const moved = buildRunInfo(
+    {
+      ...manifest,
+      watermark: { column: 'updated_at', from: null, min: null, max: '2026-11-24T10:00:00.000000Z' },
+    },
+    previous,
+    true,
+  );
+  assert.equal(moved.watermark?.value, '2026-11-24T10:00:00.000000Z');
+  assert.equal(moved.lastKeyComparison, 7);
+  const full = buildRunInfo(
+    {
+      ...manifest,
+      mode: 'full',
+      watermark: { column: 'updated_at', from: null, min: null, max: '2026-11-01T00:00:00.000000Z' },
+    },
+    moved,
+    false,
+  );
+  assert.equal(full.watermark?.value, '2026-11-01T00:00:00.000000Z');
+  assert.equal(full.lastKeyComparison, 7);
+});
+
+test('commitInfo decoration: fields added to the first line, extra actions right after it', () => {
+  const commit = '{"commitInfo":{"operation":"CREATE TABLE"}}\n{"protocol":{"minReaderVersion":1}}\n';
+  assert.equal(
+    addToCommitInfo(commit, { pipelineRun: { runId: 'r1' } }, [{ txn: { appId: 'p/t', version: 1 } }]),
+    '{"commitInfo":{"operation":"CREATE TABLE","pipelineRun":{"runId":"r1"}}}\n' +
+      '{"txn":{"appId":"p/t","version":1}}\n{"protocol":{"minReaderVersion":1}}\n',
+  );
+  assert.equal(addToCommitInfo('{"add":{}}\n', { x: 1 }), '{"add":{}}\n');
+});

@@ -1,0 +1,72 @@
+// The pipeline CLI's thin entry point: validate, plan against an empty lake, and refusals with exit codes.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { resolveDefinitionPath, runPipelineCli } from '../../pipelines/cli/pipeline';
+
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const code = await runPipelineCli(argv, { stdout, stderr }, env);
+  return { code, out, err };
+}
+
+test('a name resolves to the demo definitions; a path is taken as it is', () => {
+  assert.equal(resolveDefinitionPath('county-ops'), path.resolve('pipelines/demo/county-ops.pipeline.yaml'));
+  assert.equal(
+    resolveDefinitionPath('pipelines/demo/county-ops.pipeline.yaml'),
+    path.resolve('pipelines/demo/county-ops.pipeline.yaml'),
+  );
+});
+
+test('validate and plan the demo pipeline against an empty lake', async () => {
+  const lake = await mkdtemp(path.join(tmpdir(), 'pipeline-cli-'));
+  try {
+    const validated = await run(['validate', 'county-ops']);
+    assert.equal(validated.code, 0, validated.err);
+    assert.match(validated.out, /ok \(4 tables, 0 \* \* \* \* America\/Los_Angeles\)/);
+    const planned = await run(['plan', 'county-ops', '--lake', lake]);
+    assert.equal(planned.code, 0, planned.err);
+    assert.match(planned.out, /^parcels \(tables\/county_ops\/parcels, no table\): run 1 create: first run/m);
+    assert.equal(planned.out.trim().split('\n').length, 4);
+    const one = await run(['plan', 'county-ops', '--table', 'inspections', '--json', '--lake', lake]);
+    const plans = JSON.parse(one.out) as { table: string; action: string }[];
+    assert.deepEqual(
+      plans.map((plan) => [plan.table, plan.action]),
+      [['inspections', 'create']],
+    );
+  } finally {
+    await rm(lake, { recursive: true, force: true });
+  }
+});
+
+test('a bad definition or usage exits non-zero with the reason', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pipeline-cli-'));
+  try {
+    const file = path.join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      'name: bad\nsource: { name: s, connection: { kind: postgres, urlEnv: X } }\ntables: []\n',
+    );
+    const bad = await run(['validate', file]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /bad\.yaml: tables: /);
+    assert.equal((await run(['explode', 'county-ops'])).code, 2);
+    const unknown = await run(['plan', 'county-ops', '--table', 'nope', '--lake', dir]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /has no table nope/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,83 @@
+// The Source contract on MariaDB (a temp database on the machine's server), plus the MySQL SQL golden tests.
+
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { MysqlSource } from '../../pipelines/sources/mysql/mysql-source';
+import { buildMysqlSelect, formatMysqlWatermark } from '../../pipelines/sources/mysql/mysql-sql';
+import { mapMysqlType } from '../../pipelines/sources/mysql/type-mapping';
+import type { SourceColumn } from '../../pipelines/sources/source';
+import { runSourceContract } from './source-contract';
+
+const BASE_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+const column = (name: string, sourceType: string): SourceColumn => ({
+  name,
+  sourceType,
+  nullable: true,
+  type: mapMysqlType(sourceType),
+});
+
+test('MySQL extract SQL (golden)', () => {
+  const columns = [column('id', 'bigint(20)'), column('payload', 'varbinary(16)'), column('flags', 'bit(8)')];
+  assert.deepEqual(buildMysqlSelect({ table: { schema: 'ops', name: 'items' }, columns }), {
+    sql: 'SELECT `id` AS `id`, HEX(`payload`) AS `payload`, CAST(`flags` AS UNSIGNED) AS `flags` FROM `ops`.`items`',
+    values: [],
+  });
+  assert.deepEqual(
+    buildMysqlSelect({
+      table: { name: 'items' },
+      columns: columns.slice(0, 1),
+      watermark: { column: 'updated_at', from: '2026-01-01T10:00:00.123456Z' },
+    }),
+    {
+      sql: 'SELECT `id` AS `id` FROM `items` WHERE `updated_at` >= ?',
+      values: ['2026-01-01 10:00:00.123456'],
+    },
+  );
+  assert.equal(formatMysqlWatermark('42'), '42');
+});
+
+runSourceContract('MariaDB', async () => {
+  const name = `source_contract_${process.pid}_${randomBytes(3).toString('hex')}`;
+  let root: mysql.Connection;
+  try {
+    root = await mysql.createConnection({ uri: BASE_URL, connectTimeout: 5_000, multipleStatements: false });
+  } catch (error) {
+    throw new Error(`Tests need MariaDB/MySQL at ${BASE_URL}: ${(error as Error).message}`, { cause: error });
+  }
+  await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  const admin = await mysql.createConnection({ uri: `${BASE_URL}/${name}` });
+  return {
+    source: new MysqlSource(`${BASE_URL}/${name}`),
+    // MariaDB without binary logging has no position to record; with it, a binlog file:position.
+    positionKind: (await admin.query<mysql.RowDataPacket[]>('SELECT @@log_bin AS on_'))[0][0]?.on_
+      ? 'binlog'
+      : 'none',
+    async exec(statements) {
+      for (const statement of statements) await admin.query(statement);
+    },
+    setupSql: [
+      `CREATE TABLE contract_items (id bigint PRIMARY KEY, amount decimal(12,2), name text, quantity int,
+         due date, updated_at datetime(6) NOT NULL, payload varbinary(16))`,
+      `INSERT INTO contract_items VALUES
+         (1, 12.50, 'alpha', 3, '2026-01-02', '2026-01-01 10:00:00', X'00FF'),
+         (2, NULL, 'quote " and, comma\\nnew line', NULL, NULL, '2026-01-01 11:00:00', NULL),
+         (3, -0.01, '', 0, '1999-12-31', '2026-01-01 12:00:00.123456', X'41')`,
+    ],
+    updateSql: `UPDATE contract_items SET name = 'changed', updated_at = '2026-01-02 00:00:00' WHERE id = 1`,
+    async killSessions() {
+      const [rows] = await root.query<mysql.RowDataPacket[]>(
+        'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND ID <> ?',
+        [name, admin.threadId],
+      );
+      for (const row of rows) await root.query(`KILL ${Number(row.ID)}`).catch(() => undefined);
+    },
+    async close() {
+      await admin.end().catch(() => undefined);
+      await root.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await root.end();
+    },
+  };
+});

@@ -1,0 +1,79 @@
+// The Source contract on PostgreSQL (a temp database on the machine's server), plus its SQL golden tests.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PostgresSource } from '../../pipelines/sources/postgres/postgres-source';
+import { buildPostgresSelect } from '../../pipelines/sources/postgres/postgres-sql';
+import { mapPostgresType } from '../../pipelines/sources/postgres/type-mapping';
+import type { SourceColumn } from '../../pipelines/sources/source';
+import { createTempDatabase, withClient } from '../support/postgres';
+import { runCsvKillContract, runSourceContract, type SourceFixture } from './source-contract';
+
+const column = (name: string, sourceType: string): SourceColumn => ({
+  name,
+  sourceType,
+  nullable: true,
+  type: mapPostgresType(sourceType),
+});
+
+test('PostgreSQL extract SQL (golden)', () => {
+  const columns = [
+    column('id', 'bigint'),
+    column('amount', 'numeric(12,2)'),
+    column('payload', 'bytea'),
+    column('tags', 'text[]'),
+    column('updated_at', 'timestamp with time zone'),
+  ];
+  assert.deepEqual(buildPostgresSelect({ table: { schema: 'ops', name: 'items' }, columns }), {
+    text:
+      'SELECT "id"::text AS "id", "amount"::text AS "amount", encode("payload", \'hex\') AS "payload", ' +
+      'array_to_json("tags")::text AS "tags", "updated_at"::text AS "updated_at" FROM "ops"."items"',
+    values: [],
+  });
+  assert.deepEqual(
+    buildPostgresSelect({
+      table: { name: 'items' },
+      columns: columns.slice(0, 1),
+      watermark: { column: 'updated_at', from: '2026-01-01T00:00:00.000Z' },
+    }),
+    {
+      text: 'SELECT "id"::text AS "id" FROM "items" WHERE "updated_at" >= $1',
+      values: ['2026-01-01T00:00:00.000Z'],
+    },
+  );
+  assert.throws(
+    () => buildPostgresSelect({ table: { name: 'items"; --' }, columns }),
+    /not a plain identifier/,
+  );
+});
+
+async function openPostgresFixture(): Promise<SourceFixture> {
+  const db = await createTempDatabase('source_contract');
+  return {
+    source: new PostgresSource(db.url),
+    positionKind: 'lsn',
+    exec: (statements) =>
+      withClient(db.url, async (client) => {
+        for (const statement of statements) await client.query(statement);
+      }),
+    setupSql: [
+      `CREATE TABLE contract_items (id bigint PRIMARY KEY, amount numeric(12,2), name text, quantity integer,
+         due date, updated_at timestamptz NOT NULL, payload bytea)`,
+      `INSERT INTO contract_items VALUES
+         (1, 12.50, 'alpha', 3, '2026-01-02', '2026-01-01 10:00:00+00', '\\x00ff'),
+         (2, NULL, E'quote " and, comma\\nnew line', NULL, NULL, '2026-01-01 11:00:00+00', NULL),
+         (3, -0.01, '', 0, '1999-12-31', '2026-01-01 12:00:00.123456+00', '\\x41')`,
+    ],
+    updateSql: `UPDATE contract_items SET name = 'changed', updated_at = '2026-01-02 00:00:00+00' WHERE id = 1`,
+    killSessions: () =>
+      withClient(db.url, async (client) => {
+        await client.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+        );
+      }),
+    close: () => db.drop(),
+  };
+}
+
+runSourceContract('PostgreSQL', openPostgresFixture);
+runCsvKillContract('PostgreSQL', openPostgresFixture);

@@ -1,0 +1,75 @@
+// DuckDB-WASM timings through the real workbench page in headless Chromium: for each query a fresh browser context
+// (empty HTTP cache) opens the notebook, runs the cell cold, then warm; the page's own elapsed time is read.
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { requestedBytes, runCellAndWait } from '../workbench-page';
+
+export interface BrowserTiming {
+  /** goto → the cell's editor is ready. */
+  pageReadyMs: number;
+  /** goto → the first result is on screen. */
+  firstResultMs: number;
+  coldMs: number;
+  warmMs: number;
+  /** Lake bytes fetched by the cold run. */
+  coldBytes: number;
+  rows: number;
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+async function runCell(page: Page, index: number): Promise<{ ms: number; rows: number }> {
+  const cell = page.getByTestId('cell').nth(index);
+  await runCellAndWait(page, index, 600_000);
+  if ((await cell.getByTestId('cell-error').count()) > 0) {
+    throw new Error(`cell ${index} failed: ${await cell.getByTestId('cell-error').textContent()}`);
+  }
+  const ms = Number(await cell.getByTestId('elapsed').getAttribute('data-ms'));
+  const rows = Number(((await cell.getByTestId('row-count').textContent()) ?? '0').replace(/[^0-9]/g, ''));
+  return { ms, rows };
+}
+
+export async function measureInBrowser(
+  browser: Browser,
+  options: {
+    baseUrl: string;
+    cookie: string;
+    notebookId: string;
+    cellIndex: number;
+    warmRuns: number;
+    tableBytes: number;
+  },
+): Promise<BrowserTiming> {
+  const context: BrowserContext = await browser.newContext();
+  try {
+    const [name, ...rest] = options.cookie.split('=');
+    await context.addCookies([{ name: name as string, value: rest.join('='), url: options.baseUrl }]);
+    let bytes = 0;
+    // From the Range of each GET: Playwright reports stale response headers for a worker's synchronous XHRs.
+    context.on('request', (request) => {
+      if (request.method() === 'GET' && new URL(request.url()).pathname.startsWith('/api/lake/')) {
+        bytes += requestedBytes(request.headers()['range'], options.tableBytes);
+      }
+    });
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${options.baseUrl}/workbench/${options.notebookId}`);
+    await page
+      .getByTestId('sql-editor')
+      .nth(options.cellIndex)
+      .locator('.monaco-editor')
+      .waitFor({ timeout: 60_000 });
+    const pageReadyMs = Date.now() - started;
+    const cold = await runCell(page, options.cellIndex);
+    const firstResultMs = Date.now() - started;
+    const coldBytes = bytes;
+    const warm: number[] = [];
+    for (let i = 0; i < options.warmRuns; i += 1) warm.push((await runCell(page, options.cellIndex)).ms);
+    return { pageReadyMs, firstResultMs, coldMs: cold.ms, warmMs: median(warm), coldBytes, rows: cold.rows };
+  } finally {
+    await context.close();
+  }
+}

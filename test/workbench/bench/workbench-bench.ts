@@ -1,0 +1,161 @@
+// The workbench benchmark (issue 7): the same analytical queries (filtered count, group-by aggregate, top-N) on one
+// table of WORKBENCH_BENCH_ROWS rows (5,000,000 by default) with DuckDB-WASM in headless Chromium (cold: empty
+// cache, and warm), native DuckDB over the same Delta snapshot, and MariaDB over the same rows. Needs the built
+// app (`npx next build`) and MariaDB. Writes bench-results/workbench.json and prints one summary line.
+// Run: npx tsx test/workbench/bench/workbench-bench.ts
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mysql from 'mysql2/promise';
+import { loadSnapshot, planScan } from '../../../pipelines/delta';
+import { createDuckDbSession } from '../../../pipelines/engine/duckdb-session';
+import { openLakeStorage } from '../../../pipelines/lake/open-lake-storage';
+import { loadEnv } from '../../../server/config/env';
+import { CSRF_HEADERS, login, writeUsersFile } from '../../support/auth';
+import { launchChromium } from '../../support/browser';
+import { startNextServer } from '../../support/next-server';
+import { BENCH_QUERIES, BENCH_TABLE, loadMariaDb, writeBenchTable, type BenchQuery } from './bench-data';
+import { measureInBrowser, median, type BrowserTiming } from './measure-browser';
+
+const ROWS = Number(process.env.WORKBENCH_BENCH_ROWS ?? 5_000_000);
+const WARM_RUNS = 3;
+const QUERIES = Object.keys(BENCH_QUERIES) as BenchQuery[];
+const round = (value: number) => Math.round(value * 10) / 10;
+
+async function timeRuns(run: () => Promise<unknown>): Promise<{ coldMs: number; warmMs: number }> {
+  const times: number[] = [];
+  for (let i = 0; i <= WARM_RUNS; i += 1) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return { coldMs: round(times[0] as number), warmMs: round(median(times.slice(1))) };
+}
+
+async function measureNative(lakeRoot: string) {
+  const duckdb = await createDuckDbSession();
+  try {
+    const storage = openLakeStorage(lakeRoot);
+    const snapshot = await loadSnapshot({ storage, duckdb }, `tables/${BENCH_TABLE}`);
+    const plan = await planScan({ storage, duckdb }, snapshot);
+    await duckdb.run(`CREATE VIEW ${BENCH_TABLE} AS ${plan.sql}`);
+    const result: Record<string, { coldMs: number; warmMs: number }> = {};
+    for (const name of QUERIES) result[name] = await timeRuns(() => duckdb.queryJson(BENCH_QUERIES[name]));
+    return result;
+  } finally {
+    duckdb.close();
+  }
+}
+
+async function measureMariaDb(url: string) {
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    const result: Record<string, { coldMs: number; warmMs: number }> = {};
+    for (const name of QUERIES) result[name] = await timeRuns(() => connection.query(BENCH_QUERIES[name]));
+    return result;
+  } finally {
+    await connection.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), 'workbench-bench-'));
+  const lakeRoot = path.join(work, 'lake');
+  const mysqlUrl = new URL(loadEnv().MYSQL_URL);
+  mysqlUrl.pathname = '/workbench_bench';
+  try {
+    console.log(`[workbench] writing ${ROWS.toLocaleString()} rows to a Delta table and to MariaDB`);
+    const tableBytes = await writeBenchTable(lakeRoot, ROWS);
+    const admin = await mysql.createConnection({ uri: loadEnv().MYSQL_URL.replace(/\/[^/]*$/, '/') });
+    await admin.query('CREATE DATABASE IF NOT EXISTS workbench_bench');
+    await admin.end();
+    await loadMariaDb(mysqlUrl.toString(), work, ROWS);
+
+    const native = await measureNative(lakeRoot);
+    const mariadb = await measureMariaDb(mysqlUrl.toString());
+
+    const usersFile = await writeUsersFile(path.join(work, 'auth'), [
+      { username: 'bench', password: 'bench-password-1', roles: ['analyst'] },
+    ]);
+    const server = await startNextServer({
+      env: {
+        LAKE_ROOT: lakeRoot,
+        NOTEBOOKS_DIR: path.join(work, 'notebooks'),
+        USERS_FILE: usersFile,
+        SESSION_SECRET: 'workbench-bench-secret-0123456789abcdef-012345',
+      },
+    });
+    const browserTimings: Record<string, BrowserTiming> = {};
+    try {
+      const cookie = await login(server.url, 'bench', 'bench-password-1');
+      const created = await fetch(`${server.url}/api/notebooks`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...CSRF_HEADERS },
+        body: JSON.stringify({
+          title: 'Benchmark',
+          cells: QUERIES.map((name, i) => ({
+            id: `c${i + 1}`,
+            kind: 'sql',
+            runOn: 'browser',
+            source: BENCH_QUERIES[name],
+          })),
+        }),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const browser = await launchChromium();
+      try {
+        for (const [cellIndex, name] of QUERIES.entries()) {
+          browserTimings[name] = await measureInBrowser(browser, {
+            baseUrl: server.url,
+            cookie,
+            notebookId: id,
+            cellIndex,
+            warmRuns: WARM_RUNS,
+            tableBytes,
+          });
+        }
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      await server.stop();
+    }
+
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const group = {
+      wasm: browserTimings.groupBy as BrowserTiming,
+      native: native.groupBy!,
+      mariadb: mariadb.groupBy!,
+    };
+    const report = {
+      rows: ROWS,
+      tableBytes,
+      queries: BENCH_QUERIES,
+      wasm: browserTimings,
+      native,
+      mariadb,
+      ratios: {
+        mariadbOverWasmWarm: ratio(group.mariadb.warmMs, group.wasm.warmMs),
+        mariadbOverWasmCold: ratio(group.mariadb.coldMs, group.wasm.coldMs),
+        wasmOverNativeWarm: ratio(group.wasm.warmMs, group.native.warmMs),
+        coldBytesFraction: ratio(group.wasm.coldBytes, tableBytes),
+      },
+      targets: { mariadbOverWasmWarm: 10, mariadbOverWasmCold: 2, wasmOverNativeWarmAtMost: 3 },
+    };
+    await mkdir('bench-results', { recursive: true });
+    await writeFile(path.join('bench-results', 'workbench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(
+      `[workbench] ${ROWS.toLocaleString()} rows, group-by: wasm ${group.wasm.coldMs} ms cold / ${group.wasm.warmMs} ms warm, ` +
+        `native ${group.native.warmMs} ms, MariaDB ${group.mariadb.warmMs} ms; MariaDB/wasm ${report.ratios.mariadbOverWasmWarm}× warm, ` +
+        `${report.ratios.mariadbOverWasmCold}× cold; wasm/native ${report.ratios.wasmOverNativeWarm}× warm; cold fetched ` +
+        `${Math.round(report.ratios.coldBytesFraction * 100)}% of ${Math.round(tableBytes / 1e6)} MB; first result ` +
+        `${group.wasm.firstResultMs} ms after opening the page`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,72 @@
+// The notebook file format: readable, diffable, and a lossless round trip.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseNotebook, serializeNotebook } from '../../server/notebooks/notebook-format';
+import type { Notebook } from '../../server/notebooks/types';
+
+const notebook: Notebook = {
+  id: 'permits-week-1a2b3c',
+  title: 'Permits this week',
+  parameters: { since: "'2026-11-01'" },
+  cells: [
+    { id: 'c1', kind: 'markdown', source: '# Findings\n\nPermits by *district*.' },
+    {
+      id: 'c2',
+      kind: 'sql',
+      name: 'recent',
+      runOn: 'browser',
+      source: 'SELECT *\nFROM permits\nWHERE issued_at >= {{since}}',
+    },
+    {
+      id: 'c3',
+      kind: 'sql',
+      runOn: 'server',
+      source: '-- %% sql looks like a marker\nSELECT count(*) FROM recent',
+    },
+    { id: 'c4', kind: 'sql', runOn: 'browser', source: '' },
+  ],
+};
+
+test('a notebook is a readable .sql file', () => {
+  assert.equal(
+    serializeNotebook(notebook),
+    [
+      '-- Notebook: Permits this week',
+      `-- Parameters: {"since":"'2026-11-01'"}`,
+      '',
+      '-- %% markdown id=c1',
+      '-- # Findings',
+      '--',
+      '-- Permits by *district*.',
+      '',
+      '-- %% sql id=c2 name=recent run=browser',
+      'SELECT *',
+      'FROM permits',
+      'WHERE issued_at >= {{since}}',
+      '',
+      '-- %% sql id=c3 run=server',
+      ' -- %% sql looks like a marker',
+      'SELECT count(*) FROM recent',
+      '',
+      '-- %% sql id=c4 run=browser',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('reading a file gives back the same notebook', () => {
+  assert.deepEqual(parseNotebook(notebook.id, serializeNotebook(notebook)), notebook);
+});
+
+test('hand-edited files are read leniently', () => {
+  const parsed = parseNotebook(
+    'x',
+    '-- %% sql name=bad-name\r\nSELECT 1\r\n\r\n\r\n-- %% markdown\r\n-- hi\r\n',
+  );
+  assert.equal(parsed.title, 'x');
+  assert.deepEqual(parsed.cells, [
+    { id: 'c1', kind: 'sql', runOn: 'browser', source: 'SELECT 1' },
+    { id: 'c2', kind: 'markdown', source: 'hi' },
+  ]);
+});

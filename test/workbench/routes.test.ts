@@ -1,0 +1,169 @@
+// The workbench API through the built app: authorization, the lake file route over HTTP, the server query path
+// and the notebook files.
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { tableFromIPC } from 'apache-arrow';
+import { CSRF_HEADERS } from '../support/auth';
+import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
+
+let wb: WorkbenchServer;
+const dataFile = 'tables/big_events/part-00000-big.snappy.parquet';
+
+before(async () => {
+  wb = await startWorkbenchServer({ bigRows: 10_000 });
+});
+after(() => wb?.stop());
+
+const get = (url: string, cookie?: string, headers: Record<string, string> = {}, method = 'GET') =>
+  fetch(`${wb.server.url}${url}`, { method, headers: { ...(cookie ? { cookie } : {}), ...headers } });
+
+const post = (url: string, cookie: string | undefined, body: unknown, method = 'POST') =>
+  fetch(`${wb.server.url}${url}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...CSRF_HEADERS, ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+
+test('every workbench route needs a session (401) and the workbench permission (403 for frontend)', async () => {
+  const urls = ['/api/catalog/tables/basic_append/snapshot', `/api/lake/${dataFile}`, '/api/notebooks'];
+  for (const url of urls) {
+    const anonymous = await get(url);
+    assert.equal(anonymous.status, 401, `anonymous ${url}`);
+    assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'UNAUTHENTICATED');
+    const frontend = await get(url, wb.frontend);
+    assert.equal(frontend.status, 403, `frontend ${url}`);
+    await frontend.body?.cancel();
+  }
+  assert.equal((await post('/api/query', undefined, { sql: 'SELECT 1' })).status, 401);
+  assert.equal((await post('/api/query', wb.frontend, { sql: 'SELECT 1' })).status, 403);
+  // The catalog itself is catalog:read, which the front-end team has.
+  assert.equal((await get('/api/catalog/tables', undefined)).status, 401);
+  const catalog = await get('/api/catalog/tables', wb.frontend);
+  assert.equal(catalog.status, 200);
+  const names = ((await catalog.json()) as { tables: { name: string }[] }).tables.map((t) => t.name).sort();
+  assert.deepEqual(names, ['basic_append', 'basic_partitioned', 'big_events', 'dv_partitioned']);
+});
+
+test('lake route over HTTP: HEAD, 206, 416, ETag/304, confinement', async () => {
+  const file = await readFile(path.join(wb.fixture.root, dataFile));
+  const head = await get(`/api/lake/${dataFile}`, wb.analyst, {}, 'HEAD');
+  assert.equal(head.status, 200);
+  // Next 16 drops Content-Length from route handlers; X-Content-Length carries it (see lake-file.ts).
+  assert.equal(head.headers.get('x-content-length'), String(file.length));
+  assert.equal(head.headers.get('accept-ranges'), 'bytes');
+  assert.equal(head.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  const range = await get(`/api/lake/${dataFile}`, wb.analyst, { range: 'bytes=100-199' });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers.get('content-range'), `bytes 100-199/${file.length}`);
+  assert.deepEqual(Buffer.from(await range.arrayBuffer()), file.subarray(100, 200));
+  const past = await get(`/api/lake/${dataFile}`, wb.analyst, { range: `bytes=${file.length + 5}-` });
+  assert.equal(past.status, 416);
+  assert.equal(past.headers.get('content-range'), `bytes */${file.length}`);
+  const etag = head.headers.get('etag') as string;
+  const notModified = await get(`/api/lake/${dataFile}`, wb.analyst, { 'if-none-match': etag });
+  assert.equal(notModified.status, 304);
+  const log = await get('/api/lake/tables/basic_append/_delta_log/00000000000000000000.json', wb.analyst);
+  assert.equal(log.status, 200);
+  await log.body?.cancel();
+  for (const escape of [
+    'tables/%2E%2E/%2E%2E/etc/passwd',
+    '%2E%2E/package.json',
+    'tables/..%2F..%2Fpackage.json',
+  ]) {
+    const response = await get(`/api/lake/${escape}`, wb.analyst);
+    assert.ok([400, 404].includes(response.status), `${escape} answered ${response.status}`);
+    const text = await response.text();
+    assert.doesNotMatch(text, /county-lakehouse-workbench|root:/);
+  }
+});
+
+test('snapshot and history endpoints', async () => {
+  const snapshot = await get('/api/catalog/tables/basic_append/snapshot?version=0', wb.analyst);
+  const body = (await snapshot.json()) as { version: number; files: { url: string }[] };
+  assert.equal(body.version, 0);
+  assert.equal(body.files.length, 1);
+  const history = await get('/api/catalog/tables/basic_append/history', wb.analyst);
+  assert.deepEqual(
+    ((await history.json()) as { history: { version: number }[] }).history.map((h) => h.version),
+    [1, 0],
+  );
+  assert.equal((await get('/api/catalog/tables/nope/snapshot', wb.analyst)).status, 404);
+  assert.equal((await get('/api/catalog/tables/basic_append/snapshot?version=9', wb.analyst)).status, 404);
+});
+
+test('server query path streams Arrow IPC over the same snapshot, time travel included', async () => {
+  const response = await post('/api/query', wb.analyst, {
+    sql: 'SELECT letter, number FROM basic_append__v0 ORDER BY number',
+    tables: [{ view: 'basic_append__v0', table: 'basic_append', version: 0 }],
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'application/vnd.apache.arrow.stream');
+  const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+  assert.deepEqual(
+    table.toArray().map((row) => [row.letter, Number(row.number)]),
+    [
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ],
+  );
+  const bad = await post('/api/query', wb.analyst, { sql: 'SELEC 1', tables: [] });
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /syntax error/i);
+});
+
+test('notebooks: create, save, open, rename, duplicate, delete; one readable .sql file each', async () => {
+  const created = (await (await post('/api/notebooks', wb.analyst, { title: 'Permits week' })).json()) as {
+    id: string;
+  };
+  const cells = [
+    { id: 'c1', kind: 'markdown', source: '# Permits\nWeekly check' },
+    { id: 'c2', kind: 'sql', name: 'recent', runOn: 'browser', source: 'SELECT *\nFROM basic_append' },
+  ];
+  const saved = await post(
+    `/api/notebooks/${created.id}`,
+    wb.analyst,
+    { title: 'Permits week', cells },
+    'PUT',
+  );
+  assert.equal(saved.status, 200);
+  const text = await readFile(path.join(wb.fixture.notebooksDir, `${created.id}.sql`), 'utf8');
+  assert.equal(
+    text,
+    '-- Notebook: Permits week\n\n-- %% markdown id=c1\n-- # Permits\n-- Weekly check\n\n' +
+      '-- %% sql id=c2 name=recent run=browser\nSELECT *\nFROM basic_append\n',
+  );
+  const opened = (await (await get(`/api/notebooks/${created.id}`, wb.analyst)).json()) as { cells: unknown };
+  assert.deepEqual(opened.cells, cells);
+  await post(`/api/notebooks/${created.id}`, wb.analyst, { title: 'Renamed' }, 'PATCH');
+  const copy = (await (await post(`/api/notebooks/${created.id}/duplicate`, wb.analyst, {})).json()) as {
+    id: string;
+    title: string;
+  };
+  assert.equal(copy.title, 'Renamed (copy)');
+  const list = (await (await get('/api/notebooks', wb.analyst)).json()) as { notebooks: { title: string }[] };
+  assert.deepEqual(list.notebooks.map((n) => n.title).sort(), ['Renamed', 'Renamed (copy)']);
+  const removed = await post(`/api/notebooks/${copy.id}`, wb.analyst, {}, 'DELETE');
+  assert.equal(removed.status, 204);
+  assert.equal((await get(`/api/notebooks/${copy.id}`, wb.analyst)).status, 404);
+  // Without the CSRF header a state change is refused.
+  const forged = await fetch(`${wb.server.url}/api/notebooks`, {
+    method: 'POST',
+    headers: { cookie: wb.analyst, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(forged.status, 403);
+});
+
+test('query history is kept per user, newest first', async () => {
+  for (const sql of ['SELECT 1', 'SELECT 2']) {
+    const recorded = await post('/api/query/history', wb.analyst, { sql, runOn: 'browser', rows: 1 });
+    assert.equal(recorded.status, 204);
+  }
+  const list = (await (await get('/api/query/history', wb.analyst)).json()) as { history: { sql: string }[] };
+  assert.deepEqual(list.history.map((entry) => entry.sql).slice(0, 2), ['SELECT 2', 'SELECT 1']);
+  assert.equal((await get('/api/query/history', wb.frontend)).status, 403);
+});

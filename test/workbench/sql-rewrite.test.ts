@@ -1,0 +1,63 @@
+// Time travel rewriting, parameters and DuckDB error positions (pure).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findErrorPosition } from '../../app/_workbench/engine/error-position';
+import {
+  applyParameters,
+  rewriteTimeTravel,
+  toOriginalOffset,
+} from '../../app/_workbench/engine/sql-rewrite';
+
+const tables = ['permits', 'parcels'];
+
+test('VERSION AS OF and TIMESTAMP AS OF become snapshot views; plain names the current version', () => {
+  const sql =
+    "SELECT * FROM permits VERSION AS OF 12 p JOIN Parcels TIMESTAMP AS OF '2026-11-01 10:00' USING (id)\n" +
+    'UNION ALL SELECT * FROM permits';
+  const rewritten = rewriteTimeTravel(sql, tables);
+  assert.match(rewritten.sql, /^SELECT \* FROM permits__v12 p JOIN parcels__ts_[a-z0-9]+ USING \(id\)\n/);
+  assert.deepEqual(
+    rewritten.refs.map(({ view, table, version, timestamp }) => ({
+      view: view.replace(/__ts_.*/, '__ts_'),
+      table,
+      version,
+      timestamp,
+    })),
+    [
+      { view: 'permits__v12', table: 'permits', version: 12, timestamp: undefined },
+      { view: 'parcels__ts_', table: 'parcels', version: undefined, timestamp: '2026-11-01 10:00' },
+      { view: 'permits', table: 'permits', version: undefined, timestamp: undefined },
+    ],
+  );
+});
+
+test('strings, comments, qualified names and unknown tables are left alone', () => {
+  const sql =
+    "SELECT 'permits VERSION AS OF 1', x.permits -- permits VERSION AS OF 2\nFROM other /* parcels */";
+  const rewritten = rewriteTimeTravel(sql, tables);
+  assert.equal(rewritten.sql, sql);
+  assert.deepEqual(rewritten.refs, []);
+});
+
+test('error offsets in the rewritten SQL map back to the cell', () => {
+  const sql = 'SELECT * FROM permits VERSION AS OF 3 WHERE oops';
+  const rewritten = rewriteTimeTravel(sql, tables);
+  const at = rewritten.sql.indexOf('oops');
+  assert.equal(toOriginalOffset(rewritten, at), sql.indexOf('oops'));
+});
+
+test('parameters replace {{name}} and leave unknown ones visible', () => {
+  assert.equal(
+    applyParameters('WHERE y = {{ year }} AND z = {{zone}}', { year: '2026' }),
+    'WHERE y = 2026 AND z = {{zone}}',
+  );
+});
+
+test('DuckDB error positions: LINE n with a caret, and character offsets', () => {
+  const sql = 'SELECT letter\nFORM basic_append';
+  const message = 'Parser Error: syntax error at or near "FORM"\n\nLINE 2: FORM basic_append\n        ^';
+  assert.deepEqual(findErrorPosition(message, sql), { line: 2, column: 1 });
+  assert.deepEqual(findErrorPosition('Binder Error: x at position 7', 'SELECT\nfoo'), { line: 2, column: 1 });
+  assert.equal(findErrorPosition('Catalog Error: Table with name x does not exist!', 'SELECT 1'), null);
+});

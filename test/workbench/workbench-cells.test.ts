@@ -1,0 +1,88 @@
+// Notebook editing and large results in Chromium: Markdown cells, move and delete, a million-row result that
+// is cut at the browser limit with a pointer to the server path, and a grid that renders only visible rows.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
+import { addSqlCell, runCellAndWait, setCellSql } from './workbench-page';
+import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
+
+let wb: WorkbenchServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  wb = await startWorkbenchServer({ bigRows: 1_000 });
+  browser = await launchChromium();
+  const context = await browser.newContext();
+  const [name, ...rest] = wb.analyst.split('=');
+  await context.addCookies([{ name: name as string, value: rest.join('='), url: wb.server.url }]);
+  page = await context.newPage();
+  await page.goto(`${wb.server.url}/workbench`);
+  await page.getByTestId('new-notebook').click();
+  await page.waitForURL(/\/workbench\/[a-z0-9-]+$/);
+  await page.getByTestId('cell').first().waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await wb?.stop();
+});
+
+const cellKinds = () =>
+  page
+    .getByTestId('cell')
+    .evaluateAll((cells) => cells.map((c) => c.querySelector('.wb-badge')?.textContent));
+
+test('Markdown cells render; cells move and delete', { timeout: 60_000 }, async () => {
+  await page.getByTestId('add-markdown').click();
+  const markdown = page.getByTestId('cell').nth(1);
+  await markdown.getByLabel('Markdown').fill('# Weekly permits\n\nCounts by **district**.');
+  await markdown.getByRole('button', { name: 'Done' }).click();
+  assert.equal(await markdown.getByRole('heading', { name: 'Weekly permits' }).count(), 1);
+  assert.equal(await markdown.locator('strong').textContent(), 'district');
+  assert.deepEqual(await cellKinds(), ['SQL', 'Markdown']);
+  await markdown.getByRole('button', { name: 'Move cell up' }).click();
+  assert.deepEqual(await cellKinds(), ['Markdown', 'SQL']);
+  await page.getByTestId('cell').nth(1).getByRole('button', { name: 'Delete cell' }).click();
+  assert.deepEqual(await cellKinds(), ['Markdown']);
+});
+
+test('a named result is selected by a later cell', { timeout: 60_000 }, async () => {
+  const first = await addSqlCell(page);
+  const cell = page.getByTestId('cell').nth(first);
+  await cell.getByLabel('Cell name').fill('letters');
+  await setCellSql(page, 0, 'SELECT letter, number FROM basic_append WHERE number > 2');
+  await runCellAndWait(page, first);
+  const second = await addSqlCell(page);
+  await setCellSql(page, 1, 'SELECT count(*) AS n, max(letter) AS last FROM letters');
+  await runCellAndWait(page, second);
+  const row = await page
+    .getByTestId('cell')
+    .nth(second)
+    .getByTestId('result-row')
+    .first()
+    .evaluate((r) => [...r.querySelectorAll('[role="gridcell"]')].map((c) => c.textContent));
+  assert.deepEqual(row, ['3', 'e']);
+});
+
+test(
+  'a result past the browser limit is cut, with the server path offered; the grid stays virtual',
+  { timeout: 120_000 },
+  async () => {
+    const index = await addSqlCell(page);
+    await setCellSql(page, 2, 'SELECT range AS n, range * 2 AS twice FROM range(1200000)');
+    await runCellAndWait(page, index);
+    const cell = page.getByTestId('cell').nth(index);
+    assert.equal(await cell.getByTestId('row-count').textContent(), '1,000,000 rows');
+    assert.match((await cell.getByRole('status').first().textContent()) ?? '', /Run on server/);
+    const rendered = await cell.getByTestId('result-row').count();
+    assert.ok(rendered > 0 && rendered < 100, `${rendered} rows in the DOM`);
+    const grid = cell.getByTestId('result-grid');
+    await grid.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await cell.getByTestId('result-row').filter({ hasText: '999999' }).first().waitFor();
+  },
+);
