@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createDuckDbSession, toSqlString } from '../engine/duckdb-session';
-import { LocalLakeStorage } from '../lake/local-storage';
+import { openLakeStorage } from '../lake/open-lake-storage';
 import type { ReadEffects } from '../delta/checkpoint';
 import { DeltaError } from '../delta/errors';
 import { readHistory } from '../delta/history';
@@ -172,7 +172,15 @@ export async function runDeltaCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const duckdb = await createDuckDbSession();
-  const effects: ReadEffects = { storage: new LocalLakeStorage(path.resolve(args.table)), duckdb };
+  // The table root is the storage root: a folder, file:// URL or webhdfs://namenode:port/path (ARCHITECTURE.md §4).
+  let effects: ReadEffects;
+  try {
+    effects = { storage: openLakeStorage(args.table), duckdb };
+  } catch (error) {
+    duckdb.close();
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   try {
     if (args.command === 'scan') await runScan(effects, io, args);
     else if (await runWriteCommand(effects, io, args)) return 0;
