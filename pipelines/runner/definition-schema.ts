@@ -91,7 +91,7 @@ const tableSchema = z
     /** Lake path of the Delta table; tables/<source>/<name> when absent. */
     target: z
       .string()
-      .regex(LAKE_PATH, 'must be a lake-relative path like tables/county_ops/parcels')
+      .regex(LAKE_PATH, 'must be a lake-relative path like tables/parcels')
       .optional(),
     partitionBy: z.array(identifier).default([]),
     sync: syncSchema.optional(),

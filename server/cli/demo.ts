@@ -3,6 +3,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
+import { resolveSessionSecret } from '../auth/session-secret';
 import { ensureDemoUsers } from '../auth/users-file';
 import { loadEnv, redactUrl } from '../config/env';
 import { prepareServices } from '../services/prepare-services';
@@ -50,6 +51,13 @@ async function main(): Promise<number> {
   );
 
   await ensureDemoUsers(env.USERS_FILE, log);
+  // `next start` runs with NODE_ENV=production, where a session secret must be given; the demo is one local
+  // machine, so it uses (or generates once) ./data/session-secret and hands it to the web process.
+  process.env.SESSION_SECRET = await resolveSessionSecret({
+    secret: env.SESSION_SECRET,
+    nodeEnv: 'development',
+    log,
+  });
 
   log(`starting web on http://${env.HOST}:${env.PORT} and the worker; Ctrl+C stops both`);
   return runWebAndWorker({ cwd, env, log });

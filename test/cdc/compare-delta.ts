@@ -25,7 +25,7 @@ async function sourceFingerprint(url: string, table: string): Promise<string[]> 
 
 async function deltaFingerprint(effects: WriteEffects, table: string): Promise<string[]> {
   const key = KEYS[table] as string;
-  const snapshot = await loadSnapshot(effects, `tables/county_ops/${table}`);
+  const snapshot = await loadSnapshot(effects, `tables/${table}`);
   const plan = await planScan(effects, snapshot);
   try {
     const rows = await effects.duckdb.queryJson(
@@ -51,7 +51,7 @@ export async function assertDeltaMatchesSource(url: string, effects: WriteEffect
     `SELECT request_id::text || '|' || status || '|' || description || '|' || coalesce(resolution, '∅') || '|' ||
             coalesce(latitude::text, '∅') AS line FROM service_requests ORDER BY request_id`,
   );
-  const snapshot = await loadSnapshot(effects, 'tables/county_ops/service_requests');
+  const snapshot = await loadSnapshot(effects, 'tables/service_requests');
   const plan = await planScan(effects, snapshot);
   try {
     const delta = await effects.duckdb.queryJson(
@@ -68,7 +68,7 @@ export async function assertDeltaMatchesSource(url: string, effects: WriteEffect
 }
 
 export async function countInspectorNames(effects: WriteEffects): Promise<number> {
-  const snapshot = await loadSnapshot(effects, 'tables/county_ops/inspections');
+  const snapshot = await loadSnapshot(effects, 'tables/inspections');
   const plan = await planScan(effects, snapshot);
   try {
     const rows = await effects.duckdb.queryJson(`SELECT count(inspector_name) AS n FROM (${plan.sql})`);
@@ -81,6 +81,6 @@ export async function countInspectorNames(effects: WriteEffects): Promise<number
 export async function versions(effects: WriteEffects): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
   for (const table of Object.keys(KEYS))
-    result[table] = (await loadSnapshot(effects, `tables/county_ops/${table}`)).version;
+    result[table] = (await loadSnapshot(effects, `tables/${table}`)).version;
   return result;
 }

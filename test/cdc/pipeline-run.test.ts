@@ -60,7 +60,7 @@ test('the first run creates the four Delta tables with the full load', async () 
     Object.keys(KEYS).map((table) => [table, 'create', 0]),
   );
   await assertDeltaMatchesSource(db.url, effects);
-  const snapshot = await loadSnapshot(effects, 'tables/county_ops/parcels');
+  const snapshot = await loadSnapshot(effects, 'tables/parcels');
   assert.equal(snapshot.txns.get('county-ops/parcels')?.version, 1);
 });
 
@@ -75,14 +75,14 @@ test('a change hour shows up after the next run: one commit per table with run i
     service_requests: 1,
   });
   await assertDeltaMatchesSource(db.url, effects);
-  const [latest] = await readHistory(effects, 'tables/county_ops/service_requests', { limit: 1 });
+  const [latest] = await readHistory(effects, 'tables/service_requests', { limit: 1 });
   const info = latest?.commitInfo?.pipelineRun as Record<string, unknown>;
   assert.equal(info.runId, 'run-2');
   assert.equal(info.runSequence, 2);
   assert.equal(info.keysCompared, true);
   assert.deepEqual((info.watermark as { value: string }).value, '2026-11-24T10:00:00.000000Z');
   assert.match((info.position as { value: string }).value, /^[0-9A-F]+\/[0-9A-F]+$/);
-  const snapshot = await loadSnapshot(effects, 'tables/county_ops/service_requests');
+  const snapshot = await loadSnapshot(effects, 'tables/service_requests');
   assert.equal(snapshot.txns.get('county-ops/service_requests')?.version, 2);
 });
 
@@ -190,7 +190,7 @@ test('--full reloads one table in one overwrite commit; the others are not touch
     [['parcels', 'full']],
   );
   assert.deepEqual(await versions(effects), { ...before, parcels: (before.parcels ?? 0) + 1 });
-  const [latest] = await readHistory(effects, 'tables/county_ops/parcels', { limit: 1 });
+  const [latest] = await readHistory(effects, 'tables/parcels', { limit: 1 });
   assert.equal(latest?.operation, 'WRITE');
   assert.equal(latest?.operationParameters?.mode, 'Overwrite');
   await assertDeltaMatchesSource(db.url, effects);
@@ -219,7 +219,7 @@ test('schema drift: a new column becomes a nullable column; an incompatible type
   assert.equal(after.parcels, (before.parcels ?? 0) + 1);
   // A dropped source column stays in Delta: null in the rows changed since, kept in the others.
   assert.equal(after.inspections, (before.inspections ?? 0) + 1);
-  const inspections = await loadSnapshot(effects, 'tables/county_ops/inspections');
+  const inspections = await loadSnapshot(effects, 'tables/inspections');
   const scan = await planScan(effects, inspections);
   try {
     const [first] = await duckdb.queryJson(
@@ -236,7 +236,7 @@ test('schema drift: a new column becomes a nullable column; an incompatible type
     namedAfter > 0 && namedAfter >= namedBefore - reread,
     `${namedAfter} of ${namedBefore} (${reread} re-read)`,
   );
-  const parcels = await loadSnapshot(effects, 'tables/county_ops/parcels');
+  const parcels = await loadSnapshot(effects, 'tables/parcels');
   const added = parcels.schema.fields.find((field) => field.name === 'flood_risk_score');
   assert.deepEqual([added?.type, added?.nullable], ['integer', true]);
   const plan = await planScan(effects, parcels);

@@ -13,7 +13,7 @@ const TABLE: TableDefinition = {
   watermark: 'updated_at',
   overlapMs: 600_000,
   deleteDetection: { keyComparison: { everyRuns: 24 } },
-  target: 'tables/county_ops/service_requests',
+  target: 'tables/service_requests',
   partitionBy: [],
 };
 
@@ -49,7 +49,7 @@ test('first run: create with a full load, run sequence 1', () => {
   });
   assert.deepEqual(plan, {
     table: 'service_requests',
-    target: 'tables/county_ops/service_requests',
+    target: 'tables/service_requests',
     appId: 'county-ops/service_requests',
     runSequence: 1,
     action: 'create',

@@ -46,7 +46,7 @@ test('the demo definition loads: four tables, hourly, defaults resolved', async 
   assert.equal(requests.watermark, 'updated_at');
   assert.equal(requests.overlapMs, 600_000);
   assert.deepEqual(requests.deleteDetection, { keyComparison: { everyRuns: 24 } });
-  assert.equal(requests.target, 'tables/county_ops/service_requests');
+  assert.equal(requests.target, 'tables/service_requests');
   assert.deepEqual(requests.primaryKey, ['request_id']);
   assert.equal(requests.sync?.table, 'service_requests');
 });

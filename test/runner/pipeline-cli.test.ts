@@ -38,7 +38,7 @@ test('validate and plan the demo pipeline against an empty lake', async () => {
     assert.match(validated.out, /ok \(4 tables, 0 \* \* \* \* America\/Los_Angeles\)/);
     const planned = await run(['plan', 'county-ops', '--lake', lake]);
     assert.equal(planned.code, 0, planned.err);
-    assert.match(planned.out, /^parcels \(tables\/county_ops\/parcels, no table\): run 1 create: first run/m);
+    assert.match(planned.out, /^parcels \(tables\/parcels, no table\): run 1 create: first run/m);
     assert.equal(planned.out.trim().split('\n').length, 4);
     const one = await run(['plan', 'county-ops', '--table', 'inspections', '--json', '--lake', lake]);
     const plans = JSON.parse(one.out) as { table: string; action: string }[];

@@ -53,7 +53,7 @@ test('the demo pipeline runs as a job, and a retried job applies nothing twice',
   assert.equal(input?.namespace, 'postgres://127.0.0.1:5432');
   assert.equal(input?.name, `${db.name}.parcels`);
   assert.match(String(input?.version), /^[0-9A-F]+\/[0-9A-F]+$/);
-  const delta = first.lineage.outputs.find((output) => output.name.endsWith('/tables/county_ops/parcels'));
+  const delta = first.lineage.outputs.find((output) => output.name.endsWith('/tables/parcels'));
   assert.equal(delta?.version, 0);
   assert.equal(delta?.statistics?.rowCount, first.tables[0]?.rows);
   assert.ok(first.lineage.outputs.some((output) => output.name.endsWith('/raw/county_ops/parcels/job-1')));
