@@ -89,10 +89,7 @@ const tableSchema = z
     overlap: durationSchema.optional(),
     deleteDetection: deleteDetectionSchema.optional(),
     /** Lake path of the Delta table; tables/<source>/<name> when absent. */
-    target: z
-      .string()
-      .regex(LAKE_PATH, 'must be a lake-relative path like tables/parcels')
-      .optional(),
+    target: z.string().regex(LAKE_PATH, 'must be a lake-relative path like tables/parcels').optional(),
     partitionBy: z.array(identifier).default([]),
     sync: syncSchema.optional(),
   })
