@@ -1,25 +1,15 @@
 // Opening a connection to the demo source, with failures turned into an error a person can act on.
 
 import pg from 'pg';
+import { redactUrl } from '../sources/redact-url';
 import { DemoSourceError } from './errors';
-
-/** The URL with any password masked, for messages. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
 
 export async function connectDemoSource(connectionString: string): Promise<pg.Client> {
   let client: pg.Client;
   try {
     client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   } catch (cause) {
-    throw new DemoSourceError('INVALID_INPUT', `Invalid demo source URL ${maskUrl(connectionString)}`, {
+    throw new DemoSourceError('INVALID_INPUT', `Invalid demo source URL ${redactUrl(connectionString)}`, {
       cause,
     });
   }
@@ -35,7 +25,7 @@ export async function connectDemoSource(connectionString: string): Promise<pg.Cl
         : ' (is PostgreSQL running and the URL right? see DEMO_SOURCE_URL)';
     throw new DemoSourceError(
       'UNREACHABLE',
-      `Cannot connect to the demo source at ${maskUrl(connectionString)}: ${detail}${hint}`,
+      `Cannot connect to the demo source at ${redactUrl(connectionString)}: ${detail}${hint}`,
       {
         cause,
       },

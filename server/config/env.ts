@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { redactUrl } from '../../pipelines/sources/redact-url';
 
 const postgresUrl = z
   .string()
@@ -150,13 +151,5 @@ export function databaseName(url: string): string {
   return name;
 }
 
-/** A URL safe to print: any password is replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+// One implementation for the data plane and the server; re-exported so callers keep importing it from here.
+export { redactUrl };
