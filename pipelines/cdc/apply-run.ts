@@ -13,7 +13,7 @@ import { loadSnapshot } from '../delta/snapshot';
 import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
 import { PipelineError } from '../runner/errors';
 import type { TableDefinition } from '../runner/load-definition';
-import { RUN_INFO_KEY, withCommitInfo } from './commit-info-storage';
+import { RUN_INFO_KEY } from './commit-info-storage';
 import { widenRange } from './parquet-chunks';
 import { getAppId, type RunInfo } from './plan-run';
 import type { RawManifest } from './raw-manifest';
@@ -151,20 +151,17 @@ export async function applyRun(
     effects.storage,
     keysCompared ? (manifest.keyFiles ?? []).map((file) => file.path) : [],
   );
-  const txnLine =
-    action === 'create' ? [{ txn: { ...txn, lastUpdated: (effects.clock ?? Date.now)() } }] : [];
-  const writeEffects: WriteEffects = {
-    ...effects,
-    storage: withCommitInfo(effects.storage, target, { [RUN_INFO_KEY]: runInfo }, txnLine),
-  };
+  // The run's facts travel in its one commit, so the next run reads its state from the table itself.
+  const commitOptions = { txn, extraCommitInfo: { [RUN_INFO_KEY]: runInfo } };
   try {
     const incoming = buildIncomingSql(manifest, parts.paths, action === 'incremental');
     if (action === 'create') {
-      const result = await createTable(writeEffects, target, {
+      const result = await createTable(effects, target, {
         data: incoming,
         partitionColumns: table.partitionBy,
         name: manifest.table,
         description: `${manifest.source}.${manifest.table}, loaded by pipeline ${manifest.pipeline}`,
+        ...commitOptions,
       });
       return {
         table: manifest.table,
@@ -176,9 +173,10 @@ export async function applyRun(
       };
     }
     if (action === 'full') {
-      const result = await overwrite(writeEffects, target, incoming, { txn, mergeSchema: true }).catch(
-        (error: unknown) => wrapSchemaError(error, manifest, target),
-      );
+      const result = await overwrite(effects, target, incoming, {
+        ...commitOptions,
+        mergeSchema: true,
+      }).catch((error: unknown) => wrapSchemaError(error, manifest, target));
       return { table: manifest.table, action, ...result, runInfo };
     }
     const snapshot = await loadSnapshot(effects, target);
@@ -199,11 +197,11 @@ export async function applyRun(
       source = `${source} UNION ALL BY NAME ${buildDeletesSql(manifest, plan.sql, keyParts.paths)}`;
     }
     try {
-      const result = await merge(writeEffects, target, source, {
+      const result = await merge(effects, target, source, {
         keys: manifest.primaryKey,
         deleteColumn: DELETE_FLAG,
         mergeSchema: true,
-        txn,
+        ...commitOptions,
       }).catch((error: unknown) => wrapSchemaError(error, manifest, target));
       return {
         table: manifest.table,

@@ -9,7 +9,6 @@ import {
   buildIncomingSql,
   buildRunInfo,
 } from '../../pipelines/cdc/apply-run';
-import { addToCommitInfo } from '../../pipelines/cdc/commit-info-storage';
 import type { RawManifest } from '../../pipelines/cdc/raw-manifest';
 
 const manifest: RawManifest = {
@@ -113,14 +112,4 @@ test('run info: the watermark only moves forward on incremental runs; full loads
   );
   assert.equal(full.watermark?.value, '2026-11-01T00:00:00.000000Z');
   assert.equal(full.lastKeyComparison, 7);
-});
-
-test('commitInfo decoration: fields added to the first line, extra actions right after it', () => {
-  const commit = '{"commitInfo":{"operation":"CREATE TABLE"}}\n{"protocol":{"minReaderVersion":1}}\n';
-  assert.equal(
-    addToCommitInfo(commit, { pipelineRun: { runId: 'r1' } }, [{ txn: { appId: 'p/t', version: 1 } }]),
-    '{"commitInfo":{"operation":"CREATE TABLE","pipelineRun":{"runId":"r1"}}}\n' +
-      '{"txn":{"appId":"p/t","version":1}}\n{"protocol":{"minReaderVersion":1}}\n',
-  );
-  assert.equal(addToCommitInfo('{"add":{}}\n', { x: 1 }), '{"add":{}}\n');
 });

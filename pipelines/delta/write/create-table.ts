@@ -10,7 +10,14 @@ import { getNow, type WriteEffects } from './effects';
 import { commitTransaction, type CommitOptions } from './transaction';
 import { getNumIndexedCols } from './table-properties';
 import { describeQuery, reconcileSchema, toSchemaString } from './table-schema';
-import { buildConformingSelect, countRecords, sumSizes, type WriteResult } from './write-support';
+import {
+  buildConformingSelect,
+  buildTxnAction,
+  countRecords,
+  sumSizes,
+  type TxnOption,
+  type WriteResult,
+} from './write-support';
 import { assertWritable, requireProtocol } from './write-protocol';
 
 export interface CreateTableOptions extends CommitOptions {
@@ -24,6 +31,8 @@ export interface CreateTableOptions extends CommitOptions {
   /** Optional first rows: a DuckDB query (CREATE TABLE AS SELECT). */
   data?: string;
   layout?: DataLayout;
+  /** Idempotent writer bookkeeping recorded in the creating commit, as append/overwrite/merge do. */
+  txn?: TxnOption;
 }
 
 /** Creates a Delta table at `tableRoot`; throws TABLE_EXISTS when one is there. */
@@ -73,7 +82,12 @@ export async function createTable(
           numIndexedCols: getNumIndexedCols(configuration),
           ...(options.layout ? { layout: options.layout } : {}),
         });
-  const actions: Action[] = [{ protocol }, { metaData: metadata }, ...adds.map((add) => ({ add }))];
+  const actions: Action[] = [
+    { protocol },
+    { metaData: metadata },
+    ...buildTxnAction(effects, options.txn),
+    ...adds.map((add) => ({ add })),
+  ];
   const metrics = {
     numFiles: adds.length,
     numOutputRows: countRecords(adds),
