@@ -22,24 +22,25 @@ const partStatuses: PartStatus[] = [
   },
   {
     part: sections.pipelines.label,
-    built: false,
-    detail: 'Runs from the command line (npm run pipeline); the page and run history view are not built yet.',
+    built: true,
+    detail: 'Run history with live per-stage progress, logs and errors; admins cancel running runs.',
   },
   {
     part: sections.lineage.label,
-    built: false,
-    detail: 'Lineage events are recorded and served at /api/lineage; the graph page is not built yet.',
+    built: true,
+    detail: 'Upstream and downstream graph of any dataset, with each node’s latest run status and version.',
   },
   {
     part: sections.sync.label,
-    built: false,
+    built: true,
     detail:
-      'Sync, status and verify run from the command line (npm run sync); the status page is not built yet.',
+      'Each pipeline run syncs its tables into MySQL; the status page and /api/sync/status (JSON or ' +
+      'Prometheus) show how fresh each table is.',
   },
   {
     part: sections.schedules.label,
-    built: false,
-    detail: 'Schedules can be managed through /api/schedules (admins); the page is not built yet.',
+    built: true,
+    detail: 'Cron schedules with next runs and last status; admins create, edit, pause, resume and run now.',
   },
 ];
 
@@ -59,15 +60,15 @@ export default function HomePage() {
         <h2 id="users-title">Who it is for</h2>
         <ul className="audiences">
           <li>
-            <strong>Analysts</strong> will write SQL in browser notebooks that run over Delta snapshots,
-            without ever touching Oracle.
+            <strong>Analysts</strong> write SQL in browser notebooks that run over Delta snapshots, without
+            ever touching Oracle.
           </li>
           <li>
             <strong>The front-end team</strong> will see whether the MySQL tables they read are fresh, and why
             not when they are not.
           </li>
           <li>
-            <strong>Admins</strong> will schedule the jobs, follow their runs and failures, and trace each
+            <strong>Admins</strong> schedule the jobs, follow their runs and failures, and trace each
             table&rsquo;s lineage.
           </li>
         </ul>
@@ -85,7 +86,7 @@ export default function HomePage() {
               </h3>
               <p className="card-audience">For {section.audience}</p>
               <p>{section.plan}</p>
-              <p className="badge badge-pending">Not built yet</p>
+              {section.built ? null : <p className="badge badge-pending">Not built yet</p>}
             </li>
           ))}
         </ul>

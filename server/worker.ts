@@ -1,9 +1,11 @@
-// The worker process: Agenda processing only (the web process never runs jobs). The runners of the
-// pipeline, MySQL sync and Delta maintenance jobs are other issues' work: until they are wired here, every
-// run fails with a plain "not built yet" error recorded in its run record. Drains cleanly on SIGTERM/SIGINT.
+// The worker process: Agenda processing only (the web process never runs jobs). It runs the real runners of
+// the three job types (pipeline run = extract → Delta → MySQL sync, MySQL sync alone, Delta maintenance) and,
+// at start, creates the schedules of the definitions in PIPELINES_DIR that have none yet (admins' edits to
+// existing ones are kept). Drains cleanly on SIGTERM/SIGINT.
 
 import os from 'node:os';
-import { loadEnv } from './config/env';
+import { loadEnv, redactUrl } from './config/env';
+import { createPipelineRunners } from './scheduler/pipeline-runners';
 import { startWorker } from './scheduler/start-worker';
 import { openControlStore } from './store/open-control-store';
 
@@ -18,10 +20,14 @@ async function main(): Promise<void> {
     store,
     name: `worker@${os.hostname()}:${process.pid}`,
     openLineageUrl: env.OPENLINEAGE_URL,
+    runners: createPipelineRunners({ env }),
+    pipelines: { dir: env.PIPELINES_DIR, timezone: env.SCHEDULE_TIMEZONE },
     log,
   });
+  const pipelines = worker.scheduled?.pipelines.join(', ') || 'none';
   log(
-    `ready; job types: ${worker.jobTypes.join(', ')} (their runners are not built yet: runs fail with a "not built yet" error)`,
+    `ready; job types: ${worker.jobTypes.join(', ')}; pipelines from ${env.PIPELINES_DIR}: ${pipelines}; ` +
+      `lake ${env.LAKE_ROOT}; MySQL ${redactUrl(env.MYSQL_URL)}`,
   );
 
   let stopping = false;

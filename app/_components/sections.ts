@@ -7,8 +7,10 @@ export interface Section {
   label: string;
   /** Who the section is for, in the words of ARCHITECTURE.md §1; read after "For". */
   audience: string;
-  /** What the section will do once built; shown on the home card and the not-built notice. */
+  /** What the section does (or will do once built); shown on the home card and the not-built notice. */
   plan: string;
+  /** Whether the page shows real data yet; the home card says "Not built yet" otherwise. */
+  built: boolean;
 }
 
 export const sections = {
@@ -19,6 +21,7 @@ export const sections = {
     plan:
       'SQL notebooks with a Monaco editor in each cell. Queries run in your browser with DuckDB-WASM over ' +
       'Delta Lake snapshots served by this app, so ad-hoc reports never touch Oracle.',
+    built: true,
   },
   pipelines: {
     href: '/pipelines',
@@ -27,28 +30,32 @@ export const sections = {
     plan:
       'The hourly extract from Oracle, PostgreSQL and MySQL into Delta Lake tables (full load or CDC), ' +
       'with the history of every run: rows moved, duration and errors.',
+    built: true,
   },
   lineage: {
     href: '/lineage',
     label: 'Lineage',
-    audience: 'admins',
+    audience: 'admins, analysts and the front-end team',
     plan:
       'The OpenLineage graph of each table: Oracle table → raw Parquet → Delta version → MySQL table, ' +
       'run by run.',
+    built: true,
   },
   sync: {
     href: '/sync',
     label: 'MySQL sync',
     audience: 'the front-end team',
     plan:
-      'Per-table sync status of the MySQL copies the front-end team reads: the Delta version each table ' +
-      'holds, how far it lags behind, and the last error.',
+      'Live status of the MySQL tables the front-end team reads: in sync, lagging, failed or running; the ' +
+      'Delta version each holds against the latest, lag in versions and minutes, the last sync and its error.',
+    built: true,
   },
   schedules: {
     href: '/schedules',
     label: 'Schedules',
     audience: 'admins',
-    plan: 'The Agenda job schedules: admins will edit, pause and run jobs on demand (hourly by default).',
+    plan: 'The Agenda job schedules: admins create, edit, pause and run jobs on demand (hourly by default).',
+    built: true,
   },
 } satisfies Record<string, Section>;
 

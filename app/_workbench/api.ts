@@ -74,6 +74,16 @@ export const api = {
     request<{ history: QueryHistoryEntry[] }>(`/api/query/history?limit=${limit}`).then((r) => r.history),
   recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>
     request<void>('/api/query/history', json('POST', entry)),
+  /** The signed-in user's roles, to show admin-only actions (the server checks again). */
+  me: () =>
+    request<{ user: { username: string; roles: string[]; permissions: string[] } }>('/api/auth/me').then(
+      (r) => r.user,
+    ),
+  restoreTable: (table: string, version: number) =>
+    request<{ table: string; restoredVersion: number; newVersion: number }>(
+      `/api/catalog/tables/${encodeURIComponent(table)}/restore`,
+      json('POST', { version }),
+    ),
   deleteNotebook: (id: string) =>
     request<void>(`/api/notebooks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };
@@ -84,15 +94,34 @@ export interface ServerQueryInput {
   maxRows: number;
 }
 
-/** POST /api/query: the Arrow IPC stream bytes of the server path and the snapshot version of each view. */
+/**
+ * POST /api/query: the Arrow IPC stream bytes of the server path and the snapshot version of each view. Named
+ * results the SQL selects from go along as Parquet files in a multipart body (server/api/workbench/query-upload.ts).
+ */
 export async function runOnServer(
   input: ServerQueryInput,
   signal: AbortSignal,
+  results: { name: string; parquet: Uint8Array }[] = [],
 ): Promise<{ bytes: Uint8Array; versions: Record<string, number> }> {
+  let body: BodyInit = JSON.stringify(input);
+  const headers: Record<string, string> = { 'x-lakehouse-csrf': '1' };
+  if (results.length > 0) {
+    const form = new FormData();
+    form.set('request', JSON.stringify(input));
+    for (const result of results) {
+      const blob = new Blob([result.parquet as Uint8Array<ArrayBuffer>], {
+        type: 'application/vnd.apache.parquet',
+      });
+      form.set(`result:${result.name}`, blob, `${result.name}.parquet`);
+    }
+    body = form;
+  } else {
+    headers['Content-Type'] = 'application/json';
+  }
   const response = await fetch('/api/query', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'x-lakehouse-csrf': '1' },
-    body: JSON.stringify(input),
+    headers,
+    body,
     credentials: 'same-origin',
     signal,
   });

@@ -1,18 +1,24 @@
 // Pipeline CLI:
 //   pipeline plan <pipeline> [--table T] [--full]         what the next run would do, per table
-//   pipeline run <pipeline> [--table T] [--full] [--run-id ID]
+//   pipeline run <pipeline> [--table T] [--full] [--run-id ID] [--no-sync]
 //   pipeline validate <pipeline>                          load and check the definition only
-// <pipeline> is a definition file (YAML or JSON) or a name: pipelines/demo/<name>.pipeline.yaml. The lake comes
-// from --lake or LAKE_ROOT (default ./data/lake); credentials from the variables the definition names.
+// <pipeline> is a definition file (YAML or JSON) or a name: <PIPELINES_DIR>/<name>.pipeline.yaml (default
+// ./pipelines/demo). The lake comes from --lake or LAKE_ROOT (default ./data/lake); credentials from the
+// variables the definition names. `run` then syncs the tables with a sync target into --mysql-url or MYSQL_URL.
 // Thin entry point: parse → one command → print; errors go to stderr with a non-zero exit code.
 
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
+import { createMySqlConnector } from '../sync/index';
+import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../runner/definitions-dir';
 import { loadDefinition } from '../runner/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
+import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
+
+/** MYSQL_URL's default, as server/config/env.ts has it (pipelines/ cannot import server/). */
+const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/county_mirror';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -23,15 +29,24 @@ type CliEnv = Record<string, string | undefined>;
 
 const USAGE = `usage:
   pipeline plan <pipeline> [--table T]… [--full]
-  pipeline run <pipeline> [--table T]… [--full] [--run-id ID]
+  pipeline run <pipeline> [--table T]… [--full] [--run-id ID] [--no-sync]
   pipeline validate <pipeline>
-<pipeline>: a definition file, or a name in pipelines/demo (e.g. county-ops)
-options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT, default ./data/lake), --json`;
+<pipeline>: a definition file, or a name in PIPELINES_DIR (default ./pipelines/demo; e.g. county-ops)
+options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT, default ./data/lake),
+         --mysql-url <mysql://…> (else MYSQL_URL, default ${DEFAULT_MYSQL_URL}), --json`;
 
-/** A file path as given, or the named definition shipped in pipelines/demo. */
-export function resolveDefinitionPath(name: string, cwd: string = process.cwd()): string {
-  if (existsSync(path.resolve(cwd, name))) return path.resolve(cwd, name);
-  return path.resolve(cwd, 'pipelines', 'demo', `${name}.pipeline.yaml`);
+/** A file path as given, or the named definition in PIPELINES_DIR. */
+export function resolveDefinitionPath(name: string, env: CliEnv = process.env): string {
+  return resolveInDir(name, env.PIPELINES_DIR || DEFAULT_PIPELINES_DIR);
+}
+
+function formatSync(run: TableSyncRun): string {
+  if (!run.result) return `${run.table}: sync FAILED ${run.error?.message ?? ''}\n`;
+  const r = run.result;
+  return (
+    `${run.table}: ${r.rowsUpserted + r.rowsDeleted} rows synced → MySQL ${run.mysqlTable} ` +
+    `(${r.mode} v${r.fromVersion ?? '-'} → v${r.version}: ${r.rowsUpserted} upserted, ${r.rowsDeleted} deleted)\n`
+  );
 }
 
 function describeError(error: unknown): string {
@@ -51,6 +66,8 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
         table: { type: 'string', multiple: true },
         full: { type: 'boolean', default: false },
         'run-id': { type: 'string' },
+        'no-sync': { type: 'boolean', default: false },
+        'mysql-url': { type: 'string' },
         lake: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -67,10 +84,10 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
   }
   const duckdb = command === 'validate' ? null : await createDuckDbSession();
   try {
-    const definition = await loadDefinition(resolveDefinitionPath(name));
+    const definition = await loadDefinition(resolveDefinitionPath(name, env));
     if (command === 'validate' || !duckdb) {
       io.stdout.write(
-        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone})\n`,
+        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n`,
       );
       return 0;
     }
@@ -101,7 +118,21 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
       io.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
     };
     const result = await runPipeline({ ...effects, env, log }, definition, { runId, ...selection });
-    if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    // Sync only after every Delta commit succeeded; a failed table is retried by the next run first.
+    const syncs =
+      result.ok && !values['no-sync']
+        ? await syncPipelineTables(
+            {
+              ...effects,
+              connect: createMySqlConnector(values['mysql-url'] ?? env.MYSQL_URL ?? DEFAULT_MYSQL_URL),
+              log,
+            },
+            definition,
+            selection.tables ? { tables: selection.tables } : {},
+          )
+        : [];
+    const ok = result.ok && syncs.every((run) => !run.error);
+    if (values.json) io.stdout.write(`${JSON.stringify({ ...result, ok, syncs }, null, 2)}\n`);
     else {
       for (const table of result.tables) {
         io.stdout.write(
@@ -111,9 +142,11 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
                 `(${table.rows} rows extracted) → ${table.plan.target} v${table.apply?.version}\n`,
         );
       }
-      io.stdout.write(`run ${runId}: ${result.ok ? 'ok' : 'FAILED'}\n`);
+      for (const run of syncs) io.stdout.write(formatSync(run));
+      if (values['no-sync']) io.stdout.write('MySQL sync skipped (--no-sync)\n');
+      io.stdout.write(`run ${runId}: ${ok ? 'ok' : 'FAILED'}\n`);
     }
-    return result.ok ? 0 : 1;
+    return ok ? 0 : 1;
   } catch (error) {
     io.stderr.write(`pipeline: ${describeError(error)}\n`);
     return 1;

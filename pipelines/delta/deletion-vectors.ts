@@ -1,5 +1,6 @@
 // Deletion vectors (PROTOCOL-NOTES §10): descriptor → bytes (inline Z85, or a range of a DV file read through
-// LakeStorage) → deleted row indexes.
+// LakeStorage) → deleted row indexes; and the encodings the writer needs for the way back (Z85, the file's
+// size + bitmap + CRC chunk, the UUID-based relative path).
 
 import type { LakeStorage } from '../lake/storage';
 import type { DeletionVectorDescriptor } from './actions';
@@ -30,6 +31,42 @@ export function decodeZ85(text: string): Uint8Array {
   for (let g = 0; g < fullGroups; g += 1) decodeGroup(text.slice(g * 5, g * 5 + 5), g * 4, 4);
   if (remainder > 0) decodeGroup(text.slice(fullGroups * 5), fullGroups * 4, remainder - 1);
   return out;
+}
+
+/** Encodes bytes as Z85; the length must be a multiple of 4 (pad first: descriptors carry the real size). */
+export function encodeZ85(bytes: Uint8Array): string {
+  if (bytes.byteLength % 4 !== 0) {
+    throw new DeltaError('INVALID_ARGUMENT', 'Z85 input length must be a multiple of 4');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = '';
+  for (let offset = 0; offset < bytes.byteLength; offset += 4) {
+    let value = view.getUint32(offset, false);
+    const group: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      group.unshift(Z85_ALPHABET[value % 85] as string);
+      value = Math.floor(value / 85);
+    }
+    text += group.join('');
+  }
+  return text;
+}
+
+/** `pathOrInlineDv` of a 'u' descriptor: optional prefix then the Z85 of the UUID's 16 bytes. */
+export function encodeDeletionVectorPath(uuid: string, prefix = ''): string {
+  const hex = uuid.replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new DeltaError('INVALID_ARGUMENT', `Invalid UUID '${uuid}'`);
+  return `${prefix}${encodeZ85(Uint8Array.from(Buffer.from(hex, 'hex')))}`;
+}
+
+/** One DV as stored in a DV file: big-endian int32 size, the bitmap, big-endian CRC-32 of the bitmap. */
+export function buildDeletionVectorChunk(bitmap: Uint8Array): Uint8Array {
+  const chunk = new Uint8Array(bitmap.byteLength + 8);
+  const view = new DataView(chunk.buffer);
+  view.setInt32(0, bitmap.byteLength, false);
+  chunk.set(bitmap, 4);
+  view.setUint32(4 + bitmap.byteLength, computeCrc32(bitmap), false);
+  return chunk;
 }
 
 /** Formats 16 bytes as a lower-case UUID string. */

@@ -1,4 +1,4 @@
-// Deserialisation of Delta's RoaringBitmapArray (PROTOCOL.md "Deletion Vector Format"), pure: a little-endian magic
+// (De)serialisation of Delta's RoaringBitmapArray (PROTOCOL.md "Deletion Vector Format"), pure: a little-endian magic
 // 1681511377, an int64 count of 32-bit bitmaps, then per bitmap an int32 key (high 32 bits of the row index) and the
 // bitmap in the portable Roaring format (https://github.com/RoaringBitmap/RoaringFormatSpec).
 
@@ -115,4 +115,69 @@ export function decodeRoaringBitmapArray(bytes: Uint8Array): number[] {
     readPortableBitmap(reader, key * 2 ** 32, rows);
   }
   return rows.sort((a, b) => a - b);
+}
+
+const MAX_ARRAY_CONTAINER = 4096;
+
+/** Serialises one 32-bit Roaring bitmap (ascending unique values < 2^32) in the portable format, no run containers. */
+function encodePortableBitmap(values: number[]): Uint8Array {
+  const containers: { key: number; values: number[] }[] = [];
+  for (const value of values) {
+    const key = Math.floor(value / 65536);
+    const last = containers[containers.length - 1];
+    if (last && last.key === key) last.values.push(value % 65536);
+    else containers.push({ key, values: [value % 65536] });
+  }
+  const headerSize = 8 + 4 * containers.length + 4 * containers.length;
+  const sizes = containers.map((c) => (c.values.length > MAX_ARRAY_CONTAINER ? 8192 : 2 * c.values.length));
+  const out = new Uint8Array(headerSize + sizes.reduce((a, b) => a + b, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, SERIAL_COOKIE_NO_RUNCONTAINER, true);
+  view.setUint32(4, containers.length, true);
+  let offset = headerSize;
+  containers.forEach((container, i) => {
+    view.setUint16(8 + 4 * i, container.key, true);
+    view.setUint16(10 + 4 * i, container.values.length - 1, true);
+    view.setUint32(8 + 4 * containers.length + 4 * i, offset, true);
+    if (container.values.length > MAX_ARRAY_CONTAINER) {
+      for (const v of container.values)
+        out[offset + (v >> 3)] = (out[offset + (v >> 3)] ?? 0) | (1 << (v & 7));
+    } else {
+      container.values.forEach((v, j) => view.setUint16(offset + 2 * j, v, true));
+    }
+    offset += sizes[i] ?? 0;
+  });
+  return out;
+}
+
+/**
+ * Serialises row indexes as a RoaringBitmapArray in Delta's portable format: like Delta's own writer, one 32-bit
+ * bitmap per high key from 0 to the highest one (empty ones included), array containers up to 4096 values and
+ * bitmap containers above, no run containers.
+ */
+export function encodeRoaringBitmapArray(rows: Iterable<number>): Uint8Array {
+  const sorted = [...new Set(rows)].sort((a, b) => a - b);
+  for (const row of sorted) {
+    if (!Number.isSafeInteger(row) || row < 0) {
+      throw new DeltaError('INVALID_ARGUMENT', `Invalid deletion vector row index ${row}`);
+    }
+  }
+  const buckets: number[][] = [];
+  for (const row of sorted) {
+    const high = Math.floor(row / 2 ** 32);
+    while (buckets.length <= high) buckets.push([]);
+    (buckets[high] as number[]).push(row - high * 2 ** 32);
+  }
+  const bitmaps = buckets.map(encodePortableBitmap);
+  const out = new Uint8Array(12 + bitmaps.reduce((total, b) => total + 4 + b.byteLength, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, ROARING_ARRAY_MAGIC, true);
+  view.setBigUint64(4, BigInt(bitmaps.length), true);
+  let offset = 12;
+  bitmaps.forEach((bitmap, key) => {
+    view.setUint32(offset, key, true);
+    out.set(bitmap, offset + 4);
+    offset += 4 + bitmap.byteLength;
+  });
+  return out;
 }

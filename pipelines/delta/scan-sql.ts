@@ -182,9 +182,16 @@ export function buildGroupSelect(inputs: FileScanInput[], scan: ScanSchema): str
   const columns = ['__file', ...partitionFields.map((_, index) => `p${index}`)]
     .map(quoteIdentifier)
     .join(', ');
+  // DuckDB adds the file name as a column called `filename`, which a table may well have too: then it gets a
+  // private name. Only then, because DuckDB-WASM 1.28 (DuckDB 0.9, the browser engine) knows no named form.
+  const clash = scan.schema.fields.some(
+    (field) => getPhysicalName(field, scan.mode).toLowerCase() === 'filename',
+  );
+  const fileOption = clash ? `filename = '__delta_file'` : 'filename = true';
+  const fileColumn = clash ? 'd."__delta_file"' : 'd.filename';
   return (
-    `SELECT ${projection} FROM read_parquet(${files}, hive_partitioning = false, filename = true) AS d ` +
-    `JOIN (VALUES ${rows.join(', ')}) AS p(${columns}) ON d.filename = p."__file"`
+    `SELECT ${projection} FROM read_parquet(${files}, hive_partitioning = false, ${fileOption}) AS d ` +
+    `JOIN (VALUES ${rows.join(', ')}) AS p(${columns}) ON ${fileColumn} = p."__file"`
   );
 }
 

@@ -1,6 +1,10 @@
 // A small native DuckDB session: one in-memory instance and connection, UTC session time zone (Delta timestamps
 // are instants; UTC keeps casts and text output independent of the machine's zone).
 
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
 
 export interface QueryResult {
@@ -21,12 +25,31 @@ export interface DuckDbSession {
   close(): void;
 }
 
-export async function createDuckDbSession(options: { threads?: number } = {}): Promise<DuckDbSession> {
+export interface DuckDbSessionOptions {
+  threads?: number;
+  /** DuckDB's memory limit; past it, sorts and joins spill to `tempDirectory`. */
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+// DuckDB's own default is 80% of the machine's RAM, which let one sync's ORDER BY of a million rows take 2 GB of a
+// shared worker; 1 GB with spilling keeps a pipeline run's footprint bounded at little cost (sorts spill to disk).
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+
+export async function createDuckDbSession(options: DuckDbSessionOptions = {}): Promise<DuckDbSession> {
+  // Each session spills into its own folder: DuckDB names spill files by size class, not by instance, and deletes
+  // every temp file of its folder on close, so sessions sharing one folder would read each other's blocks.
+  const spillRoot = path.join(tmpdir(), 'lakehouse-duckdb-spill');
+  // DuckDB creates the session's own folder on its first spill, but not the folders above it.
+  if (!options.tempDirectory) mkdirSync(spillRoot, { recursive: true });
+  const spillDir = options.tempDirectory ?? path.join(spillRoot, `${process.pid}-${randomUUID()}`);
   // TimeZone cannot go in the instance config: ICU is only loaded once a connection exists.
-  const instance = await DuckDBInstance.create(
-    ':memory:',
-    options.threads ? { threads: String(options.threads) } : {},
-  );
+  const instance = await DuckDBInstance.create(':memory:', {
+    ...(options.threads ? { threads: String(options.threads) } : {}),
+    memory_limit: options.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+    // Not DuckDB's default `.tmp` in the working directory: spill files belong in the OS temp folder.
+    temp_directory: spillDir,
+  });
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
   return {
@@ -54,6 +77,8 @@ export async function createDuckDbSession(options: { threads?: number } = {}): P
     close() {
       connection.closeSync();
       instance.closeSync();
+      // DuckDB creates the folder on its first spill; a session that never spilled has none.
+      if (!options.tempDirectory) rmSync(spillDir, { recursive: true, force: true });
     },
   };
 }

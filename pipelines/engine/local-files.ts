@@ -23,7 +23,8 @@ export async function materializeLakeFile(storage: LakeStorage, lakePath: string
   const root = getLocalRoot(storage);
   if (root !== null) return { path: path.join(root, ...lakePath.split('/')), release: async () => {} };
   const dir = await mkdtemp(path.join(tmpdir(), 'lake-file-'));
-  const local = path.join(dir, path.posix.basename(lakePath) || 'file');
+  // turbopackIgnore: a temp file at run time; without it Next's build traces the whole project.
+  const local = path.join(/*turbopackIgnore: true*/ dir, path.posix.basename(lakePath) || 'file');
   await writeFile(local, await storage.read(lakePath));
   return { path: local, release: () => rm(dir, { recursive: true, force: true }) };
 }

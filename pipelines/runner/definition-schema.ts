@@ -111,7 +111,8 @@ const scheduleSchema = z
           return false;
         }
       }, 'must be an IANA time zone like America/Los_Angeles')
-      .default('UTC'),
+      // Absent: the scheduler's SCHEDULE_TIMEZONE applies.
+      .optional(),
   })
   .strict();
 

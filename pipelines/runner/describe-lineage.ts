@@ -7,6 +7,7 @@ import type { DatasetDescription, OutputDescription } from '../lineage/build-eve
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from './load-definition';
 import type { PipelineRunResult } from './run-pipeline';
+import type { SyncedTable } from './sync-pipeline';
 
 export interface RunLineage {
   inputs: DatasetDescription[];
@@ -55,9 +56,75 @@ export function describeRunLineage(
         name: `${lake.root}/${table.target}`,
         fields: manifest.schema.map((column) => ({ name: column.name, type: column.type.delta })),
         version: run.apply.version,
-        statistics: { rowCount: manifest.rowCount },
+        statistics: deltaStatistics(manifest.rowCount, run.apply.metrics),
       });
     }
   }
   return { inputs, outputs };
+}
+
+/** Rows the run wrote, and the bytes and files its commit added (create/append/overwrite or merge metrics). */
+function deltaStatistics(rowCount: number, metrics: Record<string, number>): OutputDescription['statistics'] {
+  const size = metrics.numOutputBytes ?? metrics.numTargetBytesAdded;
+  const fileCount = metrics.numFiles ?? metrics.numTargetFilesAdded;
+  return {
+    rowCount,
+    ...(size !== undefined ? { size } : {}),
+    ...(fileCount !== undefined ? { fileCount } : {}),
+  };
+}
+
+/** A MySQL table as an OpenLineage dataset: namespace mysql://host:port, name <database>.<table>. */
+export function describeMySqlTable(
+  mysqlUrl: string,
+  mysqlTable: string,
+  synced?: { version: number; rows: number },
+): OutputDescription {
+  const database = decodeURIComponent(new URL(mysqlUrl).pathname.replace(/^\//, '')) || undefined;
+  return {
+    namespace: namespaceFromConnectionUrl(mysqlUrl),
+    name: tableName(database, mysqlTable),
+    ...(synced ? { version: synced.version, statistics: { rowCount: synced.rows } } : {}),
+  };
+}
+
+/** A Delta table of the lake as a dataset (its version once known). */
+export function describeDeltaTable(
+  lakeRootUrl: string,
+  host: string,
+  target: string,
+  version?: number,
+): DatasetDescription {
+  const lake = describeLakeLocation(lakeRootUrl, host);
+  return {
+    namespace: lake.namespace,
+    name: `${lake.root}/${target}`,
+    ...(version !== undefined ? { version } : {}),
+  };
+}
+
+/** What a run will read and write, before it starts: declared early so a FAIL event still names them. */
+export function declarePipelineLineage(
+  definition: PipelineDefinition,
+  options: { sourceUrl: string; lakeRootUrl: string; host: string; mysqlUrl: string | null },
+): RunLineage {
+  const namespace = namespaceFromConnectionUrl(options.sourceUrl);
+  const database = decodeURIComponent(new URL(options.sourceUrl).pathname.replace(/^\//, '')) || undefined;
+  return {
+    inputs: definition.tables.map((table) => ({
+      namespace,
+      name: tableName(database, table.schema, table.name),
+      dataSource: { name: definition.source.name, uri: namespace },
+    })),
+    outputs: [
+      ...definition.tables.map((table) =>
+        describeDeltaTable(options.lakeRootUrl, options.host, table.target),
+      ),
+      ...(options.mysqlUrl
+        ? definition.tables
+            .filter((table): table is SyncedTable => table.sync !== undefined)
+            .map((table) => describeMySqlTable(options.mysqlUrl as string, table.sync.table))
+        : []),
+    ],
+  };
 }

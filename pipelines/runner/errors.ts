@@ -8,7 +8,9 @@ export type PipelineErrorCode =
   | 'UNKNOWN_TABLE'
   | 'EXTRACT_FAILED'
   | 'APPLY_FAILED'
-  | 'INCOMPATIBLE_SCHEMA';
+  | 'INCOMPATIBLE_SCHEMA'
+  | 'SYNC_FAILED'
+  | 'MAINTENANCE_FAILED';
 
 export class PipelineError extends Error {
   readonly code: PipelineErrorCode;

@@ -32,7 +32,8 @@ export interface PipelineDefinition {
   /** Where it was loaded from, for messages. */
   file: string;
   source: { name: string; connection: ConnectionSpec };
-  schedule: { cron: string; timeZone: string };
+  /** timeZone absent: the scheduler's configured zone (SCHEDULE_TIMEZONE) applies. */
+  schedule: { cron: string; timeZone?: string };
   tables: TableDefinition[];
 }
 

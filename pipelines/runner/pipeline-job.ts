@@ -1,41 +1,84 @@
-// The pipeline run as a worker job: what server/scheduler's `pipeline.run` job type calls. Typed structurally
-// (pipelines/ never imports server/): any context with a run id, a target (the pipeline name or file), an abort
-// signal and a logger fits, which the scheduler's RunContext does. The worker's run id becomes the pipeline's
-// run id, so a retried job reuses finished extracts and never applies a run twice.
+// The pipeline run as a worker job (the scheduler's `pipeline.run`): extract → apply → sync. Typed structurally
+// (job-context.ts), so the scheduler's RunContext fits without pipelines/ importing server/. The pipeline's run
+// id is the FIRST attempt's run id, so a retry reuses finished extracts and its Delta commits find their txn
+// already applied; the sync after them is idempotent, so a retry after a failed sync converges MySQL.
 
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { resolveConnectionUrl, type Env } from '../sources/open-source';
-import { describeRunLineage, type RunLineage } from './describe-lineage';
+import { createMySqlConnector, type ConnectMySql } from '../sync/index';
+import {
+  declarePipelineLineage,
+  describeMySqlTable,
+  describeRunLineage,
+  type RunLineage,
+} from './describe-lineage';
+import { PipelineError } from './errors';
+import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
-import { PipelineError } from './errors';
+import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
 
-export interface PipelineJobContext {
-  runId: string;
-  /** Pipeline definition file, or a name resolved by `resolveDefinitionPath`. */
-  target: string;
-  signal: AbortSignal;
-  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): Promise<void>;
-}
+export type PipelineJobContext = JobContext;
 
 export interface PipelineJobDeps {
   storage: LakeStorage;
+  /** Where the definitions' credential variables are read. */
   env: Env;
   /** Target → definition file path. */
   resolveDefinitionPath(target: string): string;
+  /** MySQL the sync targets go to; null skips the sync stage (said in the run's log). */
+  mysqlUrl: string | null;
+  /** Opens MySQL connections; from mysqlUrl when absent. */
+  connectMySql?: ConnectMySql;
 }
 
 export interface PipelineJobResult extends PipelineRunResult {
-  /** Source tables read, raw Parquet and Delta versions written: the COMPLETE lineage event's datasets. */
+  syncs: TableSyncRun[];
+  /** Source tables read, raw Parquet, Delta versions and MySQL tables written: the COMPLETE event's datasets. */
   lineage: RunLineage;
+}
+
+/** The pipeline's own run id: letters, digits, '.', '_' and '-' only (it names raw folders). */
+export function pipelineRunId(context: Pick<JobContext, 'runId' | 'firstRunId'>): string {
+  return (context.firstRunId ?? context.runId).replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
+/** Adds each table's sync to the run's progress as it finishes. */
+export function recordSync(tracker: ProgressTracker) {
+  return async (run: TableSyncRun): Promise<void> => {
+    if (!run.result) return;
+    const rows = run.result.rowsUpserted + run.result.rowsDeleted;
+    await tracker.table(run.table, { rowsSynced: rows }, { syncedVersion: run.result.version });
+  };
+}
+
+/** The MySQL tables a sync wrote, as lineage outputs (version = the Delta version they now equal). */
+export function mysqlOutputs(mysqlUrl: string, syncs: TableSyncRun[]) {
+  return syncs
+    .filter((run) => run.result)
+    .map((run) =>
+      describeMySqlTable(mysqlUrl, run.mysqlTable, {
+        version: run.result!.version,
+        rows: run.result!.rowsUpserted,
+      }),
+    );
 }
 
 /** A job runner: runs the pipeline; throws (so the worker retries / records FAIL) when any table failed. */
 export function createPipelineJobRunner(deps: PipelineJobDeps) {
-  return async (context: PipelineJobContext): Promise<PipelineJobResult> => {
+  return async (context: JobContext): Promise<PipelineJobResult> => {
     const definition = await loadDefinition(deps.resolveDefinitionPath(context.target));
+    const where = {
+      sourceUrl: resolveConnectionUrl(definition.source.connection, deps.env),
+      lakeRootUrl: deps.storage.rootUrl,
+      host: hostname(),
+    };
+    context.declareLineage?.(declarePipelineLineage(definition, { ...where, mysqlUrl: deps.mysqlUrl }));
+    const tracker = new ProgressTracker(context);
+    const log = (message: string) => void context.log('info', message).catch(() => undefined);
+    await tracker.stage('extract', { tables: definition.tables.length });
     const duckdb = await createDuckDbSession();
     try {
       const result = await runPipeline(
@@ -44,10 +87,22 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           duckdb,
           env: deps.env,
           signal: context.signal,
-          log: (message) => void context.log('info', message),
+          log,
+          onProgress: async (event) => {
+            if (event.kind === 'applying') return tracker.stage('apply');
+            if (event.kind === 'extracted') {
+              const bytes = event.manifest.files.reduce((total, file) => total + file.bytes, 0);
+              return tracker.table(event.table, {
+                rowsExtracted: event.manifest.rowCount,
+                files: event.manifest.files.length,
+                bytes,
+              });
+            }
+            return tracker.table(event.table, {}, { deltaVersion: event.apply.version });
+          },
         },
         definition,
-        { runId: context.runId.replace(/[^A-Za-z0-9_.-]/g, '-') },
+        { runId: pipelineRunId(context) },
       );
       if (!result.ok) {
         const failed = result.tables.filter((table) => table.error);
@@ -57,12 +112,52 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           { cause: failed[0]?.error },
         );
       }
-      const lineage = describeRunLineage(definition, result, {
-        sourceUrl: resolveConnectionUrl(definition.source.connection, deps.env),
-        lakeRootUrl: deps.storage.rootUrl,
-        host: hostname(),
-      });
-      return { ...result, lineage };
+      const committed = describeRunLineage(definition, result, where);
+      // MySQL tables are named before they are synced, so a FAIL event from here on names them next to the
+      // Delta versions written; each is replaced by its synced description (version, rows) as it succeeds.
+      const mysqlTables = deps.mysqlUrl
+        ? tablesToSync(definition).map((table) =>
+            describeMySqlTable(deps.mysqlUrl as string, table.sync.table),
+          )
+        : [];
+      const lineage: RunLineage = {
+        inputs: committed.inputs,
+        outputs: [...committed.outputs, ...mysqlTables],
+      };
+      context.declareLineage?.(lineage);
+      let syncs: TableSyncRun[] = [];
+      if (deps.mysqlUrl === null) {
+        await context.log('warn', 'MySQL sync skipped: no MySQL target for this run');
+      } else {
+        await tracker.stage('sync');
+        syncs = await syncPipelineTables(
+          {
+            storage: deps.storage,
+            duckdb,
+            connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
+            log,
+            signal: context.signal,
+          },
+          definition,
+          { onTable: recordSync(tracker) },
+        );
+        const synced = mysqlOutputs(deps.mysqlUrl, syncs);
+        lineage.outputs = [
+          ...committed.outputs,
+          ...mysqlTables.map((table) => synced.find((done) => done.name === table.name) ?? table),
+        ];
+        context.declareLineage?.(lineage);
+        const failed = syncs.filter((run) => run.error);
+        if (failed.length > 0) {
+          throw new PipelineError(
+            'SYNC_FAILED',
+            `Pipeline ${definition.name}: Delta committed, MySQL sync failed: ${failed.map((run) => run.error?.message).join('; ')}`,
+            { cause: failed[0]?.error },
+          );
+        }
+      }
+      await tracker.stage('done');
+      return { ...result, syncs, lineage };
     } finally {
       duckdb.close();
     }

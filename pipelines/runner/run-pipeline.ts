@@ -22,7 +22,14 @@ export interface RunPipelineEffects extends WriteEffects {
   scratchDir?: string;
   /** Stops the run between batches and tables; nothing is applied after an abort during extraction. */
   signal?: AbortSignal;
+  /** Told as each table is extracted, when applying starts, and as each table is committed (run records). */
+  onProgress?: (event: RunPipelineEvent) => Promise<void> | void;
 }
+
+export type RunPipelineEvent =
+  | { kind: 'extracted'; table: string; manifest: RawManifest; reused: boolean }
+  | { kind: 'applying' }
+  | { kind: 'applied'; table: string; apply: ApplyResult };
 
 export interface RunPipelineOptions {
   runId: string;
@@ -88,6 +95,7 @@ async function extractAll(
     if (done) {
       effects.log?.(`${item.table.name}: reusing the finished extract of run ${options.runId}`);
       manifests.set(item.table.name, done);
+      await effects.onProgress?.({ kind: 'extracted', table: item.table.name, manifest: done, reused: true });
     } else {
       pending.push(item);
     }
@@ -128,6 +136,7 @@ async function extractAll(
         );
       });
       manifests.set(table.name, manifest);
+      await effects.onProgress?.({ kind: 'extracted', table: table.name, manifest, reused: false });
     }
   } finally {
     await session.close();
@@ -144,6 +153,7 @@ export async function runPipeline(
   // Extraction is all or nothing: one cut for every table, and nothing is applied if any extract failed.
   const manifests = await extractAll(effects, definition, planned, options);
   const results: TableRunResult[] = [];
+  await effects.onProgress?.({ kind: 'applying' });
   for (const { table, state, plan } of planned) {
     effects.signal?.throwIfAborted();
     const manifest = manifests.get(table.name) as RawManifest;
@@ -153,6 +163,7 @@ export async function runPipeline(
         `${table.name}: ${apply.alreadyApplied ? 'already applied in' : `${apply.action} →`} version ${apply.version}`,
       );
       results.push({ table: table.name, plan, rows: manifest.rowCount, manifest, apply });
+      await effects.onProgress?.({ kind: 'applied', table: table.name, apply });
     } catch (error) {
       effects.log?.(`${table.name}: FAILED ${(error as Error).message}`);
       results.push({ table: table.name, plan, rows: manifest.rowCount, manifest, error: error as Error });

@@ -50,12 +50,15 @@ function getFullSyncReason(
   options: SyncTableOptions,
   state: SyncStateRow | null,
   exists: boolean,
+  tableId: string,
 ): string | null {
   if (options.full) return 'full resync requested';
   if (!state || state.deltaVersion === null || !state.columns) return 'first sync';
   if (!exists) return 'MySQL table is missing';
   if (JSON.stringify(state.keyColumns) !== JSON.stringify(options.keyColumns)) return 'key columns changed';
   if (state.deltaTableRoot !== options.tableRoot) return 'Delta table root changed';
+  // Its versions are another table's: the same version number says nothing about the rows.
+  if (state.deltaTableId !== null && state.deltaTableId !== tableId) return 'the Delta table was recreated';
   return null;
 }
 
@@ -78,12 +81,13 @@ async function syncToSnapshot(
     now: startedAt,
   });
   const fromVersion = state?.deltaVersion ?? null;
-  let reason = getFullSyncReason(options, state, await tableExists(client, table));
+  let reason = getFullSyncReason(options, state, await tableExists(client, table), target.metadata.id);
   if (reason === null && state?.columns && fromVersion !== null) {
     if (fromVersion === target.version) {
       const durationMs = elapsed();
       await recordSyncSuccess(client, {
         table,
+        tableId: target.metadata.id,
         version: target.version,
         mode: 'noop',
         columns: state.columns,
@@ -117,6 +121,7 @@ async function syncToSnapshot(
           durationMs = elapsed();
           await recordSyncSuccess(tx, {
             table,
+            tableId: target.metadata.id,
             version: target.version,
             mode: 'incremental',
             columns: plan.columns,
@@ -148,6 +153,7 @@ async function syncToSnapshot(
   const durationMs = elapsed();
   await recordSyncSuccess(client, {
     table,
+    tableId: target.metadata.id,
     version: target.version,
     mode: 'full',
     columns: loaded.columns,

@@ -2,26 +2,32 @@
 // (the web process edits schedules; only the worker runs jobs). Created on first use, once per process.
 
 import { loadEnv } from '../config/env';
-import { createAgenda } from '../scheduler/create-agenda';
+import { openSchedulerContext, type OpenSchedulerContext } from '../scheduler/open-scheduler-context';
 import type { SchedulerContext } from '../scheduler/schedules';
-import { openControlStore } from '../store/open-control-store';
 
-let cached: { url: string; ctx: Promise<SchedulerContext> } | undefined;
+let cached: { url: string; ctx: Promise<OpenSchedulerContext> } | undefined;
 
 export function getControlPlane(): Promise<SchedulerContext> {
   const env = loadEnv();
   if (cached?.url !== env.CONTROL_DB_URL) {
-    const ctx = (async () => {
-      const store = openControlStore(env.CONTROL_DB_URL);
-      await store.init();
-      const agenda = createAgenda({ controlDbUrl: env.CONTROL_DB_URL, name: `web:${process.pid}` });
-      await agenda.ready;
-      return { agenda, store, timezone: env.SCHEDULE_TIMEZONE, now: () => new Date() };
-    })();
+    const ctx = openSchedulerContext({
+      controlDbUrl: env.CONTROL_DB_URL,
+      timezone: env.SCHEDULE_TIMEZONE,
+      name: `web:${process.pid}`,
+    });
     cached = { url: env.CONTROL_DB_URL, ctx };
+    // Not cached on failure, so the next request tries again.
     ctx.catch(() => {
       if (cached?.ctx === ctx) cached = undefined;
     });
   }
   return cached.ctx;
+}
+
+/** Closes the cached store and Agenda connection (tests, and a web process shutting down cleanly). */
+export async function closeControlPlane(): Promise<void> {
+  const current = cached;
+  cached = undefined;
+  const ctx = await current?.ctx.catch(() => null);
+  await ctx?.close();
 }

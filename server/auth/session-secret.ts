@@ -25,7 +25,8 @@ export async function resolveSessionSecret(opts: ResolveSessionSecretOptions): P
       'SESSION_SECRET is required when NODE_ENV=production (at least 32 characters, e.g. `openssl rand -base64 32`)',
     );
   }
-  const file = path.resolve(opts.file ?? DEFAULT_SECRET_FILE);
+  // turbopackIgnore: a runtime data file, not something the build should trace into the server bundle.
+  const file = path.resolve(/*turbopackIgnore: true*/ opts.file ?? DEFAULT_SECRET_FILE);
   try {
     const existing = (await readFile(file, 'utf8')).trim();
     if (existing.length >= 32) return existing;

@@ -52,6 +52,11 @@ export const envSchema = z.object({
   DEMO_SEED: z.coerce.number().int().min(0).default(20261124).describe('Seed of the demo data generator'),
   PORT: port.default(3000).describe('Port of the web process'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the web process listens on'),
+  PIPELINES_DIR: z
+    .string()
+    .min(1)
+    .default('./pipelines/demo')
+    .describe('Folder of pipeline definitions (*.pipeline.yaml|yml|json) that the worker schedules and runs'),
   NOTEBOOKS_DIR: z
     .string()
     .min(1)

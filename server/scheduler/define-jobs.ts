@@ -1,7 +1,7 @@
 // Registers the job types the worker processes. Each Agenda job is a thin entry point: read the job's data,
 // then one command, executeRun, which owns locking, the run record, lineage, timeout and retries. Runners are
-// injected: the extraction, sync and Delta maintenance code belongs to other issues, and until it is wired
-// the worker passes NOT_BUILT_RUNNERS, which fail every run plainly.
+// injected: the worker passes the real ones (pipeline-runners.ts); a runner left out falls back to
+// NOT_BUILT_RUNNERS, which fail its runs plainly.
 
 import type { Agenda, Job } from 'agenda';
 import type { RunEvent } from '../../pipelines/lineage/types';
@@ -23,6 +23,8 @@ export interface OneOffJobData {
   attempt: number;
   scheduledFor: string | null;
   fromSchedule?: string;
+  /** A retry's first attempt's run id, so the runner can find what that attempt already did. */
+  firstRunId?: string;
 }
 
 export interface DefineJobsDeps extends JobRunners {
@@ -64,6 +66,7 @@ export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneO
     trigger: oneOff.trigger,
     attempt: oneOff.attempt,
     scheduledFor: oneOff.scheduledFor ? new Date(oneOff.scheduledFor) : null,
+    ...(oneOff.firstRunId ? { firstRunId: oneOff.firstRunId } : {}),
   };
 }
 
@@ -94,6 +97,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
                 trigger: 'retry',
                 attempt: request.attempt,
                 scheduledFor: request.scheduledFor?.toISOString() ?? null,
+                ...(request.firstRunId ? { firstRunId: request.firstRunId } : {}),
               };
               await agenda.schedule(at, jobType, data);
             },

@@ -32,6 +32,8 @@ export interface RunRequest {
   trigger: RunTrigger;
   attempt: number;
   scheduledFor: Date | null;
+  /** Set on retries: the run id of attempt 1. */
+  firstRunId?: string;
 }
 
 export type AbortKind = 'cancel' | 'timeout' | 'lost-lock' | 'shutdown';
@@ -177,6 +179,7 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
     await emit(buildStartEvent(description(), clock.now()));
     const context: RunContext = {
       runId,
+      firstRunId: request.firstRunId ?? runId,
       jobType: request.jobType,
       target: request.target,
       trigger: request.trigger,
@@ -239,7 +242,12 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   // next run start on top of it. A lost lock belongs to someone else now.
   if (settled && !lockLost) await store.releaseLock(lockKey, runId);
   if (retryAt && deps.scheduleRetry) {
-    await deps.scheduleRetry(retryAt, { ...request, trigger: 'retry', attempt: request.attempt + 1 });
+    await deps.scheduleRetry(retryAt, {
+      ...request,
+      trigger: 'retry',
+      attempt: request.attempt + 1,
+      firstRunId: request.firstRunId ?? runId,
+    });
   }
   return { kind: 'finished', run, retryAt };
 }

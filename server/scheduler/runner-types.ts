@@ -1,5 +1,6 @@
-// What a job type calls to do its work. The real runners (extract → Delta → MySQL sync, Delta maintenance)
-// are other issues' work; until they are wired, notBuiltRunner fails every run plainly.
+// What a job type calls to do its work. The real runners (extract → Delta → MySQL sync, sync alone, Delta
+// maintenance) are built in pipeline-runners.ts; a worker started without one gets notBuiltRunner, which fails
+// every run plainly.
 
 import type { DatasetDescription, OutputDescription } from '../../pipelines/lineage/build-events';
 import type { LogLevel, RunProgress, RunTrigger } from '../store/types';
@@ -9,6 +10,8 @@ export type JobType = (typeof JOB_TYPES)[number];
 
 export interface RunContext {
   runId: string;
+  /** The first attempt's run id (this run's own id on a first attempt): runners key idempotence on it. */
+  firstRunId: string;
   jobType: JobType;
   /** The pipeline (or table) the run works on. */
   target: string;

@@ -7,6 +7,7 @@ import { createLineageEmitter } from '../store/lineage-emitter';
 import { closeAgenda, createAgenda } from './create-agenda';
 import { defineJobs, type DefineJobsDeps } from './define-jobs';
 import { ActiveRuns, type Clock } from './execute-run';
+import { schedulePipelines, type SchedulePipelinesResult } from './pipeline-schedules';
 import { NOT_BUILT_RUNNERS, type JobRunners, type JobType } from './runner-types';
 
 export interface StartWorkerOptions {
@@ -19,6 +20,8 @@ export interface StartWorkerOptions {
   processEvery?: string | number;
   sweepEveryMs?: number;
   log: (line: string) => void;
+  /** Create the schedules of every definition in this folder (PIPELINES_DIR) that has none yet. */
+  pipelines?: { dir: string; timezone: string };
   jobOptions?: Pick<
     DefineJobsDeps,
     'lockTtlMs' | 'timeoutMs' | 'retry' | 'concurrency' | 'agendaLockLifetimeMs'
@@ -29,6 +32,8 @@ export interface RunningWorker {
   agenda: Agenda;
   jobTypes: JobType[];
   activeRuns: ActiveRuns;
+  /** What starting did with the pipeline definitions (when `pipelines` was given). */
+  scheduled: SchedulePipelinesResult | null;
   /** Drain: wait up to drainMs for running jobs, then abort the rest so their records say why. */
   stop(drainMs?: number): Promise<{ timedOut: boolean; aborted: number }>;
 }
@@ -62,6 +67,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   agenda.on('complete', () => void inFlight--);
   await agenda.start();
 
+  let scheduled: SchedulePipelinesResult | null = null;
+  if (options.pipelines) {
+    const ctx = {
+      agenda,
+      store: options.store,
+      timezone: options.pipelines.timezone,
+      now: () => clock.now(),
+    };
+    scheduled = await schedulePipelines(ctx, options.pipelines.dir, options.log).catch((error: Error) => {
+      options.log(`no schedules created from ${options.pipelines?.dir}: ${error.message}`);
+      return null;
+    });
+  }
+
   const sweep = async () => {
     const abandoned = await options.store.abandonOrphanedRuns(clock.now());
     for (const run of abandoned)
@@ -77,6 +96,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     agenda,
     jobTypes,
     activeRuns,
+    scheduled,
     async stop(drainMs = 30_000) {
       clearInterval(sweeper);
       // Agenda 6.2.6's drain can miss the last job's completion (it re-checks its running list on the tick

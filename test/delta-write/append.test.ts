@@ -151,3 +151,15 @@ test('extraCommitInfo adds fields to commitInfo without overriding the standard 
   assert.equal(snapshot.commitInfo?.operation, 'WRITE');
   assert.deepEqual(snapshot.commitInfo?.pipelineRun, { runId: 'r-1', watermark: '2024-01-01' });
 });
+
+test('a partitioned table with a column named filename reads back (DuckDB file column renamed)', async () => {
+  const root = 'tables/uploads';
+  await createTable(lake.effects, root, {
+    partitionColumns: ['kind'],
+    data: `SELECT * FROM (VALUES (1, 'a.csv', 'csv'), (2, 'b.pdf', 'pdf')) t(id, filename, kind)`,
+  });
+  assert.deepEqual(await readRows(lake.effects, root), [
+    { id: 1, filename: 'a.csv', kind: 'csv' },
+    { id: 2, filename: 'b.pdf', kind: 'pdf' },
+  ]);
+});

@@ -126,4 +126,21 @@ test('schema reconciliation and protocol requirements', () => {
     readerFeatures: ['timestampNtz'],
     writerFeatures: ['appendOnly', 'invariants', 'timestampNtz'],
   });
+  const dv = { 'delta.enableDeletionVectors': 'true' };
+  const withDv = requireProtocol(undefined, table, dv);
+  assert.deepEqual(withDv, {
+    minReaderVersion: 3,
+    minWriterVersion: 7,
+    readerFeatures: ['deletionVectors'],
+    writerFeatures: ['appendOnly', 'invariants', 'deletionVectors'],
+  });
+  assert.equal(requireProtocol(withDv, table, dv), withDv, 'already there: unchanged');
+  assert.deepEqual(requireProtocol(requireProtocol(undefined, ntz), ntz, dv).readerFeatures, [
+    'timestampNtz',
+    'deletionVectors',
+  ]);
+  assert.deepEqual(requireProtocol(undefined, table, { 'delta.enableDeletionVectors': 'false' }), {
+    minReaderVersion: 1,
+    minWriterVersion: 2,
+  });
 });

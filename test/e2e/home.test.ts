@@ -18,9 +18,18 @@ const expectedNav = [
   { label: 'MySQL sync', href: '/sync' },
   { label: 'Schedules', href: '/schedules' },
 ];
+const builtSections = [
+  { label: 'Workbench', href: '/workbench', signIn: false },
+  { label: 'Pipelines', href: '/pipelines', signIn: true },
+  { label: 'Lineage', href: '/lineage', signIn: true },
+  { label: 'MySQL sync', href: '/sync', signIn: true },
+  { label: 'Schedules', href: '/schedules', signIn: true },
+];
+// Every section is built now; a section added later starts here, and its page must say plainly that it is not.
+const notBuiltSections: { label: string; href: string }[] = [];
 
 test(
-  'web app shell: home, navigation, section placeholders, health, no off-origin requests',
+  'web app shell: home, navigation, built pages, section placeholders, health, no off-origin requests',
   { timeout: 180_000 },
   async (t) => {
     const server = await startNextServer();
@@ -77,23 +86,45 @@ test(
         const card = page.locator('.cards').getByRole('link', { name: label, exact: true });
         assert.equal(await card.getAttribute('href'), href, `card link for ${label}`);
       }
+      for (const { label } of builtSections) {
+        const card = page
+          .locator('.cards .card')
+          .filter({ has: page.getByRole('link', { name: label, exact: true }) });
+        assert.doesNotMatch((await card.textContent()) ?? '', /Not built yet/, `${label} card`);
+      }
+      for (const { label } of notBuiltSections) {
+        const card = page
+          .locator('.cards .card')
+          .filter({ has: page.getByRole('link', { name: label, exact: true }) });
+        assert.match((await card.textContent()) ?? '', /Not built yet/, `${label} card`);
+      }
       const status = await page.getByTestId('build-status').textContent();
       assert.match(status ?? '', /Built/);
-      assert.match(status ?? '', /Not built yet/);
+      if (notBuiltSections.length === 0) assert.doesNotMatch(status ?? '', /Not built yet/);
+      else assert.match(status ?? '', /Not built yet/);
     });
 
-    await t.test(
-      'Workbench: nav link leads to the built workbench page, without a not-built notice',
-      async () => {
-        await nav.getByRole('link', { name: 'Workbench', exact: true }).click();
-        await page.waitForURL(`${server.url}/workbench`);
-        await page.getByRole('heading', { level: 1, name: 'Workbench', exact: true }).waitFor();
+    // Built sections: their page has its heading and no not-built notice. The admin pages ask a visitor who
+    // has not signed in to log in rather than showing (or pretending to show) data.
+    for (const { label, href, signIn } of builtSections) {
+      await t.test(`${label}: nav link leads to the built page, without a not-built notice`, async () => {
+        await nav.getByRole('link', { name: label, exact: true }).click();
+        await page.waitForURL(`${server.url}${href}`);
+        await page.getByRole('heading', { level: 1, name: label, exact: true }).waitFor();
         assert.equal(await page.getByTestId('not-built').count(), 0);
-      },
-    );
+        if (signIn) {
+          const notice = page.getByTestId('access-notice');
+          await notice.waitFor();
+          assert.equal(
+            await notice.getByRole('link', { name: 'Log in' }).getAttribute('href'),
+            `/login?next=${encodeURIComponent(href)}`,
+          );
+        }
+      });
+    }
 
     // The sections whose pages are not built yet must say so plainly.
-    for (const { label, href } of expectedNav.slice(2)) {
+    for (const { label, href } of notBuiltSections) {
       await t.test(`${label}: nav link leads to its heading and the not-built notice`, async () => {
         await nav.getByRole('link', { name: label, exact: true }).click();
         await page.waitForURL(`${server.url}${href}`);
@@ -143,8 +174,8 @@ test(
       );
       assert.deepEqual(offOrigin, []);
       assert.deepEqual(failed, []);
-      // The 404 page logs its own status as a console error in Chromium, and the workbench's notebook list is
-      // refused (401) to a visitor who has not signed in; only those are expected.
+      // The 404 page logs its own status as a console error in Chromium, and the workbench's notebook list and
+      // the admin pages' "who am I" are refused (401) to a visitor who has not signed in; only those are expected.
       assert.deepEqual(
         consoleErrors.filter((text) => !/(404 \(Not Found\)|401 \(Unauthorized\))/.test(text)),
         [],

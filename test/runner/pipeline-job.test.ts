@@ -40,6 +40,7 @@ test('the demo pipeline runs as a job, and a retried job applies nothing twice',
   const run = createPipelineJobRunner({
     storage: new LocalLakeStorage(dir),
     env: { DEMO_SOURCE_URL: db.url },
+    mysqlUrl: null,
     resolveDefinitionPath: (target) => resolveDefinitionPath(target),
   });
   const first = await run(context('job-1'));
@@ -65,6 +66,7 @@ test('a missing credential fails the job naming the variable', async () => {
   const run = createPipelineJobRunner({
     storage: new LocalLakeStorage(dir),
     env: {},
+    mysqlUrl: null,
     resolveDefinitionPath: (target) => resolveDefinitionPath(target),
   });
   await assert.rejects(run(context('job-2')), (error: unknown) => {

@@ -9,36 +9,25 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { executeRun } from '../../server/scheduler/execute-run';
-import { closeAgenda, createAgenda } from '../../server/scheduler/create-agenda';
 import type { JobRunners } from '../../server/scheduler/runner-types';
 import { createSchedule, runScheduleNow, type SchedulerContext } from '../../server/scheduler/schedules';
 import { startWorker, type RunningWorker } from '../../server/scheduler/start-worker';
-import { PostgresControlStore } from '../../server/store/postgres-control-store';
+import type { PostgresControlStore } from '../../server/store/postgres-control-store';
 import type { RunRecord } from '../../server/store/types';
-import { createTempDatabase, type TempDatabase } from '../support/postgres';
+import type { TempDatabase } from '../support/postgres';
+import { openControlTestDb, type ControlTestDb } from './control-test-db';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 let db: TempDatabase;
 let store: PostgresControlStore;
 let web: SchedulerContext;
+let control: ControlTestDb;
 
 before(async () => {
-  db = await createTempDatabase('worker_agenda');
-  store = new PostgresControlStore(db.url);
-  await store.init();
-  web = {
-    agenda: createAgenda({ controlDbUrl: db.url, name: 'web' }),
-    store,
-    timezone: 'UTC',
-    now: () => new Date(),
-  };
-  await web.agenda.ready;
+  control = await openControlTestDb('worker_agenda');
+  ({ db, store, web } = control);
 });
-after(async () => {
-  await closeAgenda(web.agenda, false);
-  await store.close();
-  await db.drop();
-});
+after(() => control.close());
 
 async function waitFor<T>(
   what: string,

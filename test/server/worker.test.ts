@@ -1,4 +1,5 @@
-// The worker process starts on the control database, says it is ready, and drains and exits 0 on SIGTERM.
+// The worker process starts on the control database with the real runners, schedules the definitions in
+// PIPELINES_DIR, says it is ready, and drains and exits 0 on SIGTERM.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -42,6 +43,9 @@ describe('worker process', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await waitForLine(output, /\[worker\].* ready;/, 30_000);
+      // The real runners are wired and the demo definition is scheduled at start.
+      assert.match(output.join(''), /ready; .*pipelines from \.\/pipelines\/demo: county-ops;/);
+      assert.doesNotMatch(output.join(''), /not built/);
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const tables = await client.query("SELECT to_regclass('public.agenda_jobs') AS t");

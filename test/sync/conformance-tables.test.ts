@@ -4,39 +4,32 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, cp, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import type { DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { syncTable, verifyTable, type SyncEffects, type SyncResult } from '../../pipelines/sync/index';
-import { createTestDatabase, isMySqlAvailable, type TestDatabase } from './mysql-test-db';
+import { mariaDbSkipReason, type TestDatabase } from './mysql-test-db';
+import { openSyncTestEnv, type SyncTestEnv } from './sync-test-env';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const conformanceDir = path.resolve(repoRoot, '..', 'shared', 'delta-conformance');
 const skip = !existsSync(conformanceDir)
   ? `conformance tables not found at ${conformanceDir}`
-  : (await isMySqlAvailable())
-    ? false
-    : 'MariaDB is not reachable at 127.0.0.1:3306';
+  : await mariaDbSkipReason();
 
+let env: SyncTestEnv | undefined;
 let duckdb: DuckDbSession;
 let db: TestDatabase;
 let workDir: string;
 before(async () => {
   if (skip) return;
-  duckdb = await createDuckDbSession();
-  db = await createTestDatabase('sync_conformance_test');
-  workDir = await mkdtemp(path.join(tmpdir(), 'sync-conformance-test-'));
+  env = await openSyncTestEnv('sync_conformance_test');
+  ({ duckdb, db, lakeDir: workDir } = env);
 });
-after(async () => {
-  if (skip) return;
-  duckdb.close();
-  await db.drop();
-  await rm(workDir, { recursive: true, force: true });
-});
+after(() => env?.close());
 
 /** Copies a table's data files, then reveals its log one version at a time, syncing after each. */
 async function replayAndSync(

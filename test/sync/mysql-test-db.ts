@@ -1,5 +1,8 @@
-// A throwaway MariaDB database per test file (dropped afterwards); skipped tests say why when MariaDB is down.
+// A throwaway MariaDB database per test file (dropped afterwards). When MariaDB is down the tests skip and say
+// why, except under CI (process.env.CI set), where a missing service must fail the run, never pass it silently.
 
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import mysql from 'mysql2/promise';
 import { connectMySql, type ConnectMySql } from '../../pipelines/sync/mysql/connection';
 
@@ -22,6 +25,21 @@ export async function isMySqlAvailable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * `false` when MariaDB answers, else the reason to skip. Under CI it also registers a failing test in the calling
+ * file, so the file (and the run) fails with the reason instead of reporting skips.
+ */
+export async function mariaDbSkipReason(): Promise<string | false> {
+  if (await isMySqlAvailable()) return false;
+  const reason = `MariaDB is not reachable at ${MYSQL_BASE_URL}`;
+  if (process.env.CI) {
+    test('MariaDB is reachable (required under CI)', () => {
+      assert.fail(`${reason}; CI is set, so this is a failure, not a skip (npm run services starts it)`);
+    });
+  }
+  return reason;
 }
 
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {

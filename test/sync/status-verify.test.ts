@@ -1,20 +1,19 @@
 // Status (versions, lag, counts, state) and verify (count + per-key checksums) against MariaDB, and the CLI.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { runSyncCli } from '../../pipelines/cli/sync';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import type { DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { readSyncStatus, syncTable, verifyTable, type SyncEffects } from '../../pipelines/sync/index';
 import { createDeltaFixture, type DeltaFixture } from './delta-fixture';
-import { createTestDatabase, isMySqlAvailable, type TestDatabase } from './mysql-test-db';
+import { mariaDbSkipReason, type TestDatabase } from './mysql-test-db';
+import { openSyncTestEnv, type SyncTestEnv } from './sync-test-env';
 import { SAMPLE_SCHEMA, sampleRows } from './sample-table';
 
-const skip = (await isMySqlAvailable()) ? false : 'MariaDB is not reachable at 127.0.0.1:3306';
+const skip = await mariaDbSkipReason();
 
+let env: SyncTestEnv | undefined;
 let duckdb: DuckDbSession;
 let db: TestDatabase;
 let lakeDir: string;
@@ -24,19 +23,13 @@ const options = { tableRoot: 'tables/permits', mysqlTable: 'permits', keyColumns
 
 before(async () => {
   if (skip) return;
-  duckdb = await createDuckDbSession();
-  db = await createTestDatabase('sync_status_test');
-  lakeDir = await mkdtemp(path.join(tmpdir(), 'sync-status-test-'));
+  env = await openSyncTestEnv('sync_status_test');
+  ({ duckdb, db, lakeDir } = env);
   fixture = await createDeltaFixture(duckdb, lakeDir, options.tableRoot, SAMPLE_SCHEMA);
   await fixture.commit({ add: [sampleRows(0, 400)] });
   effects = { storage: fixture.storage, duckdb, connect: db.connect };
 });
-after(async () => {
-  if (skip) return;
-  duckdb.close();
-  await db.drop();
-  await rm(lakeDir, { recursive: true, force: true });
-});
+after(() => env?.close());
 
 function capture() {
   let text = '';

@@ -2,12 +2,10 @@
 // during a sync, through a cut TCP proxy), a Delta restore, and an old version whose files were vacuumed.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { readSnapshotRows } from '../../pipelines/delta/index';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import type { DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import {
   connectMySql,
   isSyncError,
@@ -17,27 +15,23 @@ import {
   type SyncEffects,
 } from '../../pipelines/sync/index';
 import { createDeltaFixture, type DeltaFixture } from './delta-fixture';
-import { createTestDatabase, isMySqlAvailable, type TestDatabase } from './mysql-test-db';
+import { mariaDbSkipReason, type TestDatabase } from './mysql-test-db';
+import { openSyncTestEnv, type SyncTestEnv } from './sync-test-env';
 import { SAMPLE_SCHEMA, sampleRows } from './sample-table';
 import { findClosedPort, startTcpProxy } from './tcp-proxy';
 
-const skip = (await isMySqlAvailable()) ? false : 'MariaDB is not reachable at 127.0.0.1:3306';
+const skip = await mariaDbSkipReason();
 
+let env: SyncTestEnv | undefined;
 let duckdb: DuckDbSession;
 let db: TestDatabase;
 let lakeDir: string;
 before(async () => {
   if (skip) return;
-  duckdb = await createDuckDbSession();
-  db = await createTestDatabase('sync_faults_test');
-  lakeDir = await mkdtemp(path.join(tmpdir(), 'sync-faults-test-'));
+  env = await openSyncTestEnv('sync_faults_test');
+  ({ duckdb, db, lakeDir } = env);
 });
-after(async () => {
-  if (skip) return;
-  duckdb.close();
-  await db.drop();
-  await rm(lakeDir, { recursive: true, force: true });
-});
+after(() => env?.close());
 
 const urlThrough = (port: number) => db.url.replace(/:\d+\//, `:${port}/`);
 

@@ -1,34 +1,31 @@
 // Full load, incremental sync, schema evolution and the lock, against the machine's MariaDB (a temp database).
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { createTable } from '../../pipelines/delta/write/create-table';
+import type { DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { isSyncError, SyncError, syncTable, verifyTable, type SyncEffects } from '../../pipelines/sync/index';
 import { acquireSyncLock } from '../../pipelines/sync/mysql/sync-state';
 import { createDeltaFixture, type DeltaFixture } from './delta-fixture';
-import { createTestDatabase, isMySqlAvailable, type TestDatabase } from './mysql-test-db';
+import { mariaDbSkipReason, type TestDatabase } from './mysql-test-db';
+import { openSyncTestEnv, type SyncTestEnv } from './sync-test-env';
 import { SAMPLE_SCHEMA, sampleRows } from './sample-table';
 
-const skip = (await isMySqlAvailable()) ? false : 'MariaDB is not reachable at 127.0.0.1:3306';
+const skip = await mariaDbSkipReason();
 
+let env: SyncTestEnv | undefined;
 let duckdb: DuckDbSession;
 let db: TestDatabase;
 let lakeDir: string;
 before(async () => {
   if (skip) return;
-  duckdb = await createDuckDbSession();
-  db = await createTestDatabase('sync_table_test');
-  lakeDir = await mkdtemp(path.join(tmpdir(), 'sync-table-test-'));
+  env = await openSyncTestEnv('sync_table_test');
+  ({ duckdb, db, lakeDir } = env);
 });
-after(async () => {
-  if (skip) return;
-  duckdb.close();
-  await db.drop();
-  await rm(lakeDir, { recursive: true, force: true });
-});
+after(() => env?.close());
 
 function effectsFor(fixture: DeltaFixture): SyncEffects {
   return { storage: fixture.storage, duckdb, connect: db.connect };
@@ -287,5 +284,30 @@ test(
       keyColumns: ['id'],
     });
     assert.equal(result.rowsUpserted, 50_000);
+  },
+);
+
+test(
+  'a Delta table recreated at the same root is fully resynced, though its version is the same',
+  { skip },
+  async () => {
+    const storage = new LocalLakeStorage(lakeDir);
+    const effects: SyncEffects = { storage, duckdb, connect: db.connect };
+    const root = 'tables/recreated';
+    const options = { tableRoot: root, mysqlTable: 'recreated', keyColumns: ['id'] };
+    const rows = (from: number, to: number) =>
+      `SELECT range AS id, 'row ' || range AS name FROM range(${from}, ${to})`;
+    await createTable({ storage, duckdb }, root, { data: rows(0, 100) });
+    assert.equal((await syncTable(effects, options)).rowsUpserted, 100);
+    // Dropped and created again (a rebuilt lake): version 0 once more, other rows, another table id.
+    await rm(path.join(lakeDir, root), { recursive: true, force: true });
+    await createTable({ storage, duckdb }, root, { data: rows(100, 150) });
+    const result = await syncTable(effects, options);
+    assert.equal(result.mode, 'full');
+    assert.equal(result.rowsUpserted, 50);
+    const [synced] = await db.admin.query(
+      'SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM recreated',
+    );
+    assert.deepEqual(synced, [{ lo: '100', hi: '149', n: '50' }]);
   },
 );

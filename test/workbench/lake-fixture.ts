@@ -2,10 +2,11 @@
 // deletion-vector table, and a large table written here by native DuckDB with a hand-written Delta commit, sorted
 // by id in small row groups so a selective query can skip most of its bytes.
 
-import { cp, mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { writeSingleFileCommit } from './single-file-commit';
 
 const conformance = process.env.DELTA_CONFORMANCE_DIR ?? '/work/shared/delta-conformance';
 
@@ -83,40 +84,19 @@ async function writeBigTable(dir: string, rows: number): Promise<number> {
     session.close();
   }
   const size = (await stat(path.join(dir, file))).size;
-  const now = Date.now();
   const stats = {
     numRecords: rows,
     minValues: { id: 0, district: 'district_0', amount: 0 },
     maxValues: { id: rows - 1, district: 'district_9', amount: 99.9 },
     nullCount: { id: 0, district: 0, amount: 0, note: 0 },
   };
-  const actions = [
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    {
-      metaData: {
-        id: 'b1e0c3a4-0000-4000-8000-000000000001',
-        format: { provider: 'parquet', options: {} },
-        schemaString: JSON.stringify(BIG_SCHEMA),
-        partitionColumns: [],
-        configuration: {},
-        createdTime: now,
-      },
-    },
-    {
-      add: {
-        path: file,
-        partitionValues: {},
-        size,
-        modificationTime: now,
-        dataChange: true,
-        stats: JSON.stringify(stats),
-      },
-    },
-    { commitInfo: { timestamp: now, operation: 'WRITE', engineInfo: 'workbench-test-fixture' } },
-  ];
-  await writeFile(
-    path.join(dir, '_delta_log', '00000000000000000000.json'),
-    actions.map((action) => JSON.stringify(action)).join('\n') + '\n',
-  );
+  await writeSingleFileCommit(dir, {
+    id: 'b1e0c3a4-0000-4000-8000-000000000001',
+    schema: BIG_SCHEMA,
+    file,
+    size,
+    stats,
+    engineInfo: 'workbench-test-fixture',
+  });
   return size;
 }

@@ -2,7 +2,7 @@
 // and the notebook files.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
@@ -165,5 +165,82 @@ test('query history is kept per user, newest first', async () => {
   }
   const list = (await (await get('/api/query/history', wb.analyst)).json()) as { history: { sql: string }[] };
   assert.deepEqual(list.history.map((entry) => entry.sql).slice(0, 2), ['SELECT 2', 'SELECT 1']);
+  // Another analyst keeps a history of their own and never sees the first one's queries.
+  await post('/api/query/history', wb.analyst2, { sql: 'SELECT 3', runOn: 'server', rows: 1 });
+  const other = (await (await get('/api/query/history', wb.analyst2)).json()) as {
+    history: { sql: string }[];
+  };
+  assert.deepEqual(
+    other.history.map((entry) => entry.sql),
+    ['SELECT 3'],
+  );
+  const again = (await (await get('/api/query/history', wb.analyst)).json()) as {
+    history: { sql: string }[];
+  };
+  assert.ok(!again.history.some((entry) => entry.sql === 'SELECT 3'));
   assert.equal((await get('/api/query/history', wb.frontend)).status, 403);
+});
+
+test('the workbench page is served with a Content-Security-Policy that allows only its own origin', async () => {
+  const response = await get('/workbench', wb.analyst);
+  assert.equal(response.status, 200);
+  const policy = response.headers.get('content-security-policy') ?? '';
+  const directives = new Map(
+    policy.split(';').map((part) => {
+      const [name = '', ...values] = part.trim().split(/\s+/);
+      return [name, values] as const;
+    }),
+  );
+  assert.deepEqual(directives.get('default-src'), ["'self'"]);
+  assert.deepEqual(directives.get('connect-src'), ["'self'"]);
+  // No directive names another host or scheme: only 'self', keywords, and data:/blob: for local objects.
+  for (const [name, values] of directives) {
+    for (const value of values) {
+      assert.match(value, /^('[a-z-]+'|data:|blob:)$/, `${name} ${value}`);
+    }
+  }
+});
+
+/** CPU seconds used so far by this test process's descendants (the Next server and anything it runs). */
+async function descendantCpuSeconds(): Promise<number> {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.length < 13) continue;
+    stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+  }
+  const isDescendant = (pid: number): boolean => {
+    for (let at = stats.get(pid)?.parent; at !== undefined && at > 1; at = stats.get(at)?.parent) {
+      if (at === process.pid) return true;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, stat] of stats) if (isDescendant(pid)) ticks += stat.ticks;
+  return ticks / 100; // USER_HZ
+}
+
+test('a server query whose client goes away stops using the CPU', { timeout: 60_000 }, async () => {
+  const controller = new AbortController();
+  const request = fetch(`${wb.server.url}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...CSRF_HEADERS, cookie: wb.analyst },
+    body: JSON.stringify({ sql: 'SELECT count(*) AS n FROM range(1000000000000) a' }),
+    signal: controller.signal,
+  }).catch((error: Error) => error.name);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const busyFrom = await descendantCpuSeconds();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const busy = (await descendantCpuSeconds()) - busyFrom;
+  assert.ok(busy > 0.5, `the query is running (${busy.toFixed(2)} CPU s in 1 s)`);
+  controller.abort();
+  assert.equal(await request, 'AbortError');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const idleFrom = await descendantCpuSeconds();
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const idle = (await descendantCpuSeconds()) - idleFrom;
+  assert.ok(idle < 0.5, `after the abort the server used ${idle.toFixed(2)} CPU s in 2 s`);
 });

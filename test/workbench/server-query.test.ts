@@ -2,6 +2,9 @@
 // that keeps analysts' SQL away from the server's files.
 
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { openSnapshot } from '../../server/api/workbench/catalog';
@@ -10,6 +13,7 @@ import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
 import type { LakeContext } from '../../server/api/workbench/lake-context';
 import { queryRequestSchema } from '../../server/api/workbench/query-request';
+import { readQueryBody } from '../../server/api/workbench/query-upload';
 import { runServerQuery } from '../../server/api/workbench/run-server-query';
 import { createLakeFixture, type LakeFixture } from './lake-fixture';
 
@@ -95,4 +99,98 @@ test('only one SELECT runs, and nothing outside the named tables can be read', a
   for (const sql of refused) {
     await assert.rejects(query(sql, [{ view: 'big_events', table: 'big_events' }]), { status: 400 }, sql);
   }
+});
+
+test('named results sent from the browser are tables a server query selects from by name', async () => {
+  // The browser sends a named result as Parquet; here native DuckDB writes that Parquet from a lake query.
+  const dir = await mkdtemp(path.join(tmpdir(), 'wb-result-test-'));
+  try {
+    const file = path.join(dir, 'letters.parquet');
+    await context.duckdb.run(
+      `COPY (SELECT * FROM (VALUES ('c', 3), ('d', 4), ('e', 5)) t(letter, number)) TO '${file}' (FORMAT PARQUET)`,
+    );
+    const parquet = new Uint8Array(await readFile(file));
+    const result = await runServerQuery(
+      context,
+      queryRequestSchema.parse({
+        sql: 'SELECT l.letter, b.number FROM letters l JOIN basic_append b USING (letter) ORDER BY 1',
+        tables: [{ view: 'basic_append', table: 'basic_append' }],
+      }),
+      [{ name: 'letters', parquet }],
+    );
+    const table = tableFromIPC(new Uint8Array(await new Response(result.body).arrayBuffer()));
+    assert.deepEqual(
+      table.toArray().map((row) => [row.letter, Number(row.number)]),
+      [
+        ['c', 3],
+        ['d', 4],
+        ['e', 5],
+      ],
+    );
+    // A broken upload says which result it was.
+    await assert.rejects(
+      runServerQuery(context, queryRequestSchema.parse({ sql: 'SELECT * FROM broken' }), [
+        { name: 'broken', parquet: new Uint8Array([1, 2, 3]) },
+      ]),
+      /result "broken" could not be loaded/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the query body: JSON alone, or a form with the request and named results as files', async () => {
+  const json = await readQueryBody(
+    new Request('http://x/api/query', { method: 'POST', body: JSON.stringify({ sql: 'SELECT 1' }) }),
+  );
+  assert.deepEqual(json, { request: { sql: 'SELECT 1', tables: [], maxRows: 1_000_000 }, results: [] });
+  const form = async (name: string, extra: Record<string, string> = {}, declareLength = true) => {
+    const body = new FormData();
+    body.set('request', JSON.stringify({ sql: `SELECT * FROM ${name}`, ...extra }));
+    body.set(`result:${name}`, new Blob([new Uint8Array([80, 65, 82, 49])]), 'r.parquet');
+    // What a browser sends: the encoded form with its length (a Request built here would have no Content-Length).
+    const encoded = new Response(body);
+    const bytes = new Uint8Array(await encoded.arrayBuffer());
+    return new Request('http://x/api/query', {
+      method: 'POST',
+      headers: {
+        'content-type': encoded.headers.get('content-type') ?? '',
+        ...(declareLength ? { 'content-length': String(bytes.byteLength) } : {}),
+      },
+      body: bytes,
+    });
+  };
+  const parsed = await readQueryBody(await form('totals'));
+  assert.equal(parsed.request.sql, 'SELECT * FROM totals');
+  assert.deepEqual(
+    parsed.results.map((r) => [r.name, [...r.parquet]]),
+    [['totals', [80, 65, 82, 49]]],
+  );
+  await assert.rejects(readQueryBody(await form('bad-name')), /not a valid result name/);
+  // Without a declared size the form is not read at all: the cap could not be checked before buffering it.
+  await assert.rejects(readQueryBody(await form('totals', {}, false)), /must declare its size/);
+  const tooBig = new Request('http://x/api/query', {
+    method: 'POST',
+    headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(2 ** 30) },
+    body: '--x--',
+  });
+  await assert.rejects(readQueryBody(tooBig), /larger than 256 MB/);
+});
+
+test('cancelling a long server query stops DuckDB within moments', { timeout: 60_000 }, async () => {
+  // An aggregate runs entirely before its first row: the abort arrives while DuckDB is still counting.
+  const controller = new AbortController();
+  const running = runServerQuery(
+    context,
+    queryRequestSchema.parse({ sql: 'SELECT count(*) AS n FROM range(1000000000000) a' }),
+    [],
+    controller.signal,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const started = Date.now();
+  controller.abort();
+  // Counting a trillion rows takes many minutes; interrupted, the query fails at once.
+  await assert.rejects(running, /interrupted/i);
+  const waited = Date.now() - started;
+  assert.ok(waited < 5_000, `stopped after ${waited} ms`);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { addSqlCell, runCellAndWait, setCellSql } from './workbench-page';
+import { addSqlCell, readGrid, runCellAndWait, setCellSql } from './workbench-page';
 import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
 
 let wb: WorkbenchServer;
@@ -67,16 +67,42 @@ test('a named result is selected by a later cell', { timeout: 60_000 }, async ()
   assert.deepEqual(row, ['3', 'e']);
 });
 
+test('a server-path cell selects from an earlier named result too', { timeout: 60_000 }, async () => {
+  // One Markdown cell sits above the SQL cells, so the editor index is one less than the cell index.
+  const index = await addSqlCell(page);
+  const cell = page.getByTestId('cell').nth(index);
+  await setCellSql(
+    page,
+    index - 1,
+    'SELECT l.letter, b.number * 10 AS tens FROM letters l JOIN basic_append b USING (letter) ORDER BY 1',
+  );
+  await runCellAndWait(page, index);
+  const browserRows = await readGrid(page, index);
+  await cell.getByLabel('Run on server').check();
+  await runCellAndWait(page, index);
+  assert.equal(await cell.getByTestId('cell-error').count(), 0);
+  assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
+  assert.deepEqual(await readGrid(page, index), browserRows);
+  assert.deepEqual(browserRows, [
+    ['c', '30'],
+    ['d', '40'],
+    ['e', '50'],
+  ]);
+});
+
 test(
   'a result past the browser limit is cut, with the server path offered; the grid stays virtual',
   { timeout: 120_000 },
   async () => {
     const index = await addSqlCell(page);
-    await setCellSql(page, 2, 'SELECT range AS n, range * 2 AS twice FROM range(1200000)');
+    await setCellSql(page, index - 1, 'SELECT range AS n, range * 2 AS twice FROM range(1200000)');
     await runCellAndWait(page, index);
     const cell = page.getByTestId('cell').nth(index);
     assert.equal(await cell.getByTestId('row-count').textContent(), '1,000,000 rows');
-    assert.match((await cell.getByRole('status').first().textContent()) ?? '', /Run on server/);
+    assert.match(
+      (await cell.getByTestId('result-too-large').textContent()) ?? '',
+      /run the cell on the server/,
+    );
     const rendered = await cell.getByTestId('result-row').count();
     assert.ok(rendered > 0 && rendered < 100, `${rendered} rows in the DOM`);
     const grid = cell.getByTestId('result-grid');
@@ -84,5 +110,12 @@ test(
       element.scrollTop = element.scrollHeight;
     });
     await cell.getByTestId('result-row').filter({ hasText: '999999' }).first().waitFor();
+    // The offered server path: one click switches the cell and runs it there.
+    await cell.getByTestId('rerun-on-server').click();
+    await cell.locator(`.wb-cell-body[data-runs="2"]`).waitFor({ timeout: 90_000 });
+    assert.equal(await cell.getByLabel('Run on server').isChecked(), true);
+    assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
+    assert.equal(await cell.getByTestId('row-count').textContent(), '1,000,000 rows');
+    assert.match((await cell.getByTestId('result-too-large').textContent()) ?? '', /LIMIT or an aggregate/);
   },
 );

@@ -11,6 +11,9 @@ export interface WorkbenchServer {
   fixture: LakeFixture;
   /** Cookie header values. */
   analyst: string;
+  /** A second analyst, for sharing and per-user history. */
+  analyst2: string;
+  admin: string;
   frontend: string;
   stop(): Promise<void>;
 }
@@ -19,6 +22,8 @@ export async function startWorkbenchServer(options: { bigRows?: number } = {}): 
   const fixture = await createLakeFixture(options);
   const usersFile = await writeUsersFile(path.join(fixture.notebooksDir, '..', 'auth'), [
     { username: 'ana', password: 'analyst-password-1', roles: ['analyst'] },
+    { username: 'bea', password: 'analyst-password-2', roles: ['analyst'] },
+    { username: 'ada', password: 'admin-password-1', roles: ['admin'] },
     { username: 'fred', password: 'frontend-password-1', roles: ['frontend'] },
   ]);
   let server: NextServer;
@@ -41,8 +46,10 @@ export async function startWorkbenchServer(options: { bigRows?: number } = {}): 
   };
   try {
     const analyst = await login(server.url, 'ana', 'analyst-password-1');
+    const analyst2 = await login(server.url, 'bea', 'analyst-password-2');
+    const admin = await login(server.url, 'ada', 'admin-password-1');
     const frontend = await login(server.url, 'fred', 'frontend-password-1');
-    return { server, fixture, analyst, frontend, stop };
+    return { server, fixture, analyst, analyst2, admin, frontend, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -232,7 +232,8 @@ test('no request went anywhere but the app’s origin', () => {
   const origin = new URL(wb.server.url).origin;
   const offOrigin = requested.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
   assert.deepEqual(offOrigin, []);
-  assert.ok(requested.some((url) => url.includes('/vendor/duckdb/')));
+  // The eh bundle (ARCHITECTURE.md §4), served by the app; mvp is only the fallback for browsers without it.
+  assert.ok(requested.some((url) => url.includes('/vendor/duckdb/duckdb-eh.wasm')));
   assert.ok(requested.some((url) => url.includes('/vendor/monaco/')));
   assert.deepEqual(pageErrors, []);
 });

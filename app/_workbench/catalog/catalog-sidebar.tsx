@@ -1,12 +1,13 @@
 'use client';
 // The catalog beside the notebook: every lake table with its schema, rows, size and versions; insert its name
-// into the notebook, preview it, or query an earlier version.
+// into the notebook, preview it, query an earlier version, or (admins) restore one.
 
-import { useState } from 'react';
-import type { HistoryItem, TableSummary } from '@/server/api/workbench/types';
+import { useEffect, useState } from 'react';
+import type { TableSummary } from '@/server/api/workbench/types';
 import { api } from '../api';
 import { insertIntoEditor } from '../editor/setup-monaco';
 import { HistoryPanel } from './history-panel';
+import { VersionHistory } from './version-history';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -30,16 +31,14 @@ interface CatalogSidebarProps {
   historyKey: number;
 }
 
-function TableEntry({ table, onQuery }: { table: TableSummary; onQuery(sql: string): void }) {
-  const [history, setHistory] = useState<HistoryItem[] | null>(null);
-  const [historyError, setHistoryError] = useState<string | null>(null);
-  const loadHistory = () => {
-    if (history) return;
-    api
-      .getHistory(table.name)
-      .then(setHistory)
-      .catch((e: Error) => setHistoryError(e.message));
-  };
+interface TableEntryProps {
+  table: TableSummary;
+  canRestore: boolean;
+  onQuery(sql: string): void;
+  onRestored(): void;
+}
+
+function TableEntry({ table, canRestore, onQuery, onRestored }: TableEntryProps) {
   return (
     <details className="wb-table" data-testid={`catalog-table-${table.name}`}>
       <summary>
@@ -83,30 +82,7 @@ function TableEntry({ table, onQuery }: { table: TableSummary; onQuery(sql: stri
           Insert
         </button>
       </div>
-      <details onToggle={loadHistory}>
-        <summary>Versions</summary>
-        {historyError ? <p className="wb-error">{historyError}</p> : null}
-        {history === null && !historyError ? <p className="wb-muted">Loading…</p> : null}
-        <ol className="wb-history">
-          {(history ?? []).map((entry) => (
-            <li key={entry.version}>
-              <button
-                type="button"
-                title="Query this version"
-                onClick={() =>
-                  onQuery(`SELECT *\nFROM ${table.name} VERSION AS OF ${entry.version}\nLIMIT 100`)
-                }
-              >
-                v{entry.version}
-              </button>{' '}
-              <span>{entry.operation ?? 'commit'}</span>{' '}
-              <time className="wb-muted" dateTime={new Date(entry.timestamp).toISOString()}>
-                {new Date(entry.timestamp).toLocaleString()}
-              </time>
-            </li>
-          ))}
-        </ol>
-      </details>
+      <VersionHistory table={table.name} canRestore={canRestore} onQuery={onQuery} onRestored={onRestored} />
     </details>
   );
 }
@@ -119,6 +95,14 @@ export function CatalogSidebar({
   onOpen,
   historyKey,
 }: CatalogSidebarProps) {
+  const [canRestore, setCanRestore] = useState(false);
+  useEffect(() => {
+    // Only hides or shows the admin action; the restore route authorizes on its own.
+    api.me().then(
+      (user) => setCanRestore(user.permissions.includes('delta:restore')),
+      () => setCanRestore(false),
+    );
+  }, []);
   return (
     <aside className="wb-catalog" aria-label="Catalog">
       <div className="wb-catalog-head">
@@ -133,7 +117,13 @@ export function CatalogSidebar({
         <p className="wb-muted">No Delta tables under the lake’s tables/ folder yet.</p>
       ) : null}
       {tables?.map((table) => (
-        <TableEntry key={table.name} table={table} onQuery={onQuery} />
+        <TableEntry
+          key={table.name}
+          table={table}
+          canRestore={canRestore}
+          onQuery={onQuery}
+          onRestored={onRefresh}
+        />
       ))}
       <HistoryPanel refreshKey={historyKey} onOpen={onOpen} />
     </aside>

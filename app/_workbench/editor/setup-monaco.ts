@@ -4,6 +4,7 @@
 
 import { loader } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
+import { DUCKDB_LANGUAGE } from './duckdb-language';
 import { SQL_FUNCTIONS, SQL_KEYWORDS } from './sql-vocabulary';
 
 export interface CompletionCatalog {
@@ -31,7 +32,7 @@ export function configureMonacoLoader(): void {
 export function registerSqlCompletion(monaco: typeof Monaco): void {
   if (registered) return;
   registered = true;
-  monaco.languages.registerCompletionItemProvider('sql', {
+  monaco.languages.registerCompletionItemProvider(DUCKDB_LANGUAGE, {
     triggerCharacters: ['.', ' '],
     provideCompletionItems(model, position) {
       const word = model.getWordUntilPosition(position);

@@ -135,14 +135,25 @@ export class BrowserEngine {
     this.results.set(name, table);
   }
 
+  /** A stored result by name (case-insensitive, as DuckDB resolves names), for sending to the server path. */
+  findResult(name: string): { name: string; table: Table } | null {
+    for (const [stored, table] of this.results) {
+      if (stored.toLowerCase() === name.toLowerCase()) return { name: stored, table };
+    }
+    return null;
+  }
+
   private async insertResult(instance: Instance, name: string, table: Table): Promise<void> {
     await instance.conn.query(`DROP VIEW IF EXISTS ${quoteName(name)}`).catch(() => undefined);
     await instance.conn.query(`DROP TABLE IF EXISTS ${quoteName(name)}`);
     await instance.conn.insertArrowTable(table, { name, create: true });
   }
 
-  /** Runs SQL, reading at most maxRows rows. Rejects with QueryCancelledError as soon as cancel() is called. */
-  async run(sql: string, maxRows: number): Promise<RunOutcome> {
+  /**
+   * Runs SQL, reading at most maxRows rows and about maxBytes of Arrow data (wide rows fill a tab's memory long
+   * before a million of them). Rejects with QueryCancelledError as soon as cancel() is called.
+   */
+  async run(sql: string, maxRows: number, maxBytes = Number.POSITIVE_INFINITY): Promise<RunOutcome> {
     if (this.cancelling) await this.cancelling;
     if (this.running) throw new Error('Another query is still running');
     const started = performance.now();
@@ -156,12 +167,14 @@ export class BrowserEngine {
       const reader = await instance.conn.send(sql);
       const batches: RecordBatch[] = [];
       let rows = 0;
+      let bytes = 0;
       let truncated = false;
       for await (const batch of reader) {
         if (state.cancelled) break;
         batches.push(batch);
         rows += batch.numRows;
-        if (rows > maxRows) {
+        bytes += batch.data.byteLength;
+        if (rows > maxRows || bytes > maxBytes) {
           truncated = true;
           await instance.conn.cancelSent().catch(() => false);
           break;
@@ -170,7 +183,7 @@ export class BrowserEngine {
       if (state.cancelled) throw new QueryCancelledError();
       const table = batches.length > 0 ? new Table(batches) : new Table(reader.schema ?? undefined);
       return {
-        table: truncated ? table.slice(0, maxRows) : table,
+        table: truncated ? table.slice(0, Math.min(maxRows, table.numRows)) : table,
         elapsedMs: performance.now() - started,
         truncated,
       };

@@ -7,12 +7,20 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { api, runOnServer } from '../api';
 import { QueryCancelledError, type BrowserEngine } from './browser-engine';
 import { findErrorPosition, type ErrorPosition } from './error-position';
-import { applyParameters, rewriteTimeTravel, toOriginalOffset, type TableRef } from './sql-rewrite';
+import {
+  applyParameters,
+  rewriteTimeTravel,
+  tokenizeSql,
+  toOriginalOffset,
+  type TableRef,
+} from './sql-rewrite';
 import { offsetToPosition, positionToOffset } from './error-position';
 
 /** Rows a browser result may hold before the cell is stopped and the server path offered instead. */
 export const BROWSER_MAX_ROWS = 1_000_000;
 export const SERVER_MAX_ROWS = 1_000_000;
+/** Arrow bytes a browser result may hold: wide rows reach a tab's memory limit long before BROWSER_MAX_ROWS. */
+export const BROWSER_MAX_BYTES = 384 * 1024 * 1024;
 
 export interface CellRunInput {
   sql: string;
@@ -60,6 +68,29 @@ async function defineViews(engine: BrowserEngine, refs: TableRef[]): Promise<Rec
   return versions;
 }
 
+/**
+ * Earlier cells' results that the SQL names (any identifier that is not a lake view), as Parquet for the server
+ * path. Over-matching a column that happens to share a result's name only costs an upload.
+ */
+async function collectResults(
+  engine: BrowserEngine,
+  sql: string,
+  refs: TableRef[],
+): Promise<{ name: string; parquet: Uint8Array }[]> {
+  const views = new Set(refs.map((ref) => ref.view.toLowerCase()));
+  const tokens = tokenizeSql(sql);
+  const found = new Map<string, Table>();
+  tokens.forEach((token, index) => {
+    if (token.kind !== 'word' && token.kind !== 'quoted') return;
+    if (tokens[index - 1]?.text === '.' || views.has(token.value.toLowerCase())) return;
+    const result = engine.findResult(token.value);
+    if (result) found.set(result.name, result.table);
+  });
+  const results: { name: string; parquet: Uint8Array }[] = [];
+  for (const [name, table] of found) results.push({ name, parquet: await engine.toParquet(table) });
+  return results;
+}
+
 export async function runCell(engine: BrowserEngine, input: CellRunInput): Promise<CellRunResult> {
   const withParameters = applyParameters(input.sql, input.parameters);
   const rewritten = rewriteTimeTravel(withParameters, input.tables);
@@ -80,9 +111,11 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
   // Elapsed time is what the analyst waits for: snapshot lookup and view set-up included.
   const started = performance.now();
   if (input.runOn === 'server') {
+    const results = await collectResults(engine, rewritten.sql, rewritten.refs);
     const { bytes, versions } = await runOnServer(
       { sql: rewritten.sql, tables: rewritten.refs, maxRows: SERVER_MAX_ROWS + 1 },
       input.signal,
+      results,
     ).catch(mapError);
     const table = tableFromIPC(bytes);
     const truncated = table.numRows > SERVER_MAX_ROWS;
@@ -95,7 +128,7 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
     };
   } else {
     const versions = await defineViews(engine, rewritten.refs).catch(mapError);
-    const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS).catch(mapError);
+    const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS, BROWSER_MAX_BYTES).catch(mapError);
     result = { ...outcome, elapsedMs: performance.now() - started, runOn: 'browser', versions };
   }
   if (input.name) await engine.storeResult(input.name, result.table);

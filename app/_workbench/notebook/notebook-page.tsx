@@ -36,6 +36,7 @@ export function NotebookPage({ id }: { id: string }) {
   const [tables, setTables] = useState<TableSummary[] | null>(null);
   const [catalogError, setCatalogError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
+  const [shared, setShared] = useState<string | null>(null);
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
   const runner = useCellRunner(notebook, tableNames);
   const save = useAutosave(notebook, version);
@@ -147,6 +148,19 @@ export function NotebookPage({ id }: { id: string }) {
                 : 'Saving…'}
           </span>
           <span className="wb-spacer" />
+          <button
+            type="button"
+            title="Copy a link to this notebook; anyone with workbench access opens the saved notebook"
+            onClick={() => {
+              const url = `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`;
+              // Without clipboard access (plain http on another host), the link is still shown to copy by hand.
+              setShared(url);
+              void navigator.clipboard?.writeText(url).catch(() => undefined);
+            }}
+            data-testid="share-notebook"
+          >
+            Copy link
+          </button>
           <button type="button" onClick={() => void runner.runAll()} disabled={runner.runningId !== null}>
             Run all
           </button>
@@ -154,6 +168,19 @@ export function NotebookPage({ id }: { id: string }) {
             Cancel
           </button>
         </div>
+        {shared ? (
+          <p className="wb-muted" role="status">
+            Link to share:{' '}
+            <input
+              readOnly
+              value={shared}
+              size={shared.length}
+              aria-label="Notebook link"
+              data-testid="share-link"
+              onFocus={(event) => event.target.select()}
+            />
+          </p>
+        ) : null}
         <ParametersEditor
           parameters={notebook.parameters}
           onChange={(parameters) => update((n) => ({ ...n, parameters }))}
@@ -175,6 +202,10 @@ export function NotebookPage({ id }: { id: string }) {
                 onChange={updateCell}
                 onRun={() => void runner.run(cell.id)}
                 onCancel={() => void runner.cancel()}
+                onRunOnServer={() => {
+                  updateCell({ ...cell, runOn: 'server' });
+                  setPendingRun(cell.id);
+                }}
                 blocked={runner.runningId !== null && runner.runningId !== cell.id}
                 toParquet={(table) => runner.engine.toParquet(table)}
               />

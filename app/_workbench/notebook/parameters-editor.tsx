@@ -38,7 +38,12 @@ export function ParametersEditor({
           }
         }}
       >
-        <input placeholder="new parameter name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          placeholder="new parameter name"
+          aria-label="New parameter name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit">Add</button>
       </form>
     </details>

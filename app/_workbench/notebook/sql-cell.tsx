@@ -7,6 +7,7 @@ import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { format } from 'sql-formatter';
 import type { NotebookCell } from '@/server/notebooks/types';
+import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../editor/duckdb-language';
 import { registerSqlCompletion, trackEditorFocus } from '../editor/setup-monaco';
 import type { ErrorPosition } from '../engine/error-position';
 import { ResultView, type ResultInfo } from '../results/result-view';
@@ -26,6 +27,8 @@ interface SqlCellProps {
   onChange(cell: NotebookCell): void;
   onRun(): void;
   onCancel(): void;
+  /** Switches the cell to the server path and runs it (offered when a browser result is too large). */
+  onRunOnServer(): void;
   /** Another cell is running: this one cannot start. */
   blocked: boolean;
   toParquet(table: Table): Promise<Uint8Array>;
@@ -35,7 +38,16 @@ export function formatSql(sql: string): string {
   return format(sql, { language: 'duckdb', keywordCase: 'upper', tabWidth: 2 });
 }
 
-export function SqlCell({ cell, runtime, onChange, onRun, onCancel, blocked, toParquet }: SqlCellProps) {
+export function SqlCell({
+  cell,
+  runtime,
+  onChange,
+  onRun,
+  onCancel,
+  onRunOnServer,
+  blocked,
+  toParquet,
+}: SqlCellProps) {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<typeof Monaco | null>(null);
   const latest = useRef({ onRun, cell, onChange });
@@ -103,7 +115,7 @@ export function SqlCell({ cell, runtime, onChange, onRun, onCancel, blocked, toP
             }}
           />
         </label>
-        <label title="Run with native DuckDB on the server over the same snapshot; results from named cells in this notebook are only available in the browser">
+        <label title="Run with native DuckDB on the server over the same snapshot; named results of earlier cells are sent along">
           <input
             type="checkbox"
             checked={cell.runOn === 'server'}
@@ -136,13 +148,14 @@ export function SqlCell({ cell, runtime, onChange, onRun, onCancel, blocked, toP
       {cell.runOn === 'server' ? (
         <p className="wb-muted wb-server-note">
           Runs with native DuckDB on the server over the same Delta snapshots and streams the result back.
-          Results of other cells (by name) exist only in your browser and cannot be selected here; one SELECT
+          Named results of earlier cells that this SQL selects from are sent along (up to 256 MB); one SELECT
           per cell.
         </p>
       ) : null}
       <div className="wb-editor" style={{ height: lines * 19 + 12 }} data-testid="sql-editor">
         <Editor
-          language="sql"
+          language={DUCKDB_LANGUAGE}
+          beforeMount={(monaco) => registerDuckdbLanguage(monaco as unknown as typeof Monaco)}
           value={cell.source}
           onChange={(value) => latest.current.onChange({ ...latest.current.cell, source: value ?? '' })}
           onMount={onMount}
@@ -171,7 +184,12 @@ export function SqlCell({ cell, runtime, onChange, onRun, onCancel, blocked, toP
         </pre>
       ) : null}
       {runtime.result && runtime.status !== 'error' ? (
-        <ResultView result={runtime.result} fileStem={cell.name ?? 'result'} toParquet={toParquet} />
+        <ResultView
+          result={runtime.result}
+          fileStem={cell.name ?? 'result'}
+          toParquet={toParquet}
+          onRunOnServer={onRunOnServer}
+        />
       ) : null}
     </div>
   );

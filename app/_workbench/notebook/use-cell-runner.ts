@@ -7,6 +7,7 @@ import type { Notebook } from '@/server/notebooks/types';
 import { api } from '../api';
 import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
 import { CellRunError, runCell } from '../engine/run-cell';
+import { applyParameters } from '../engine/sql-rewrite';
 import type { CellRuntime } from './sql-cell';
 
 export interface CellRunner {
@@ -63,7 +64,8 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
       const remember = (outcome: { elapsedMs?: number; rows?: number; error?: string }) =>
         void api
           .recordHistory({
-            sql: cell.source,
+            // What ran, parameters filled in, so reopening it from the history gives the same query.
+            sql: applyParameters(cell.source, current.parameters),
             runOn,
             notebookId: current.id,
             ...(cell.name ? { cellName: cell.name } : {}),

@@ -95,11 +95,18 @@ export function ResultChart({ table }: { table: Table }) {
   const [y, setY] = useState(firstNumeric);
   const canvas = useRef<HTMLCanvasElement>(null);
 
+  const config = useMemo(
+    () => (columns.length === 0 ? null : buildConfig(table, kind, x, y)),
+    [table, kind, x, y, columns.length],
+  );
   useEffect(() => {
-    if (!canvas.current || columns.length === 0) return;
-    const chart = new Chart(canvas.current, buildConfig(table, kind, x, y));
+    if (!canvas.current || !config) return;
+    const chart = new Chart(canvas.current, config);
     return () => chart.destroy();
-  }, [table, kind, x, y, columns.length]);
+  }, [config]);
+  // What is drawn, as attributes, so tests and tools can check a chart without reading pixels.
+  const drawn = (config?.data.datasets[0]?.data ?? []) as unknown[];
+  const total = drawn.reduce<number>((sum, v) => sum + (typeof v === 'number' ? v : 0), 0);
 
   const select = (label: string, value: number, onChange: (v: number) => void) => (
     <label>
@@ -115,11 +122,25 @@ export function ResultChart({ table }: { table: Table }) {
   );
 
   return (
-    <div className="wb-chart" data-testid="result-chart">
+    <div
+      className="wb-chart"
+      data-testid="result-chart"
+      data-kind={kind}
+      data-points={drawn.length}
+      data-total={total}
+    >
       <div className="wb-chart-controls">
         <label>
           Chart{' '}
-          <select value={kind} onChange={(event) => setKind(event.target.value as ChartKind)}>
+          <select
+            value={kind}
+            onChange={(event) => {
+              const next = event.target.value as ChartKind;
+              // A histogram counts numbers: start it on a numeric column rather than drawing nothing.
+              if (next === 'histogram' && !columns[x]?.numeric) setX(firstNumeric);
+              setKind(next);
+            }}
+          >
             <option value="bar">Bar</option>
             <option value="line">Line</option>
             <option value="scatter">Scatter</option>

@@ -1,7 +1,7 @@
 // Reading Arrow results for display, sorting, charts and CSV: one place that knows how apache-arrow 13 hands
 // values out (bigint for 64-bit integers, epoch milliseconds for dates and timestamps, Vectors for lists).
 
-import { DataType, type Field, type Table } from 'apache-arrow';
+import { DataType, Precision, type Field, type Table } from 'apache-arrow';
 
 export interface ResultColumn {
   name: string;
@@ -23,8 +23,12 @@ export function describeColumns(table: Table): ResultColumn[] {
 }
 
 function shortType(type: DataType): string {
-  if (DataType.isInt(type)) return `${type.isSigned ? 'INT' : 'UINT'}${type.bitWidth}`;
-  if (DataType.isFloat(type)) return 'DOUBLE';
+  // DuckDB's own names, so the browser path shows what the server path (which sends duckdb_type) shows.
+  if (DataType.isInt(type)) {
+    const name = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' }[type.bitWidth] ?? 'BIGINT';
+    return type.isSigned ? name : `U${name}`;
+  }
+  if (DataType.isFloat(type)) return type.precision === Precision.SINGLE ? 'FLOAT' : 'DOUBLE';
   if (DataType.isDecimal(type)) return `DECIMAL(${type.precision},${type.scale})`;
   if (DataType.isUtf8(type)) return 'VARCHAR';
   if (DataType.isBool(type)) return 'BOOLEAN';

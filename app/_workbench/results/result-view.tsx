@@ -20,10 +20,13 @@ export function ResultView({
   result,
   fileStem,
   toParquet,
+  onRunOnServer,
 }: {
   result: ResultInfo;
   fileStem: string;
   toParquet: (table: Table) => Promise<Uint8Array>;
+  /** Switches the cell to the server path and runs it again. */
+  onRunOnServer?: () => void;
 }) {
   const [tab, setTab] = useState<'grid' | 'chart'>('grid');
   const [notice, setNotice] = useState<string | null>(null);
@@ -84,10 +87,22 @@ export function ResultView({
           Arrow
         </button>
       </div>
-      {result.truncated ? (
-        <p className="wb-warning" role="status">
+      {result.truncated && result.runOn === 'browser' ? (
+        <p className="wb-warning" role="status" data-testid="result-too-large">
           The result was stopped at {table.numRows.toLocaleString()} rows to keep this tab responsive. Add a
-          LIMIT or an aggregate, or switch the cell to “Run on server”.
+          LIMIT or an aggregate, or run the cell on the server, where DuckDB does the work and only the result
+          travels.{' '}
+          {onRunOnServer ? (
+            <button type="button" onClick={onRunOnServer} data-testid="rerun-on-server">
+              Run on server
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      {result.truncated && result.runOn === 'server' ? (
+        <p className="wb-warning" role="status" data-testid="result-too-large">
+          The server sent the first {table.numRows.toLocaleString()} rows, as many as this tab can hold. Add a
+          LIMIT or an aggregate to see the rest in smaller pieces.
         </p>
       ) : null}
       {notice ? <p className="wb-muted">{notice}</p> : null}

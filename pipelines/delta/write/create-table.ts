@@ -68,7 +68,7 @@ export async function createTable(
     configuration,
     createdTime: getNow(effects),
   };
-  const protocol = requireProtocol(undefined, schema);
+  const protocol = requireProtocol(undefined, schema, configuration);
   assertWritable(protocol, metadata, schema);
   const adds =
     options.data === undefined || !incoming

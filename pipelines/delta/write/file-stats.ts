@@ -109,7 +109,7 @@ export async function computeFileStats(
   const result = new Map<string, FileStatsRow>();
   if (localPaths.length === 0) return result;
   const leaves = collectStatsLeaves(dataFields, numIndexedCols);
-  const selects = ['filename', 'count(*) AS n'];
+  const selects = ['__delta_file', 'count(*) AS n'];
   leaves.forEach((leaf, index) => {
     const ref = leaf.path.map(quoteIdentifier).join('.');
     selects.push(`count(*) - count(${ref}) AS n${index}`);
@@ -119,8 +119,8 @@ export async function computeFileStats(
       selects.push(`${renderBoundSql(`max(${ref})`, type, 'max')} AS hi${index}`);
     }
   });
-  const source = `read_parquet([${localPaths.map(toSqlString).join(', ')}], filename = true, hive_partitioning = false)`;
-  const rows = await duckdb.queryJson(`SELECT ${selects.join(', ')} FROM ${source} GROUP BY filename`);
+  const source = `read_parquet([${localPaths.map(toSqlString).join(', ')}], filename = '__delta_file', hive_partitioning = false)`;
+  const rows = await duckdb.queryJson(`SELECT ${selects.join(', ')} FROM ${source} GROUP BY __delta_file`);
   for (const row of rows) {
     const minValues: StatsNode = {};
     const maxValues: StatsNode = {};
@@ -134,7 +134,8 @@ export async function computeFileStats(
     });
     const numRecords = Number(row.n);
     const stats = `{"numRecords":${numRecords},"minValues":${renderNode(minValues)},"maxValues":${renderNode(maxValues)},"nullCount":${renderNode(nullCount)}}`;
-    result.set(String(row.filename), { filename: String(row.filename), stats, numRecords });
+    // DuckDB's file name column gets its own name: a table may well have a column called `filename`.
+    result.set(String(row.__delta_file), { filename: String(row.__delta_file), stats, numRecords });
   }
   return result;
 }

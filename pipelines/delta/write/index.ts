@@ -5,7 +5,8 @@ export { createTable, type CreateTableOptions } from './create-table';
 export { append, overwrite, type AppendOptions, type OverwriteOptions } from './write-table';
 export { merge, type MergeOptions, type MergeResult } from './merge';
 export { restore, type RestoreOptions } from './restore';
-export { optimize, type OptimizeOptions } from './optimize';
+export { DEFAULT_MAX_DELETED_ROWS_RATIO, optimize, type OptimizeOptions } from './optimize';
+export { writeDeletionVectors, type WrittenDeletionVectors } from './deletion-vector-writer';
 export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum';
 export {
   buildCheckpointActions,
@@ -34,5 +35,5 @@ export { writeDataFiles, deleteDataFiles, type DataLayout, type WriteDataFilesIn
 export { computeFileStats } from './file-stats';
 export { buildPartitionDir, encodePathUri, escapePathName, formatPartitionSql } from './partition-paths';
 export { describeQuery, reconcileSchema, toDeltaType, toSchemaString } from './table-schema';
-export { assertWritable, requireProtocol } from './write-protocol';
+export { assertWritable, isDeletionVectorsEnabled, requireProtocol } from './write-protocol';
 export type { TxnOption, WriteResult } from './write-support';

@@ -1,17 +1,20 @@
 // Merge by key (upsert and delete) in one commit. Only files whose key ranges (min/max stats, or partition values
 // for partition-column keys) can contain an incoming key are read: DuckDB joins the incoming keys against the
-// files' ranges. Those files are rewritten — their unmatched rows carried over, matched rows replaced or deleted —
-// together with the inserted rows; everything else stays untouched. Removes and adds go into ONE commit.
+// files' ranges. Without deletion vectors those files are rewritten (copy-on-write) — their unmatched rows carried
+// over, matched rows replaced or deleted — together with the inserted rows. With `delta.enableDeletionVectors`
+// the matched rows are only marked deleted in the files' deletion vectors (merge-deletion-vectors.ts) and the new
+// rows go to new files. Everything else stays untouched; removes and adds go into ONE commit.
 
 import { randomUUID } from 'node:crypto';
 import type { Action, AddFile } from '../actions';
 import { DeltaError } from '../errors';
 import { getLogicalFileKey } from '../replay';
-import { planScan } from '../scan';
 import { quoteIdentifier, type StructType } from '../schema';
 import { loadSnapshot, type Snapshot } from '../snapshot';
 import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
+import { buildDeletionVectorActions, canUseDeletionVectors } from './merge-deletion-vectors';
+import { planCopyOnWriteTarget, planDeletionVectorTarget } from './merge-targets';
 import { mayHoldSourceKeys, readSourceKeyBounds, selectCandidateFiles } from './merge-pruning';
 import { getNumIndexedCols } from './table-properties';
 import { describeQuery, reconcileSchema } from './table-schema';
@@ -28,7 +31,7 @@ import {
   type TxnOption,
   type WriteResult,
 } from './write-support';
-import { assertWritable } from './write-protocol';
+import { assertWritable, isDeletionVectorsEnabled } from './write-protocol';
 
 export interface MergeOptions extends CommitOptions {
   /** Key columns: a source row replaces (or deletes) the target row with equal keys. */
@@ -111,8 +114,6 @@ export async function merge(
     const candidates = await selectCandidateFiles(effects.duckdb, snapshot, staged, keys);
     const sourceBounds = await readSourceKeyBounds(effects.duckdb, snapshot, staged, keys);
     const now = getNow(effects);
-    const removes = candidates.map((file) => buildRemoveAction(file, now, true));
-    assertMayRemove(snapshot.metadata, removes);
     const keyJoin = keys.map((key) => `t.${quoteIdentifier(key)} = s.${quoteIdentifier(key)}`).join(' AND ');
     const sourceOnly = deleteColumn ? `s.* EXCLUDE (${quoteIdentifier(deleteColumn)})` : 's.*';
     const sourceRows = buildConformingSelect(
@@ -120,32 +121,57 @@ export async function merge(
       incoming,
       schema,
     );
-    let plan: { sql: string; release(): Promise<void> } | undefined;
-    let carried = '';
+    const useDeletionVectors =
+      isDeletionVectorsEnabled(snapshot.metadata.configuration) && canUseDeletionVectors(candidates);
+    const target = useDeletionVectors
+      ? await planDeletionVectorTarget(effects, snapshot, candidates, staged, keys)
+      : await planCopyOnWriteTarget(effects, snapshot, candidates, staged, keyJoin, schema);
+    let dvFilePath: string | undefined;
     try {
-      let matched = 'false';
-      if (candidates.length > 0) {
-        plan = await planScan(effects, { ...snapshot, files: candidates });
-        const targetRows = buildConformingSelect(plan.sql, snapshot.schema, schema);
-        carried = `SELECT * FROM (${targetRows}) t WHERE NOT EXISTS (SELECT 1 FROM ${staged} s WHERE ${keyJoin})`;
-        matched = `EXISTS (SELECT 1 FROM (${plan.sql}) t WHERE ${keyJoin})`;
-      }
       const counts = await effects.duckdb.queryJson(
         `SELECT count(*) FILTER (WHERE NOT is_delete AND matched) AS updated,
                 count(*) FILTER (WHERE NOT is_delete AND NOT matched) AS inserted,
                 count(*) FILTER (WHERE is_delete AND matched) AS deleted
-         FROM (SELECT ${isDelete} AS is_delete, ${matched} AS matched FROM ${staged} s)`,
+         FROM (SELECT ${isDelete} AS is_delete, ${target.matched(keyJoin)} AS matched FROM ${staged} s)`,
       );
       const updated = Number(counts[0]?.updated ?? 0);
       const inserted = Number(counts[0]?.inserted ?? 0);
       const deleted = Number(counts[0]?.deleted ?? 0);
+      let fileActions: Action[];
+      let fileMetrics: Record<string, number>;
+      if (target.kind === 'deletionVectors') {
+        const built = await buildDeletionVectorActions(
+          effects,
+          snapshot,
+          candidates,
+          target.deletedRows,
+          target.rows,
+          now,
+        );
+        dvFilePath = built.dvFilePath;
+        fileActions = built.actions;
+        fileMetrics = { ...built.metrics, numTargetRowsCopied: 0 };
+      } else {
+        const removes = candidates.map((file) => buildRemoveAction(file, now, true));
+        fileActions = removes.map((remove) => ({ remove }));
+        fileMetrics = {
+          numTargetRowsCopied: Math.max(0, countRecords(candidates) - updated - deleted),
+          numTargetFilesRemoved: removes.length,
+          numTargetBytesRemoved: sumSizes(candidates),
+        };
+      }
+      assertMayRemove(
+        snapshot.metadata,
+        fileActions.flatMap((action) => (action.remove ? [action.remove] : [])),
+      );
       const rowsPerFile = estimateRowsPerFile(candidates, snapshot);
+      const dataSql = target.carried ? `${target.carried} UNION ALL ${sourceRows}` : sourceRows;
       const adds =
-        candidates.length === 0 && inserted === 0
+        (target.carried === '' || candidates.length === 0) && updated + inserted === 0
           ? []
           : await writeDataFiles(effects, {
               tableRoot,
-              sql: carried ? `${carried} UNION ALL ${sourceRows}` : sourceRows,
+              sql: dataSql,
               schema,
               partitionColumns: snapshot.partitionColumns,
               dataChange: true,
@@ -155,19 +181,18 @@ export async function merge(
       const actions: Action[] = [
         ...buildSchemaChangeActions(snapshot, schema),
         ...buildTxnAction(effects, options.txn),
-        ...removes.map((remove) => ({ remove })),
+        ...fileActions,
         ...adds.map((add) => ({ add })),
       ];
-      const bytesRewritten = sumSizes(candidates);
+      const bytesRewritten = target.kind === 'copyOnWrite' ? sumSizes(candidates) : 0;
+      const filesRewritten = target.kind === 'copyOnWrite' ? candidates.length : 0;
       const metrics: Record<string, number> = {
-        numSourceRows: updated + inserted + Number(counts[0]?.deleted ?? 0),
+        numSourceRows: updated + inserted + deleted,
         numTargetRowsUpdated: updated,
         numTargetRowsInserted: inserted,
         numTargetRowsDeleted: deleted,
-        numTargetRowsCopied: Math.max(0, countRecords(candidates) - updated - deleted),
-        numTargetFilesRemoved: removes.length,
+        ...fileMetrics,
         numTargetFilesAdded: adds.length,
-        numTargetBytesRemoved: bytesRewritten,
         numTargetBytesAdded: sumSizes(adds),
       };
       if (actions.length === 0) {
@@ -210,9 +235,10 @@ export async function merge(
         },
         options,
       );
-      return { ...result, metrics, filesRewritten: candidates.length, bytesRewritten };
+      if (result.alreadyApplied && dvFilePath) await effects.storage.delete(dvFilePath).catch(() => false);
+      return { ...result, metrics, filesRewritten, bytesRewritten };
     } finally {
-      await plan?.release();
+      await target.release();
     }
   } finally {
     await effects.duckdb.run(`DROP TABLE IF EXISTS ${staged}`).catch(() => undefined);

@@ -1,11 +1,14 @@
 // Optimize (bin-packing compaction): per partition, files smaller than the target size are rewritten into files
-// of about the target size, optionally sorted by columns. Rows do not change, so adds and removes carry
-// dataChange=false and streaming readers skip the commit.
+// of about the target size, optionally sorted by columns. Files whose deletion vector drops more than
+// `maxDeletedRowsRatio` of their rows (Spark's delta.optimize.maxDeletedRowsRatio, 5%) are rewritten too, even
+// alone, which materialises the deletes. Rows do not change, so adds and removes carry dataChange=false and
+// streaming readers skip the commit.
 
 import type { Action, AddFile } from '../actions';
 import { getLogicalFileKey } from '../replay';
 import { planScan } from '../scan';
 import { loadSnapshot } from '../snapshot';
+import { parseFileStats } from '../stats';
 import { DEFAULT_TARGET_FILE_SIZE, writeDataFiles } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { getNumIndexedCols } from './table-properties';
@@ -27,6 +30,19 @@ export interface OptimizeOptions extends CommitOptions {
   sortBy?: string[];
   /** Only partitions whose values equal these. */
   partitionFilter?: Record<string, string | null>;
+  /** Files with a larger share of rows deleted by their deletion vector are rewritten (default 0.05). */
+  maxDeletedRowsRatio?: number;
+}
+
+export const DEFAULT_MAX_DELETED_ROWS_RATIO = 0.05;
+
+/** Share of a file's rows its deletion vector drops (0 without one or without numRecords). */
+function getDeletedRowsRatio(file: AddFile): number {
+  const cardinality = file.deletionVector?.cardinality ?? 0;
+  if (cardinality === 0) return 0;
+  const numRecords = parseFileStats(file)?.numRecords;
+  // Unknown size: not rewritten on a guess (maintenance would otherwise rewrite it every day).
+  return typeof numRecords === 'number' && numRecords > 0 ? cardinality / numRecords : 0;
 }
 
 function groupByPartition(files: AddFile[], partitionColumns: string[]): Map<string, AddFile[]> {
@@ -57,11 +73,14 @@ export async function optimize(
       !filter ||
       Object.entries(filter).every(([column, value]) => (file.partitionValues[column] ?? null) === value),
   );
+  const maxDeleted = options.maxDeletedRowsRatio ?? DEFAULT_MAX_DELETED_ROWS_RATIO;
   const selected: AddFile[] = [];
   for (const files of groupByPartition(eligible, snapshot.partitionColumns).values()) {
     const small = options.sortBy?.length ? files : files.filter((file) => file.size < target);
-    if (small.length >= 2 || (options.sortBy?.length && small.length >= 1 && files.length > 1))
-      selected.push(...small);
+    const compact = small.length >= 2 || (options.sortBy?.length && small.length >= 1 && files.length > 1);
+    const chosen = new Set(compact ? small : []);
+    for (const file of files) if (getDeletedRowsRatio(file) > maxDeleted) chosen.add(file);
+    selected.push(...files.filter((file) => chosen.has(file)));
   }
   if (selected.length === 0) {
     return {
@@ -98,6 +117,7 @@ export async function optimize(
       numAddedBytes: sumSizes(adds),
       numRemovedBytes: bytes,
       numRows: countRecords(adds),
+      numDeletionVectorsRemoved: selected.filter((file) => file.deletionVector).length,
     };
     const readKeys = new Set(selected.map(getLogicalFileKey));
     const result = await commitTransaction(

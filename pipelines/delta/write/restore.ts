@@ -4,6 +4,7 @@
 // (FILE_NOT_FOUND), and the table is left untouched then.
 
 import type { Action } from '../actions';
+import { resolveDeletionVectorLocation } from '../deletion-vectors';
 import { DeltaError } from '../errors';
 import { joinLakePath } from '../log-files';
 import { decodePathUri, isAbsolutePath } from '../paths';
@@ -64,6 +65,18 @@ export async function restore(
       throw new DeltaError(
         'FILE_NOT_FOUND',
         `Cannot restore version ${target.version}: data file ${file.path} was deleted (vacuumed)`,
+      );
+    }
+    // A restored file's deletion vector file must still be there too, or its deleted rows would come back.
+    const dv = file.deletionVector;
+    const location = dv && dv.storageType === 'u' ? resolveDeletionVectorLocation(dv) : undefined;
+    if (
+      location?.kind === 'relative' &&
+      !(await effects.storage.stat(joinLakePath(tableRoot, location.path)))
+    ) {
+      throw new DeltaError(
+        'FILE_NOT_FOUND',
+        `Cannot restore version ${target.version}: deletion vector file ${location.path} was deleted (vacuumed)`,
       );
     }
   }

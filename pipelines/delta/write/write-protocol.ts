@@ -89,18 +89,34 @@ const LEGACY_WRITER_FEATURES: [number, string][] = [
   [6, 'identityColumns'],
 ];
 
-/** The protocol a table needs for its schema: 1/2 by default, table features when timestamp_ntz is used. */
-export function requireProtocol(current: Protocol | undefined, schema: StructType): Protocol {
+/** True when the table asks for deletion vectors (`delta.enableDeletionVectors=true`). */
+export function isDeletionVectorsEnabled(configuration: Record<string, string> | undefined): boolean {
+  return (configuration?.['delta.enableDeletionVectors'] ?? 'false').toLowerCase() === 'true';
+}
+
+/**
+ * The protocol a table needs: 1/2 by default; table features (3/7) when the schema uses timestamp_ntz or the
+ * configuration enables deletion vectors. Both are reader-and-writer features.
+ */
+export function requireProtocol(
+  current: Protocol | undefined,
+  schema: StructType,
+  configuration?: Record<string, string>,
+): Protocol {
   const base = current ?? { minReaderVersion: 1, minWriterVersion: 2 };
-  if (!usesTimestampNtz(schema)) return base;
+  const needed = [
+    ...(usesTimestampNtz(schema) ? ['timestampNtz'] : []),
+    ...(isDeletionVectorsEnabled(configuration) ? ['deletionVectors'] : []),
+  ];
+  if (needed.length === 0) return base;
   if (base.minReaderVersion === 3 && base.minWriterVersion === 7) {
     const readerFeatures = base.readerFeatures ?? [];
     const writerFeatures = base.writerFeatures ?? [];
-    if (readerFeatures.includes('timestampNtz') && writerFeatures.includes('timestampNtz')) return base;
+    if (needed.every((f) => readerFeatures.includes(f) && writerFeatures.includes(f))) return base;
     return {
       ...base,
-      readerFeatures: [...new Set([...readerFeatures, 'timestampNtz'])],
-      writerFeatures: [...new Set([...writerFeatures, 'timestampNtz'])],
+      readerFeatures: [...new Set([...readerFeatures, ...needed])],
+      writerFeatures: [...new Set([...writerFeatures, ...needed])],
     };
   }
   // Upgrading to table features keeps the legacy features the old versions implied.
@@ -110,8 +126,8 @@ export function requireProtocol(current: Protocol | undefined, schema: StructTyp
   return {
     minReaderVersion: 3,
     minWriterVersion: 7,
-    readerFeatures: [...(base.minReaderVersion >= 2 ? ['columnMapping'] : []), 'timestampNtz'],
-    writerFeatures: [...implied, 'timestampNtz'],
+    readerFeatures: [...(base.minReaderVersion >= 2 ? ['columnMapping'] : []), ...needed],
+    writerFeatures: [...implied, ...needed],
   };
 }
 

@@ -90,7 +90,7 @@ export function buildConformingSelect(sourceSql: string, source: StructType, tab
 /** Protocol and metaData actions needed when the schema changes (schema evolution). */
 export function buildSchemaChangeActions(snapshot: Snapshot, schema: StructType): Action[] {
   const actions: Action[] = [];
-  const protocol: Protocol = requireProtocol(snapshot.protocol, schema);
+  const protocol: Protocol = requireProtocol(snapshot.protocol, schema, snapshot.metadata.configuration);
   if (!isSameProtocol(protocol, snapshot.protocol)) actions.push({ protocol });
   if (schema !== snapshot.schema) {
     actions.push({ metaData: { ...snapshot.metadata, schemaString: toSchemaString(schema) } });

@@ -65,6 +65,7 @@ export function buildCreateStateTableSql(): string {
   return `CREATE TABLE IF NOT EXISTS ${quoteName(SYNC_STATE_TABLE)} (
   table_name VARCHAR(64) NOT NULL,
   delta_table_root VARCHAR(1024) NOT NULL,
+  delta_table_id VARCHAR(64) NULL,
   key_columns TEXT NOT NULL,
   column_types MEDIUMTEXT NULL,
   delta_version BIGINT NULL,

@@ -14,6 +14,8 @@ export type SyncMode = 'full' | 'incremental' | 'noop';
 export interface SyncStateRow {
   tableName: string;
   deltaTableRoot: string;
+  /** metaData.id of the Delta table last synced (null before it was recorded). */
+  deltaTableId: string | null;
   keyColumns: string[];
   /** Column mapping the MySQL table was built with (null until the first full load). */
   columns: MySqlColumn[] | null;
@@ -53,6 +55,7 @@ function toStateRow(row: Record<string, unknown>): SyncStateRow {
   return {
     tableName: String(row.table_name),
     deltaTableRoot: String(row.delta_table_root),
+    deltaTableId: (row.delta_table_id ?? null) as string | null,
     keyColumns: JSON.parse(String(row.key_columns)) as string[],
     columns: row.column_types ? (JSON.parse(String(row.column_types)) as MySqlColumn[]) : null,
     deltaVersion: toNumber(row.delta_version),
@@ -72,6 +75,17 @@ function toStateRow(row: Record<string, unknown>): SyncStateRow {
 
 export async function ensureStateTable(client: MySqlClient): Promise<void> {
   await client.execute(buildCreateStateTableSql());
+  // State tables made before delta_table_id existed get it (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+  const [found] = await client.query(
+    `SELECT COUNT(*) AS n FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'delta_table_id'`,
+    [SYNC_STATE_TABLE],
+  );
+  if (Number(found?.n ?? 0) === 0) {
+    await client.execute(
+      `ALTER TABLE ${STATE} ADD COLUMN delta_table_id VARCHAR(64) NULL AFTER delta_table_root`,
+    );
+  }
 }
 
 export async function readSyncState(client: MySqlClient, table: string): Promise<SyncStateRow | null> {
@@ -107,6 +121,8 @@ export async function markSyncStarted(
 
 export interface SyncSuccess {
   table: string;
+  /** metaData.id of the Delta table synced: a table recreated at the same root has another. */
+  tableId: string;
   version: number;
   mode: SyncMode;
   columns: MySqlColumn[];
@@ -120,10 +136,11 @@ export interface SyncSuccess {
 export async function recordSyncSuccess(client: MySqlClient, success: SyncSuccess): Promise<void> {
   const now = formatDateTime(success.now);
   await client.execute(
-    `UPDATE ${STATE} SET delta_version = ?, pending_version = NULL, status = 'succeeded', mode = ?, column_types = ?,
+    `UPDATE ${STATE} SET delta_table_id = ?, delta_version = ?, pending_version = NULL, status = 'succeeded', mode = ?, column_types = ?,
        synced_at = ?, rows_upserted = ?, rows_deleted = ?, duration_ms = ?, error_code = NULL, error = NULL,
        updated_at = ? WHERE table_name = ?`,
     [
+      success.tableId,
       success.version,
       success.mode,
       JSON.stringify(success.columns),

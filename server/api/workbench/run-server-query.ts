@@ -1,14 +1,19 @@
 // The server path of a cell: the same SQL, run by native DuckDB over the same Delta snapshots, streamed back as
 // Arrow IPC. Each query gets its own in-memory DuckDB, so concurrent analysts' views never collide.
 
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { planScan, type SnapshotOptions } from '@/pipelines/delta';
-import { createDuckDbSession } from '@/pipelines/engine/duckdb-session';
+import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
 import { quoteIdentifier } from '@/pipelines/delta/schema';
 import { createArrowBatcher, END_OF_STREAM, type Json } from './arrow-batches';
 import { openSnapshot, tableRootOf } from './catalog';
 import type { LakeContext } from './lake-context';
 import type { QueryRequest } from './query-request';
+import type { UploadedResult } from './query-upload';
 import { allowedDirectories, lockSession, streamSelect } from './sandbox-session';
+import { WorkbenchError } from './workbench-error';
 
 const BATCH_ROWS = 16_384;
 
@@ -19,17 +24,53 @@ export interface ServerQueryResult {
   versions: Record<string, number>;
 }
 
+/**
+ * Loads earlier cells' named results (Parquet from the browser) as temporary tables, before the session is locked,
+ * so a later cell on the server path selects from them by name as it would in the browser.
+ */
+async function loadResults(session: DuckDbSession, results: UploadedResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const dir = await mkdtemp(path.join(tmpdir(), 'wb-results-'));
+  try {
+    for (const [index, result] of results.entries()) {
+      const file = path.join(dir, `${index}.parquet`);
+      await writeFile(file, result.parquet);
+      await session
+        .run(`CREATE TEMP TABLE ${quoteIdentifier(result.name)} AS FROM read_parquet(${toSqlString(file)})`)
+        .catch((cause: unknown) => {
+          throw new WorkbenchError(
+            'QUERY_FAILED',
+            `The result "${result.name}" could not be loaded on the server: ${(cause as Error).message}`,
+            { cause },
+          );
+        });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs the request; SQL errors surface before any byte is sent, as QUERY_FAILED with DuckDB's message. */
 export async function runServerQuery(
   context: LakeContext,
   request: QueryRequest,
+  results: UploadedResult[] = [],
+  signal?: AbortSignal,
 ): Promise<ServerQueryResult> {
-  const session = await createDuckDbSession({ threads: 4 });
+  // An analyst's query gets more room than a pipeline step, and still cannot take the whole server.
+  const session = await createDuckDbSession({ threads: 4, memoryLimit: '2GB' });
   const releases: (() => Promise<void>)[] = [];
   let closed = false;
+  // A cancelled cell (the browser aborts its fetch) must stop DuckDB too, or a long aggregate keeps four threads
+  // busy until it ends: interrupt the running query, which makes the pending fetch fail and the session close.
+  const interrupt = () => {
+    if (!closed) session.connection.interrupt();
+  };
+  signal?.addEventListener('abort', interrupt, { once: true });
   const cleanup = async () => {
     if (closed) return;
     closed = true;
+    signal?.removeEventListener('abort', interrupt);
     await Promise.all(releases.map((release) => release()));
     session.close();
   };
@@ -48,8 +89,10 @@ export async function runServerQuery(
       await session.run(`CREATE TEMP VIEW ${quoteIdentifier(ref.view)} AS ${plan.sql}`);
       versions[ref.view] = snapshot.version;
     }
+    await loadResults(session, results);
     const tableRoots = [...new Set(request.tables.map((ref) => tableRootOf(ref.table)))];
     await lockSession(session, allowedDirectories(context.storage, tableRoots));
+    if (signal?.aborted) throw new WorkbenchError('QUERY_FAILED', 'The query was cancelled');
     const result = await streamSelect(session, request.sql);
     const batcher = createArrowBatcher(result.columnNames(), result.columnTypes());
     const chunks = result.yieldRowsJson()[Symbol.asyncIterator]();
@@ -90,7 +133,8 @@ export async function runServerQuery(
         }
       },
       async cancel() {
-        await chunks.return?.();
+        interrupt();
+        await chunks.return?.().catch(() => undefined);
         await cleanup();
       },
     });

@@ -1,11 +1,12 @@
 // Data for the workbench benchmark: a permits-like Delta table of N rows (one Parquet file written by native
 // DuckDB, DuckDB's default row groups, a hand-written commit with stats), and the same rows in MariaDB.
 
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createReadStream } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { createDuckDbSession } from '../../../pipelines/engine/duckdb-session';
+import { writeSingleFileCommit } from '../single-file-commit';
 
 export const BENCH_TABLE = 'bench_permits';
 
@@ -43,35 +44,14 @@ export async function writeBenchTable(lakeRoot: string, rows: number): Promise<n
     session.close();
   }
   const size = (await stat(path.join(dir, file))).size;
-  const now = Date.now();
-  const actions = [
-    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-    {
-      metaData: {
-        id: 'b1e0c3a4-0000-4000-8000-00000000be7c',
-        format: { provider: 'parquet', options: {} },
-        schemaString: JSON.stringify(SCHEMA),
-        partitionColumns: [],
-        configuration: {},
-        createdTime: now,
-      },
-    },
-    {
-      add: {
-        path: file,
-        partitionValues: {},
-        size,
-        modificationTime: now,
-        dataChange: true,
-        stats: JSON.stringify({ numRecords: rows }),
-      },
-    },
-    { commitInfo: { timestamp: now, operation: 'WRITE', engineInfo: 'workbench-bench' } },
-  ];
-  await writeFile(
-    path.join(dir, '_delta_log', '00000000000000000000.json'),
-    actions.map((action) => JSON.stringify(action)).join('\n') + '\n',
-  );
+  await writeSingleFileCommit(dir, {
+    id: 'b1e0c3a4-0000-4000-8000-00000000be7c',
+    schema: SCHEMA,
+    file,
+    size,
+    stats: { numRecords: rows },
+    engineInfo: 'workbench-bench',
+  });
   return size;
 }
 

@@ -1,0 +1,52 @@
+// How the sync page writes numbers and times: short, unambiguous, the same in every row. Pure functions.
+
+import type { TableSyncStatus } from '@/server/api/sync-status';
+
+export type DisplayState = 'in-sync' | 'lagging' | 'failed' | 'running';
+
+export const STATE_LABEL: Record<DisplayState, string> = {
+  'in-sync': 'in sync',
+  lagging: 'lagging',
+  failed: 'failed',
+  running: 'running',
+};
+
+/** A running sync is what a person most wants to know about; otherwise the table's health. */
+export function displayState(table: Pick<TableSyncStatus, 'state' | 'running'>): DisplayState {
+  return table.running ? 'running' : table.state;
+}
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatCount(value: number | null): string {
+  return value === null ? '—' : integer.format(value);
+}
+
+export function formatMinutes(minutes: number | null): string {
+  if (minutes === null) return '—';
+  if (minutes < 1) return minutes === 0 ? '0 min' : '< 1 min';
+  if (minutes < 120) return `${Math.round(minutes)} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${Math.round(minutes - hours * 60)} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatMinutes(ms / 60_000);
+}
+
+/** "3 min ago" next to the exact UTC time, which stays in the title for copying into a ticket. */
+export function formatAgo(iso: string | null, now: number): string {
+  if (iso === null) return 'never';
+  const ms = now - Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  if (ms < 60_000) return 'just now';
+  return `${formatMinutes(ms / 60_000)} ago`;
+}
+
+export function formatVersion(value: number | null): string {
+  return value === null ? '—' : `v${value}`;
+}

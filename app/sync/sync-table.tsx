@@ -1,0 +1,99 @@
+// One row per synced table: state, versions and lag, the last sync, row counts on both sides, the last error.
+
+import type { TableSyncStatus } from '@/server/api/sync-status';
+import {
+  displayState,
+  formatAgo,
+  formatCount,
+  formatDuration,
+  formatMinutes,
+  formatVersion,
+  STATE_LABEL,
+} from './sync-format';
+
+export function SyncStateBadge({ table }: { table: Pick<TableSyncStatus, 'state' | 'running'> }) {
+  const state = displayState(table);
+  return (
+    <span className={`badge sync-badge sync-badge-${state}`} data-testid="sync-state">
+      {STATE_LABEL[state]}
+    </span>
+  );
+}
+
+function RowCounts({ table }: { table: TableSyncStatus }) {
+  // Only a table that claims to be in sync should have equal counts; a lagging one may differ legitimately.
+  const differ =
+    table.state === 'in-sync' &&
+    table.deltaRows !== null &&
+    table.mysqlRows !== null &&
+    table.deltaRows !== table.mysqlRows;
+  return (
+    <span className={differ ? 'sync-mismatch' : undefined} title={differ ? 'Counts differ' : undefined}>
+      {formatCount(table.deltaRows)} / {formatCount(table.mysqlRows)}
+    </span>
+  );
+}
+
+export function SyncTable({ tables, now }: { tables: TableSyncStatus[]; now: number }) {
+  return (
+    <div className="sync-table-wrap">
+      <table className="sync-table" data-testid="sync-table">
+        <caption className="sync-visually-hidden">MySQL sync status per table</caption>
+        <thead>
+          <tr>
+            <th scope="col">Table</th>
+            <th scope="col">State</th>
+            <th scope="col">Synced / latest</th>
+            <th scope="col">Lag</th>
+            <th scope="col">Last synced</th>
+            <th scope="col">Last sync</th>
+            <th scope="col">Rows Delta / MySQL</th>
+            <th scope="col">Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tables.map((t) => (
+            <tr key={t.table} data-testid="sync-row" data-table={t.table} data-state={displayState(t)}>
+              <th scope="row">
+                <span className="sync-name">{t.table}</span>
+                <span className="sync-sub">{t.deltaTableRoot}</span>
+              </th>
+              <td>
+                <SyncStateBadge table={t} />
+              </td>
+              <td data-testid="sync-versions">
+                {formatVersion(t.syncedVersion)} / {formatVersion(t.latestVersion)}
+              </td>
+              <td data-testid="sync-lag">
+                {t.lagVersions === null ? '—' : `${t.lagVersions} version${t.lagVersions === 1 ? '' : 's'}`}
+                <span className="sync-sub">{formatMinutes(t.lagMinutes)}</span>
+              </td>
+              <td>
+                <span title={t.lastSyncedAt ?? undefined}>{formatAgo(t.lastSyncedAt, now)}</span>
+              </td>
+              <td>
+                {formatDuration(t.lastDurationMs)}
+                {t.lastMode ? ` · ${t.lastMode}` : ''}
+                <span className="sync-sub">
+                  +{formatCount(t.lastRowsUpserted)} upserted · −{formatCount(t.lastRowsDeleted)} deleted
+                </span>
+              </td>
+              <td>
+                <RowCounts table={t} />
+              </td>
+              <td className="sync-error-cell">
+                {t.lastError ? (
+                  <span className="sync-error-text" title={t.lastErrorCode ?? undefined}>
+                    {t.lastError}
+                  </span>
+                ) : (
+                  <span className="sync-sub">none</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

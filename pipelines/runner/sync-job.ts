@@ -1,0 +1,72 @@
+// The MySQL sync alone as a worker job (the scheduler's `sync.run`): target = a pipeline name; every table of it
+// with a sync target is brought up to its latest Delta version. Lineage: Delta tables in, MySQL tables out.
+
+import { hostname } from 'node:os';
+import { createDuckDbSession } from '../engine/duckdb-session';
+import { createMySqlConnector } from '../sync/index';
+import { describeDeltaTable, describeMySqlTable, type RunLineage } from './describe-lineage';
+import { PipelineError } from './errors';
+import { ProgressTracker, type JobContext } from './job-context';
+import { loadDefinition } from './load-definition';
+import { mysqlOutputs, recordSync, type PipelineJobDeps } from './pipeline-job';
+import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
+
+export interface SyncJobResult {
+  syncs: TableSyncRun[];
+  lineage: RunLineage;
+}
+
+export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUrl'> & { mysqlUrl: string }) {
+  return async (context: JobContext): Promise<SyncJobResult> => {
+    const definition = await loadDefinition(deps.resolveDefinitionPath(context.target));
+    const tables = tablesToSync(definition);
+    if (tables.length === 0) {
+      throw Object.assign(
+        new PipelineError('SYNC_FAILED', `Pipeline ${definition.name} has no table with a sync target`),
+        { retryable: false },
+      );
+    }
+    const host = hostname();
+    const inputs = tables.map((table) => describeDeltaTable(deps.storage.rootUrl, host, table.target));
+    context.declareLineage?.({
+      inputs,
+      outputs: tables.map((table) => describeMySqlTable(deps.mysqlUrl, table.sync.table)),
+    });
+    const tracker = new ProgressTracker(context);
+    await tracker.stage('sync', { tables: tables.length });
+    const duckdb = await createDuckDbSession();
+    try {
+      const syncs = await syncPipelineTables(
+        {
+          storage: deps.storage,
+          duckdb,
+          connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
+          log: (message) => void context.log('info', message).catch(() => undefined),
+          signal: context.signal,
+        },
+        definition,
+        { onTable: recordSync(tracker) },
+      );
+      const lineage: RunLineage = {
+        inputs: tables.map((table) => {
+          const synced = syncs.find((run) => run.table === table.name)?.result;
+          return describeDeltaTable(deps.storage.rootUrl, host, table.target, synced?.version);
+        }),
+        outputs: mysqlOutputs(deps.mysqlUrl, syncs),
+      };
+      context.declareLineage?.(lineage);
+      const failed = syncs.filter((run) => run.error);
+      if (failed.length > 0) {
+        throw new PipelineError(
+          'SYNC_FAILED',
+          `MySQL sync of ${definition.name} failed: ${failed.map((run) => run.error?.message).join('; ')}`,
+          { cause: failed[0]?.error },
+        );
+      }
+      await tracker.stage('done');
+      return { syncs, lineage };
+    } finally {
+      duckdb.close();
+    }
+  };
+}

@@ -1,0 +1,75 @@
+// The sync stage of a pipeline: every table with a `sync` target is brought into MySQL from its Delta table
+// (pipelines/sync: incremental from the last synced version, exactly once, idempotent when rerun). Key = the
+// sync's own key or the table's primary key; indexes from the definition. One table failing does not stop the
+// others; the caller decides what a failure means for the run.
+
+import type { DuckDbSession } from '../engine/duckdb-session';
+import type { LakeStorage } from '../lake/storage';
+import { describeError, syncTable, type ConnectMySql, type SyncResult } from '../sync/index';
+import type { PipelineDefinition, TableDefinition } from './load-definition';
+
+export interface SyncPipelineEffects {
+  storage: LakeStorage;
+  duckdb: DuckDbSession;
+  connect: ConnectMySql;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface TableSyncRun {
+  table: string;
+  mysqlTable: string;
+  result?: SyncResult;
+  error?: Error;
+}
+
+export type SyncedTable = TableDefinition & { sync: NonNullable<TableDefinition['sync']> };
+
+export function tablesToSync(definition: PipelineDefinition, only?: string[]): SyncedTable[] {
+  return definition.tables.filter(
+    (table): table is SyncedTable => table.sync !== undefined && (!only || only.includes(table.name)),
+  );
+}
+
+export async function syncPipelineTables(
+  effects: SyncPipelineEffects,
+  definition: PipelineDefinition,
+  options: { tables?: string[]; onTable?: (run: TableSyncRun) => Promise<void> | void } = {},
+): Promise<TableSyncRun[]> {
+  const runs: TableSyncRun[] = [];
+  for (const table of tablesToSync(definition, options.tables)) {
+    effects.signal?.throwIfAborted();
+    const mysqlTable = table.sync.table;
+    let run: TableSyncRun;
+    try {
+      const result = await syncTable(
+        {
+          storage: effects.storage,
+          duckdb: effects.duckdb,
+          connect: effects.connect,
+          ...(effects.log ? { log: effects.log } : {}),
+        },
+        {
+          tableRoot: table.target,
+          mysqlTable,
+          keyColumns: table.sync.key ?? table.primaryKey,
+          indexes: table.sync.indexes,
+        },
+      );
+      effects.log?.(
+        `${table.name} → MySQL ${mysqlTable}: ${result.mode} sync v${result.fromVersion ?? '-'} → v${result.version}, ` +
+          `${result.rowsUpserted} upserted, ${result.rowsDeleted} deleted`,
+      );
+      run = { table: table.name, mysqlTable, result };
+    } catch (error) {
+      const wrapped = new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, {
+        cause: error,
+      });
+      effects.log?.(`${wrapped.message}`);
+      run = { table: table.name, mysqlTable, error: wrapped };
+    }
+    runs.push(run);
+    await options.onTable?.(run);
+  }
+  return runs;
+}

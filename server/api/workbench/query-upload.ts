@@ -1,0 +1,85 @@
+// The body of POST /api/query. Plain JSON when a cell reads only lake tables; multipart/form-data when it also
+// selects from earlier cells' named results, which exist only in the analyst's browser: the browser sends each one
+// as Parquet (written by DuckDB-WASM, so types survive) beside the JSON request, and the server loads them into
+// the query's own DuckDB before the cell runs.
+
+import { readJsonBody } from '../handle-route';
+import { queryRequestSchema, VIEW_NAME, type QueryRequest } from './query-request';
+import { WorkbenchError } from './workbench-error';
+
+/** Upload budget for named results on one server run; larger results should be rebuilt on the server. */
+export const MAX_RESULT_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** Form field prefix of a named result's Parquet file: `result:<name>`. */
+export const RESULT_FIELD_PREFIX = 'result:';
+
+export interface UploadedResult {
+  name: string;
+  parquet: Uint8Array;
+}
+
+export interface ParsedQueryBody {
+  request: QueryRequest;
+  results: UploadedResult[];
+}
+
+function tooLarge(): WorkbenchError {
+  return new WorkbenchError(
+    'QUERY_FAILED',
+    `The named results this cell selects from are larger than ${MAX_RESULT_UPLOAD_BYTES / 1024 / 1024} MB ` +
+      'together; run the cells that build them on the server too, or reduce them first',
+  );
+}
+
+export async function readQueryBody(request: Request): Promise<ParsedQueryBody> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!type.startsWith('multipart/form-data')) {
+    return { request: queryRequestSchema.parse(await readJsonBody(request)), results: [] };
+  }
+  // The cap is checked before the form is read into memory, so an upload must say its size (browsers do).
+  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  if (!Number.isFinite(declared)) {
+    throw new WorkbenchError('QUERY_FAILED', 'A query upload must declare its size (Content-Length)');
+  }
+  if (declared > MAX_RESULT_UPLOAD_BYTES + 1_000_000) throw tooLarge();
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch (cause) {
+    throw new WorkbenchError('QUERY_FAILED', 'The query upload is not a readable form', { cause });
+  }
+  const json = form.get('request');
+  if (typeof json !== 'string') {
+    throw new WorkbenchError('QUERY_FAILED', 'The query upload has no "request" field');
+  }
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(json);
+  } catch {
+    throw new WorkbenchError('QUERY_FAILED', 'The "request" field is not valid JSON');
+  }
+  const parsed = queryRequestSchema.parse(parsedJson);
+  const results: UploadedResult[] = [];
+  let total = 0;
+  for (const [field, value] of form.entries()) {
+    if (!field.startsWith(RESULT_FIELD_PREFIX)) continue;
+    const name = field.slice(RESULT_FIELD_PREFIX.length);
+    if (!VIEW_NAME.test(name)) {
+      throw new WorkbenchError('QUERY_FAILED', `"${name.slice(0, 80)}" is not a valid result name`);
+    }
+    if (parsed.tables.some((ref) => ref.view.toLowerCase() === name.toLowerCase())) {
+      throw new WorkbenchError(
+        'QUERY_FAILED',
+        `The result name "${name}" is also a lake table in this query`,
+      );
+    }
+    if (typeof value === 'string') {
+      throw new WorkbenchError('QUERY_FAILED', `The result "${name}" was not sent as a file`);
+    }
+    total += value.size;
+    if (total > MAX_RESULT_UPLOAD_BYTES) throw tooLarge();
+    results.push({ name, parquet: new Uint8Array(await value.arrayBuffer()) });
+  }
+  if (results.length > 32)
+    throw new WorkbenchError('QUERY_FAILED', 'A cell may select from 32 results at most');
+  return { request: parsed, results };
+}

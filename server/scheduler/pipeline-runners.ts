@@ -1,0 +1,55 @@
+// The real runners of the three job types, built from the configuration: the lake (LAKE_ROOT), the pipeline
+// definitions (PIPELINES_DIR), MySQL (MYSQL_URL). The data plane's runners are typed structurally; this is where
+// they meet the scheduler's RunContext.
+
+import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
+import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
+import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
+import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
+import { createSyncJobRunner } from '../../pipelines/runner/sync-job';
+import type { Env } from '../config/env';
+import { PermanentRunError, type JobRunners } from './runner-types';
+
+const PIPELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
+
+export interface PipelineRunnersOptions {
+  env: Pick<Env, 'LAKE_ROOT' | 'PIPELINES_DIR' | 'MYSQL_URL' | 'DEMO_SOURCE_URL'>;
+  /** The process environment, where definitions' credential variables (urlEnv, passwordEnv…) are read. */
+  processEnv?: Record<string, string | undefined>;
+  /** Vacuum retention of the maintenance job (default 7 days; never below a table's own). */
+  retentionHours?: number;
+}
+
+export function createPipelineRunners(options: PipelineRunnersOptions): JobRunners {
+  const { env } = options;
+  const storage = openLakeStorage(env.LAKE_ROOT);
+  // A schedule's target names a pipeline in PIPELINES_DIR, never a file path: an admin's schedule must not make the
+  // worker load an arbitrary file (the CLI, run by whoever owns the machine, also takes paths).
+  const resolve = (target: string) => {
+    if (!PIPELINE_NAME.test(target)) {
+      throw new PermanentRunError(
+        `"${target}" is not a pipeline name (letters, digits, ".", "_" and "-"); define it in ${env.PIPELINES_DIR}`,
+      );
+    }
+    return resolveDefinitionPath(target, env.PIPELINES_DIR);
+  };
+  // DEMO_SOURCE_URL has a default in the configuration; the demo definition names it by variable, so the
+  // configured value (default included) is what its urlEnv must find.
+  const sourceEnv = { ...(options.processEnv ?? process.env), DEMO_SOURCE_URL: env.DEMO_SOURCE_URL };
+  return {
+    runPipeline: createPipelineJobRunner({
+      storage,
+      env: sourceEnv,
+      mysqlUrl: env.MYSQL_URL,
+      resolveDefinitionPath: resolve,
+    }),
+    runSync: createSyncJobRunner({ storage, mysqlUrl: env.MYSQL_URL, resolveDefinitionPath: resolve }),
+    runMaintenance: createMaintenanceJobRunner({
+      storage,
+      resolveDefinitionPath: resolve,
+      ...(options.retentionHours !== undefined
+        ? { options: { retentionHours: options.retentionHours } }
+        : {}),
+    }),
+  };
+}

@@ -1,0 +1,68 @@
+// Schedules from the pipeline definitions, created once at worker start: `<pipeline>` runs the pipeline on the
+// definition's cron (its time zone, else SCHEDULE_TIMEZONE) and `<pipeline>.maintenance` maintains its Delta
+// tables daily at a quiet hour. ensureSchedules leaves an existing schedule exactly as it is, so an admin's
+// edit survives restarts. A bad definition is logged with its file and error; the others are still scheduled.
+
+import { loadDefinitionsDir } from '../../pipelines/runner/definitions-dir';
+import type { PipelineDefinition } from '../../pipelines/runner/load-definition';
+import { ensureSchedules, type CreateScheduleInput, type SchedulerContext } from './schedules';
+
+/** 03:30: after the hourly run at :00 has long finished, before the working day. */
+export const MAINTENANCE_CRON = '30 3 * * *';
+
+export function schedulesFor(
+  definition: PipelineDefinition,
+  timezone: string,
+): Omit<CreateScheduleInput, 'paused'>[] {
+  const zone = definition.schedule.timeZone ?? timezone;
+  return [
+    {
+      name: definition.name,
+      jobType: 'pipeline.run',
+      target: definition.name,
+      cron: definition.schedule.cron,
+      timezone: zone,
+    },
+    {
+      name: `${definition.name}.maintenance`,
+      jobType: 'delta.maintenance',
+      target: definition.name,
+      cron: MAINTENANCE_CRON,
+      timezone: zone,
+    },
+  ];
+}
+
+export interface SchedulePipelinesResult {
+  created: string[];
+  pipelines: string[];
+  failures: { file: string; message: string }[];
+}
+
+export async function schedulePipelines(
+  ctx: SchedulerContext,
+  dir: string,
+  log: (line: string) => void,
+): Promise<SchedulePipelinesResult> {
+  const { definitions, failures } = await loadDefinitionsDir(dir);
+  const result: SchedulePipelinesResult = {
+    created: [],
+    pipelines: [],
+    failures: failures.map(({ file, error }) => ({ file, message: error.message })),
+  };
+  for (const failure of result.failures)
+    log(`pipeline definition ${failure.file} not scheduled: ${failure.message}`);
+  for (const definition of definitions) {
+    try {
+      const created = await ensureSchedules(ctx, schedulesFor(definition, ctx.timezone));
+      result.created.push(...created);
+      result.pipelines.push(definition.name);
+    } catch (error) {
+      const message = (error as Error).message;
+      result.failures.push({ file: definition.file, message });
+      log(`pipeline definition ${definition.file} not scheduled: ${message}`);
+    }
+  }
+  if (result.created.length > 0) log(`schedules created from definitions: ${result.created.join(', ')}`);
+  return result;
+}

@@ -1,0 +1,133 @@
+// POST /api/catalog/tables/<table>/restore against a real lake and MariaDB: the restore is a new commit whose
+// snapshot equals the old version, the next MySQL sync makes MySQL equal to it, and bad input is refused
+// clearly without touching the table.
+
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { readHistory } from '../../pipelines/delta/index';
+import { syncTable, verifyTable } from '../../pipelines/sync/index';
+import { postRestore } from '../../server/api/restore-routes';
+import type { Role } from '../../server/auth/permissions';
+import { CSRF_HEADERS } from '../support/auth';
+import { mariaDbSkipReason } from '../sync/mysql-test-db';
+import { PERMITS, type SyncedLake } from '../sync/synced-lake';
+import { BASE_URL, openSignedInSyncedLake } from './role-sessions';
+
+const skip = await mariaDbSkipReason();
+let lake: SyncedLake | undefined;
+let cookies: Record<Role, string>;
+let closeLake: (() => Promise<void>) | undefined;
+
+before(async () => {
+  if (skip) return;
+  ({ lake, cookies, close: closeLake } = await openSignedInSyncedLake('restore_route_test'));
+});
+after(() => closeLake?.());
+
+const restoreRequest = (table: string, body: unknown, headers: Record<string, string> = {}) =>
+  postRestore(
+    new Request(`${BASE_URL}/api/catalog/tables/${encodeURIComponent(table)}/restore`, {
+      method: 'POST',
+      headers: { cookie: cookies.admin, 'content-type': 'application/json', ...CSRF_HEADERS, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ table }) },
+  );
+
+async function errorOf(res: Response): Promise<{ status: number; code: string; message: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  return { status: res.status, ...body.error };
+}
+
+test(
+  'restore to v0 commits a new version equal to v0, and the next sync makes MySQL equal to it',
+  { skip },
+  async () => {
+    const version = await lake!.commitUnsynced(); // v2: ids 100-119 appended
+    const v0 = await lake!.snapshotRows(PERMITS.tableRoot, 'permit_id', 0);
+    assert.equal(v0.length, 100);
+    assert.notDeepEqual(await lake!.snapshotRows(PERMITS.tableRoot, 'permit_id'), v0);
+
+    const res = await restoreRequest('permits', { version: 0 });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await res.json(), { table: 'permits', restoredVersion: 0, newVersion: version + 1 });
+    assert.deepEqual(await lake!.snapshotRows(PERMITS.tableRoot, 'permit_id'), v0);
+    const [latest] = await readHistory(lake!, PERMITS.tableRoot, { limit: 1 });
+    assert.equal(latest?.operation, 'RESTORE');
+    assert.deepEqual(latest?.operationParameters, { version: '0' }); // Delta writes parameters as strings
+
+    const commit = await readFile(
+      path.join(
+        lake!.lakeDir,
+        PERMITS.tableRoot,
+        '_delta_log',
+        `${String(version + 1).padStart(20, '0')}.json`,
+      ),
+      'utf8',
+    );
+    assert.equal(JSON.parse(commit.split('\n')[0]!).commitInfo.userName, 'admin', 'who restored is logged');
+
+    // MySQL held v1 (ids 0-29 changed, 90-99 deleted); the sync must bring back v0's values and rows.
+    const result = await syncTable(lake!.effects, PERMITS);
+    assert.equal(result.version, version + 1);
+    const [rows] = await lake!.db.admin.query('SELECT permit_id, address FROM permits ORDER BY permit_id');
+    assert.deepEqual(
+      rows,
+      v0.map((row) => ({ permit_id: String(row.permit_id), address: row.address })),
+    );
+    const verified = await verifyTable(lake!.effects, PERMITS);
+    assert.equal(verified.equal, true);
+    assert.deepEqual(verified.differences, []);
+  },
+);
+
+test('bad input: a clear 400 or 404, and the table is left as it was', { skip }, async () => {
+  const before = await readHistory(lake!, PERMITS.tableRoot, { limit: 1 });
+  const latest = before[0]!.version;
+  const cases: [string, unknown, number, RegExp][] = [
+    [
+      'permits',
+      { version: latest + 5 },
+      400,
+      new RegExp(`no version ${latest + 5}: its latest version is ${latest}`),
+    ],
+    ['permits', { version: latest }, 400, /already at version/],
+    ['permits', { version: -1 }, 400, /version must be 0 or more/],
+    ['permits', { version: 1.5 }, 400, /whole number/],
+    ['permits', { version: '1' }, 400, /version must be a number/],
+    ['permits', {}, 400, /version/],
+    ['permits', { version: 0, extra: true }, 400, /extra/],
+    ['permits', 'not json', 400, /not valid JSON/],
+    ['no_such_table', { version: 0 }, 404, /No Delta table named 'no_such_table'/],
+    ['../../etc', { version: 0 }, 404, /No table named/],
+    ['tables%2Fpermits', { version: 0 }, 404, /No table named/],
+  ];
+  for (const [table, body, status, message] of cases) {
+    const error = await errorOf(await restoreRequest(table, body));
+    assert.equal(error.status, status, `${table} ${JSON.stringify(body)}: ${error.message}`);
+    assert.match(error.message, message);
+  }
+  assert.deepEqual(await readHistory(lake!, PERMITS.tableRoot, { limit: 1 }), before);
+});
+
+test('admin only, and refused without the CSRF header or from another origin', { skip }, async () => {
+  for (const role of ['analyst', 'frontend'] as const) {
+    const error = await errorOf(await restoreRequest('permits', { version: 0 }, { cookie: cookies[role] }));
+    assert.equal(error.status, 403);
+    assert.equal(error.code, 'FORBIDDEN');
+  }
+  const noCsrf = await postRestore(
+    new Request(`${BASE_URL}/api/catalog/tables/permits/restore`, {
+      method: 'POST',
+      headers: { cookie: cookies.admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: 0 }),
+    }),
+    { params: Promise.resolve({ table: 'permits' }) },
+  );
+  assert.equal((await errorOf(noCsrf)).code, 'CSRF');
+  const crossSite = await restoreRequest('permits', { version: 0 }, { origin: 'https://evil.example' });
+  assert.equal((await errorOf(crossSite)).code, 'CSRF');
+});

@@ -1,0 +1,145 @@
+// The Pipelines page in Chromium over a control database filled through the real store: runs grouped by
+// pipeline with per-stage progress, a run's detail with logs and a collapsed stack, live progress while a
+// run runs (and no polling while the tab is hidden), Cancel for admins, nothing for analysts.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { offOrigin, startAdminSession } from './admin-session';
+
+/** What the browser does when the tab is hidden or shown again (headless tabs never hide on their own).
+ * A string, because tsx's helper names (__name) do not exist inside the page. */
+function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<void> {
+  return page.evaluate(`(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
+}
+
+test(
+  'Pipelines page: runs, progress, detail, live updates, cancel, roles',
+  { timeout: 180_000 },
+  async (t) => {
+    const session = await startAdminSession('e2e_pipelines');
+    t.after(() => session.close());
+    const { runs, store } = session.fixture;
+    const { page } = await session.as('admin');
+    const url = session.server.url;
+
+    await t.test('lists each pipeline with its runs and per-stage counts', async (st) => {
+      const started = Date.now();
+      await page.goto(`${url}/pipelines`);
+      const permits = page.locator('[data-pipeline="permits"]');
+      await permits.waitFor();
+      st.diagnostic(
+        `navigation to runs on screen: ${Date.now() - started} ms (first page of a fresh server)`,
+      );
+      assert.equal(await page.getByTestId('not-built').count(), 0);
+      const okRow = permits.locator(`tr[data-run-id="${runs.succeeded.id}"]`);
+      assert.equal(await okRow.locator('[data-status]').textContent(), 'Succeeded');
+      assert.equal(await okRow.locator('[data-field="rowsExtracted"]').textContent(), '12,345');
+      assert.equal(await okRow.locator('[data-field="files"]').textContent(), '3');
+      assert.equal(await okRow.locator('[data-field="deltaVersion"]').textContent(), '7');
+      assert.equal(await okRow.locator('[data-field="rowsSynced"]').textContent(), '12,345');
+      assert.match((await okRow.textContent()) ?? '', /manual/);
+      assert.match((await okRow.textContent()) ?? '', /3 min 0 s/);
+      const failedRow = permits.locator(`tr[data-run-id="${runs.failed.id}"]`);
+      assert.equal(await failedRow.locator('[data-status]').textContent(), 'Failed');
+      assert.equal(await failedRow.locator('[data-field="deltaVersion"]').textContent(), '—');
+      assert.match(
+        (await permits.getByTestId('pipeline-schedule').textContent()) ?? '',
+        /permits-hourly: Every hour/,
+      );
+      const inspections = page.locator('[data-pipeline="inspections"]');
+      assert.equal(await inspections.locator('[data-status]').first().textContent(), 'Running');
+    });
+
+    await t.test('the status filter asks the API for failed runs only, and back', async () => {
+      await page
+        .getByRole('navigation', { name: 'Filter runs by status' })
+        .getByRole('link', { name: 'Failed' })
+        .click();
+      await page.waitForURL(`${url}/pipelines?status=failed`);
+      await page.locator('[data-pipeline="inspections"]').waitFor({ state: 'detached' });
+      const rows = await page
+        .locator('tr[data-run-id]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
+      assert.deepEqual(rows, [runs.failed.id]);
+      assert.ok(session.requested.some((u) => u.endsWith('/api/runs?limit=200&status=failed')));
+      await page
+        .getByRole('navigation', { name: 'Filter runs by status' })
+        .getByRole('link', { name: 'All runs' })
+        .click();
+      await page.locator('[data-pipeline="inspections"]').waitFor();
+    });
+
+    await t.test('a failed run shows its error, the stack collapsed, and its log', async () => {
+      await page.locator(`tr[data-run-id="${runs.failed.id}"] a`).click();
+      await page.waitForURL(`${url}/pipelines?run=${runs.failed.id}`);
+      const detail = page.getByTestId('run-detail');
+      await detail.getByTestId('run-error').waitFor();
+      assert.match((await detail.getByTestId('run-error').textContent()) ?? '', /LAKE_WRITE[\s\S]*disk full/);
+      const stack = detail.locator('details pre');
+      assert.equal(await stack.isVisible(), false, 'stack starts collapsed');
+      await detail.getByText('Stack trace').click();
+      assert.ok(await stack.isVisible());
+      assert.match((await stack.textContent()) ?? '', /commitDelta/);
+      const log = (await detail.getByTestId('run-log').textContent()) ?? '';
+      assert.match(log, /extracting county_ops\.public\.permits[\s\S]*apply failed: disk full/);
+      assert.equal(
+        await detail.getByRole('button', { name: 'Cancel run' }).count(),
+        0,
+        'finished: no cancel',
+      );
+    });
+
+    await t.test('a running run updates live, and an admin can cancel it', async (st) => {
+      await page.goto(`${url}/pipelines?run=${runs.running.id}`);
+      const detail = page.getByTestId('run-detail');
+      const extracted = detail.locator('[data-testid="run-progress"] [data-field="rowsExtracted"] dd');
+      await page.waitForFunction((el) => el?.textContent === '100', await extracted.elementHandle());
+      const started = Date.now();
+      await store.updateProgress(runs.running.id, { rowsExtracted: 5_000, files: 2 }, new Date());
+      await page.waitForFunction((el) => el?.textContent === '5,000', await extracted.elementHandle(), {
+        timeout: 10_000,
+      });
+      const seenAfterMs = Date.now() - started;
+      assert.ok(seenAfterMs < 6_000, `progress appeared after ${seenAfterMs} ms (polling every 2 s)`);
+      st.diagnostic(`progress written to the store appeared on the page after ${seenAfterMs} ms`);
+      await detail.getByRole('button', { name: 'Cancel run' }).click();
+      await detail.getByRole('button', { name: 'Cancel requested' }).waitFor();
+      assert.equal((await store.getRun(runs.running.id))?.cancelRequested, true);
+    });
+
+    await t.test('no polling while the tab is hidden; it resumes when shown', async () => {
+      const polls = () => session.requested.filter((u) => u.includes(`/api/runs`)).length;
+      await setVisibility(page, 'hidden');
+      const before = polls();
+      await page.waitForTimeout(5_000);
+      assert.equal(polls(), before, 'no /api/runs request while hidden');
+      await setVisibility(page, 'visible');
+      await page.waitForTimeout(500);
+      assert.ok(polls() > before, 'polling resumed when visible');
+    });
+
+    await t.test('an analyst sees no runs and the server refuses them', async () => {
+      const analyst = await session.as('analyst');
+      await analyst.page.goto(`${url}/pipelines`);
+      const notice = analyst.page.getByTestId('access-notice');
+      await notice.waitFor();
+      assert.match((await notice.textContent()) ?? '', /analyst[\s\S]*runs:read/);
+      assert.equal(await analyst.page.locator('[data-pipeline]').count(), 0);
+      assert.equal((await session.call('analyst', 'GET', '/api/runs')).status, 403);
+      const cancel = await session.call('analyst', 'POST', `/api/runs/${runs.running.id}`, {
+        action: 'cancel',
+      });
+      assert.equal(cancel.status, 403);
+    });
+
+    await t.test('no request left the origin, none failed, no console errors', () => {
+      assert.deepEqual(offOrigin(session), []);
+      assert.deepEqual(session.failed, []);
+      assert.deepEqual(session.consoleErrors, []);
+    });
+  },
+);

@@ -1,0 +1,149 @@
+// The MySQL sync page in real Chromium against the built app: a frontend user logs in and sees each synced table
+// with its state (one lagging behind an unsynced Delta commit, one in sync), the page follows a sync within its
+// 10 s refresh, and an analyst is refused the page's API. No request leaves the app's origin.
+// Needs `npm run build` first, MariaDB and Chromium.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { syncTable } from '../../pipelines/sync/index';
+import { launchChromium } from '../support/browser';
+import { login, writeUsersFile } from '../support/auth';
+import { startNextServer } from '../support/next-server';
+import { mariaDbSkipReason } from '../sync/mysql-test-db';
+import { createSyncedLake, PERMITS } from '../sync/synced-lake';
+
+const skip = await mariaDbSkipReason();
+
+/** Records every request and failure of a browser context, and the page's console errors. */
+function watch(context: BrowserContext, page: Page) {
+  const requested: string[] = [];
+  const failed: string[] = [];
+  const consoleErrors: string[] = [];
+  context.on('request', (request) => requested.push(request.url()));
+  context.on('requestfailed', (request) => {
+    // Next aborts in-flight prefetches and our poller aborts a superseded refresh; neither is a failure.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
+      failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  return { requested, failed, consoleErrors };
+}
+
+async function logInThroughForm(page: Page, url: string, username: string) {
+  await page.goto(`${url}/login?next=%2Fsync`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(`${username}-pw`);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(`${url}/sync`);
+}
+
+test(
+  'sync page: states per table, live refresh, analyst refused, nothing off origin',
+  { skip, timeout: 180_000 },
+  async (t) => {
+    const lake = await createSyncedLake('sync_e2e');
+    t.after(() => lake.close());
+    await lake.commitUnsynced(); // permits: synced v1, latest v2
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sync-e2e-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const usersFile = await writeUsersFile(dir, [
+      { username: 'frontend', password: 'frontend-pw', roles: ['frontend'] },
+      { username: 'analyst', password: 'analyst-pw', roles: ['analyst'] },
+    ]);
+    const server = await startNextServer({
+      env: {
+        LAKE_ROOT: lake.lakeDir,
+        MYSQL_URL: lake.db.url,
+        USERS_FILE: usersFile,
+        SESSION_SECRET: 'sync-e2e-session-secret-that-is-long-enough',
+      },
+    });
+    t.after(() => server.stop());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const origin = new URL(server.url).origin;
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const seen = watch(context, page);
+
+    await t.test('a frontend user logs in and sees each table with its state', async () => {
+      await logInThroughForm(page, server.url, 'frontend');
+      await page.getByRole('heading', { level: 1, name: 'MySQL sync' }).waitFor();
+      const rows = page.getByTestId('sync-row');
+      await rows.first().waitFor();
+      assert.equal(await rows.count(), 2);
+      const permits = page.locator('[data-testid="sync-row"][data-table="permits"]');
+      const inspections = page.locator('[data-testid="sync-row"][data-table="inspections"]');
+      assert.equal(await permits.getByTestId('sync-state').textContent(), 'lagging');
+      assert.equal(await permits.getByTestId('sync-versions').textContent(), 'v1 / v2');
+      assert.match((await permits.getByTestId('sync-lag').textContent()) ?? '', /^1 version/);
+      assert.match((await permits.textContent()) ?? '', /110 \/ 90/);
+      assert.equal(await inspections.getByTestId('sync-state').textContent(), 'in sync');
+      assert.match((await inspections.getByTestId('sync-lag').textContent()) ?? '', /^0 versions/);
+      assert.equal(
+        await page.getByTestId('sync-overall').textContent(),
+        'Some tables lag behind their Delta table',
+      );
+      assert.equal(await page.getByTestId('not-built').count(), 0);
+    });
+
+    await t.test('the page follows a sync within its 10 s refresh, without a reload', async () => {
+      await syncTable(lake.effects, PERMITS);
+      const permitsState = page.locator(
+        '[data-testid="sync-row"][data-table="permits"] [data-testid="sync-state"]',
+      );
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-table="permits"] [data-testid="sync-state"]')?.textContent ===
+          'in sync',
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.equal(await permitsState.textContent(), 'in sync');
+      assert.equal(await page.getByTestId('sync-overall').textContent(), 'Every table is in sync');
+    });
+
+    await t.test('an analyst is refused the API (403) and the page says why', async () => {
+      const cookie = await login(server.url, 'analyst', 'analyst-pw');
+      const res = await fetch(`${server.url}/api/sync/status`, { headers: { cookie } });
+      assert.equal(res.status, 403);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
+      const analyst = await browser.newContext();
+      const analystPage = await analyst.newPage();
+      const analystSeen = watch(analyst, analystPage);
+      await logInThroughForm(analystPage, server.url, 'analyst');
+      const alert = analystPage.getByTestId('sync-error');
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? '', /do not allow sync:read/);
+      assert.equal(await analystPage.getByTestId('sync-row').count(), 0);
+      // A refusal is final: the page does not ask again at its 10 s refresh.
+      await analystPage.waitForTimeout(11_000);
+      const asked = analystSeen.requested.filter((url) => url.endsWith('/api/sync/status'));
+      assert.equal(asked.length, 1, `the refused page asked ${asked.length} times`);
+      const offOrigin = analystSeen.requested.filter(
+        (url) => !/^(data|blob):/.test(url) && new URL(url).origin !== origin,
+      );
+      assert.deepEqual(offOrigin, []);
+      await analyst.close();
+    });
+
+    await t.test('no request left the app origin, none failed, no console errors', () => {
+      assert.ok(seen.requested.some((url) => url.endsWith('/api/sync/status')));
+      const offOrigin = seen.requested.filter(
+        (url) => !/^(data|blob):/.test(url) && new URL(url).origin !== origin,
+      );
+      assert.deepEqual(offOrigin, []);
+      assert.deepEqual(seen.failed, []);
+      assert.deepEqual(seen.consoleErrors, []);
+    });
+  },
+);
