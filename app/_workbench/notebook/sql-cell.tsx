@@ -68,6 +68,12 @@ export function SqlCell({
     trackEditorFocus(editor);
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => latest.current.onRun());
     editor.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, doFormat);
+    // The library creates the editor a render before it calls this and subscribes onChange right after it; text
+    // set in between (a fast paste, a script) would stay in the editor but never reach the cell, and Run would
+    // run the old SQL. Catch up with what the editor holds.
+    const typed = editor.getValue();
+    if (typed !== latest.current.cell.source)
+      latest.current.onChange({ ...latest.current.cell, source: typed });
   };
 
   const position = runtime.status === 'error' ? runtime.error?.position : null;
