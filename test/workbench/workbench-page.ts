@@ -17,6 +17,8 @@ export async function setCellSql(page: Page, index: number, sql: string): Promis
     },
     [index, sql] as const,
   );
+  // The editor's change reaches the notebook through a React state update; let it render before anyone clicks Run.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
 }
 
 /** Clicks Run and waits until that run has finished (the cell counts its finished runs). */
