@@ -3,6 +3,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda } from 'agenda';
+import pg from 'pg';
 
 export interface SchedulerOptions {
   controlDbUrl: string;
@@ -14,17 +15,35 @@ export interface SchedulerOptions {
 
 export function createAgenda(opts: SchedulerOptions): Agenda {
   let backend;
+  let pool: pg.Pool | undefined;
   if (/^postgres(ql)?:\/\//.test(opts.controlDbUrl)) {
-    backend = new PostgresBackend({ connectionString: opts.controlDbUrl });
+    // Our own pool, because the backend's has no 'error' listener: an idle connection the database drops (a
+    // restart, a failover) would be an unhandled 'error' event and end the worker or the web server. Queries
+    // after the drop get fresh connections, and Agenda retries its polls.
+    pool = new pg.Pool({ connectionString: opts.controlDbUrl });
+    pool.on('error', (error) =>
+      console.warn(`[scheduler] ${opts.name}: idle control database connection lost: ${error.message}`),
+    );
+    backend = new PostgresBackend({ pool });
   } else if (/^mongodb(\+srv)?:\/\//.test(opts.controlDbUrl)) {
     backend = new MongoBackend({ address: opts.controlDbUrl, ensureIndex: true });
   } else {
     throw new Error('CONTROL_DB_URL must be a postgres:// or mongodb:// URL');
   }
+  // Neither Agenda nor the backend listens for the LISTEN/NOTIFY channel's errors, started or not, so a lost
+  // connection would be an unhandled 'error' event. The channel reconnects itself (10 tries, backing off to 30 s);
+  // until it has, or if it gives up, due jobs still start on the worker's poll.
+  (backend.notificationChannel as Channel | undefined)?.on('error', (error) =>
+    console.warn(`[scheduler] ${opts.name}: job notification channel: ${error.message}`),
+  );
   const agenda = new Agenda({ backend, name: opts.name, processEvery: opts.processEvery ?? '30 seconds' });
   backends.set(agenda, backend);
+  if (pool) pools.set(agenda, pool);
   return agenda;
 }
+
+/** Pools we created for PostgreSQL backends; the backend does not close a pool it was given. */
+const pools = new WeakMap<Agenda, pg.Pool>();
 
 interface Channel {
   readonly state: string;
@@ -46,10 +65,6 @@ export async function connectNotifications(agenda: Agenda): Promise<void> {
   await agenda.ready;
   const channel = backends.get(agenda)?.notificationChannel;
   if (!channel || channel.state === 'connected') return;
-  // A started Agenda listens for its channel's errors; one that is never started must too, or a lost connection
-  // (a database restart) would be an unhandled 'error' event that ends the process. The channel reconnects itself,
-  // and until it has, a queued run waits for the worker's poll.
-  channel.on('error', () => undefined);
   await channel.connect();
 }
 
@@ -60,11 +75,14 @@ export async function connectNotifications(agenda: Agenda): Promise<void> {
 export async function closeAgenda(agenda: Agenda, started: boolean): Promise<void> {
   if (started) {
     await agenda.stop(true);
-    return;
+  } else {
+    const backend = backends.get(agenda);
+    // Also while it is reconnecting: disconnect() stops the reconnect timer, which would otherwise keep trying.
+    const channel = backend?.notificationChannel;
+    if (channel && channel.state !== 'disconnected') await channel.disconnect();
+    await backend?.disconnect();
   }
-  const backend = backends.get(agenda);
-  // Also while it is reconnecting: disconnect() stops the reconnect timer, which would otherwise keep trying.
-  const channel = backend?.notificationChannel;
-  if (channel && channel.state !== 'disconnected') await channel.disconnect();
-  await backend?.disconnect();
+  const pool = pools.get(agenda);
+  pools.delete(agenda);
+  if (pool && !pool.ended) await pool.end();
 }

@@ -1,13 +1,15 @@
 // The worker with real Agenda on PostgreSQL: manual runs end in a run record; a manual run while one is
 // active is refused; retries with backoff go through Agenda; the default runners fail plainly; drain waits
 // for a run and aborts what it cannot wait for; a SIGKILLed worker's run is marked abandoned once its lock
-// expires and the next run completes.
+// expires and the next run completes; both processes outlive the control database dropping their connections.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { connectNotifications } from '../../server/scheduler/create-agenda';
 import { executeRun } from '../../server/scheduler/execute-run';
 import type { JobRunners } from '../../server/scheduler/runner-types';
 import { createSchedule, runScheduleNow, type SchedulerContext } from '../../server/scheduler/schedules';
@@ -204,6 +206,45 @@ describe('worker on Agenda', () => {
       } else assert.equal(result.timedOut, false);
       mode = 'long';
     }
+  });
+
+  it('outlives the control database dropping every connection; the next run-now still runs', async () => {
+    // A PostgreSQL restart or failover, as the processes see it. Without error listeners on Agenda's pool and on
+    // its LISTEN/NOTIFY channel, the dropped connections end the process: this test's process, here.
+    await createSchedule(web, {
+      name: 'restarts',
+      jobType: 'pipeline.run',
+      target: 'restarts',
+      cron: '0 * * * *',
+    });
+    await connectNotifications(web.agenda);
+    await withWorker(
+      { runPipeline: async (ctx) => ctx.progress({ stage: 'extract', rowsExtracted: 1 }) },
+      async () => {
+        await runScheduleNow(web, 'restarts');
+        await waitFor('the first run', finishedRuns('restarts'));
+        const admin = new pg.Client({ connectionString: db.url });
+        await admin.connect();
+        try {
+          const { rows } = await admin.query<{ n: number }>(
+            'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+          );
+          assert.ok((rows[0]?.n ?? 0) >= 3, `${rows[0]?.n} connections dropped`);
+        } finally {
+          await admin.end();
+        }
+        await sleep(300);
+        await runScheduleNow(web, 'restarts');
+        const runs = await waitFor('the second run', async () => {
+          const all = (await finishedRuns('restarts')()) ?? [];
+          return all.length >= 2 ? all : undefined;
+        });
+        assert.deepEqual(
+          runs.map((r) => r.status),
+          ['succeeded', 'succeeded'],
+        );
+      },
+    );
   });
 
   it('marks the run of a SIGKILLed worker abandoned once its lock expires; the next run completes', async () => {
