@@ -48,6 +48,7 @@ export async function syncPipelineTables(
           duckdb: effects.duckdb,
           connect: effects.connect,
           ...(effects.log ? { log: effects.log } : {}),
+          ...(effects.signal ? { signal: effects.signal } : {}),
         },
         {
           tableRoot: table.target,
@@ -62,6 +63,8 @@ export async function syncPipelineTables(
       );
       run = { table: table.name, mysqlTable, result };
     } catch (error) {
+      // A timeout or cancel ends the stage; the other tables are not started.
+      if (effects.signal?.aborted) throw error;
       const wrapped = new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, {
         cause: error,
       });

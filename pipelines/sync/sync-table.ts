@@ -208,13 +208,40 @@ async function recordFailure(
   }
 }
 
+/**
+ * On abort, ends the sync's work where it runs: KILL the MySQL connection (from a second one; a statement does not
+ * notice its client going away) and interrupt DuckDB. Returns the listener's remover.
+ */
+function stopOnAbort(effects: SyncEffects, client: MySqlClient, table: string): () => void {
+  const signal = effects.signal;
+  if (!signal) return () => {};
+  const stop = () => {
+    effects.duckdb.connection.interrupt();
+    void (async () => {
+      const killer = await effects.connect();
+      try {
+        await killer.execute(`KILL CONNECTION ${Number(client.threadId)}`);
+      } finally {
+        await killer.close();
+      }
+    })().catch((error: unknown) =>
+      effects.log?.(`[sync] ${table}: could not stop the MySQL connection: ${describeError(error)}`),
+    );
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  return () => signal.removeEventListener('abort', stop);
+}
+
 /** Syncs one Delta table into its MySQL table; throws a SyncError (or DeltaError) after recording the failure. */
 export async function syncTable(effects: SyncEffects, options: SyncTableOptions): Promise<SyncResult> {
   validateOptions(options);
+  effects.signal?.throwIfAborted();
   const startedMs = Date.now();
   const client = await effects.connect();
+  const stopListening = stopOnAbort(effects, client, options.mysqlTable);
   let lock: string | null = null;
   try {
+    effects.signal?.throwIfAborted();
     await ensureStateTable(client);
     lock = await acquireSyncLock(client, options.mysqlTable, options.lockTimeoutSeconds ?? 0);
     let state = await readSyncState(client, options.mysqlTable);
@@ -234,12 +261,19 @@ export async function syncTable(effects: SyncEffects, options: SyncTableOptions)
       }
     }
     return await syncToSnapshot(effects, client, options, state, latest);
-  } catch (error) {
+  } catch (caught) {
+    // Killed on purpose: the reason is the abort's (a timeout, a cancel), not the lost connection it caused.
+    const error: unknown = effects.signal?.aborted
+      ? new SyncError('SYNC_ABORTED', `Sync stopped: ${describeError(effects.signal.reason)}`, {
+          cause: effects.signal.reason,
+        })
+      : caught;
     if (!isSyncError(error, 'SYNC_LOCKED')) {
       await recordFailure(effects, client, options.mysqlTable, error, Date.now() - startedMs);
     }
     throw error;
   } finally {
+    stopListening();
     if (lock) await releaseSyncLock(client, lock).catch(() => {});
     await client.close();
   }

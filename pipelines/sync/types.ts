@@ -14,6 +14,11 @@ export interface SyncEffects {
   log?: (line: string) => void;
   /** Where CSV files for LOAD DATA are written (default: the OS temp folder). */
   tempDir?: string;
+  /**
+   * Stops the sync (a run's timeout or cancel): the MySQL connection is killed from a second one, so its open
+   * transaction rolls back and the state row keeps the last version MySQL equals, and DuckDB is interrupted.
+   */
+  signal?: AbortSignal;
   /** Called before each batch (tests use it to interrupt a sync). */
   beforeBatch?: (batch: BatchInfo) => Promise<void>;
 }

@@ -1,5 +1,6 @@
-// Faults against the machine's MariaDB: the sync connection killed mid-batch, MariaDB unreachable (before and
-// during a sync, through a cut TCP proxy), a Delta restore, and an old version whose files were vacuumed.
+// Faults against the machine's MariaDB: the sync connection killed mid-batch, a sync aborted by its run's signal,
+// MariaDB unreachable (before and during a sync, through a cut TCP proxy), a Delta restore, and an old version
+// whose files were vacuumed.
 
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -105,6 +106,59 @@ test(
     const after = await readState('killed');
     assert.equal(after?.status, 'succeeded');
     assert.equal(after?.pending_version, null);
+  },
+);
+
+test(
+  "an aborted sync (a run's timeout) kills its MySQL connection at once; the state says so and the rerun converges",
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/aborted', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 3000)] });
+    const options = { tableRoot: fixture.root, mysqlTable: 'aborted', keyColumns: ['id'], batchRows: 100 };
+    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
+    await fixture.rewrite(
+      file as string,
+      (f) => `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id >= 2000`,
+    );
+    const controller = new AbortController();
+    let threadId = 0;
+    const effects: SyncEffects = {
+      storage: fixture.storage,
+      duckdb,
+      connect: db.connect,
+      signal: controller.signal,
+      async beforeBatch(batch) {
+        if (batch.index !== 5) return;
+        threadId = batch.client.threadId;
+        controller.abort(new Error('Timed out after 1 s'));
+        // The abort, not this test, ends the connection: wait until the server has dropped it.
+        for (let i = 0; i < 100; i += 1) {
+          const [rows] = await db.admin.query('SELECT ID FROM information_schema.PROCESSLIST WHERE ID = ?', [
+            threadId,
+          ]);
+          if ((rows as unknown[]).length === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error('the aborted sync kept its MySQL connection');
+      },
+    };
+    await assert.rejects(syncTable(effects, options), (error) => {
+      assert.ok(isSyncError(error, 'SYNC_ABORTED'), String(error));
+      assert.match((error as Error).message, /Timed out after 1 s/);
+      return true;
+    });
+    assert.ok(threadId > 0);
+    const state = await readState('aborted');
+    assert.equal(state?.status, 'failed');
+    assert.equal(state?.error_code, 'SYNC_ABORTED');
+    assert.equal(state?.delta_version, '0');
+    assert.equal(state?.pending_version, '1');
+    const rerun = await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    assert.equal(rerun.mode, 'incremental');
+    assert.equal(rerun.version, 1);
+    await assertTableEqualsSnapshot(fixture, 'aborted');
   },
 );
 
