@@ -15,6 +15,7 @@ export const SCHEMA_URLS = {
   runEvent: `${SPEC}/2-0-2/OpenLineage.json#/$defs/RunEvent`,
   nominalTime: `${SPEC}/facets/1-0-1/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet`,
   errorMessage: `${SPEC}/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet`,
+  parent: `${SPEC}/facets/1-0-1/ParentRunFacet.json#/$defs/ParentRunFacet`,
   schema: `${SPEC}/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet`,
   dataSource: `${SPEC}/facets/1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet`,
   version: `${SPEC}/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet`,
@@ -23,6 +24,8 @@ export const SCHEMA_URLS = {
 
 /** Identifies this product as the producer of its events (a URI, as the spec requires). */
 export const DEFAULT_PRODUCER = 'https://github.com/county-data-team/lakehouse-workbench/pipelines/lineage';
+/** Where this product's own facet is described (a custom facet's schema URL names its producer's schema). */
+export const STEPS_FACET_SCHEMA_URL = `${DEFAULT_PRODUCER}/facets/LakehouseStepsRunFacet.json`;
 
 export interface DatasetDescription {
   namespace: string;
@@ -46,6 +49,10 @@ export interface RunDescription {
   nominalTime?: { start: Date; end?: Date };
   inputs?: DatasetDescription[];
   outputs?: OutputDescription[];
+  /** The run this is a step of. */
+  parent?: { runId: string; job: { namespace: string; name: string } };
+  /** The datasets are linked table by table by step runs (LakehouseStepsRunFacet). */
+  linkedBySteps?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -98,6 +105,23 @@ function buildEvent(
       _schemaURL: SCHEMA_URLS.nominalTime,
       nominalStartTime: run.nominalTime.start.toISOString(),
       ...(run.nominalTime.end ? { nominalEndTime: run.nominalTime.end.toISOString() } : {}),
+    };
+  }
+  if (run.parent) {
+    if (!UUID.test(run.parent.runId))
+      throw new Error(`OpenLineage parent runId must be a UUID, got ${JSON.stringify(run.parent.runId)}`);
+    runFacets.parent = {
+      _producer: producer,
+      _schemaURL: SCHEMA_URLS.parent,
+      run: { runId: run.parent.runId },
+      job: { namespace: run.parent.job.namespace, name: run.parent.job.name },
+    };
+  }
+  if (run.linkedBySteps) {
+    runFacets.lakehouse_steps = {
+      _producer: producer,
+      _schemaURL: STEPS_FACET_SCHEMA_URL,
+      datasetsLinkedBySteps: true,
     };
   }
   if (error) {

@@ -21,6 +21,21 @@ export interface ErrorMessageRunFacet extends BaseFacet {
   stackTrace?: string;
 }
 
+/** The run this one is a step of (a pipeline run's per-table extract, apply or sync). */
+export interface ParentRunFacet extends BaseFacet {
+  run: { runId: string };
+  job: { namespace: string; name: string };
+}
+
+/**
+ * This product's own run facet (custom facets carry a prefix): the run's datasets are linked table by table by
+ * its step runs (ParentRunFacet), so a lineage graph draws those links and not this run's all-inputs-to-all-
+ * outputs ones, which would make every source table look upstream of every output.
+ */
+export interface LakehouseStepsRunFacet extends BaseFacet {
+  datasetsLinkedBySteps: true;
+}
+
 export interface SchemaField {
   name: string;
   type?: string;
@@ -68,7 +83,15 @@ export interface RunEvent {
   eventTime: string;
   producer: string;
   schemaURL: string;
-  run: { runId: string; facets?: { nominalTime?: NominalTimeRunFacet; errorMessage?: ErrorMessageRunFacet } };
+  run: {
+    runId: string;
+    facets?: {
+      nominalTime?: NominalTimeRunFacet;
+      errorMessage?: ErrorMessageRunFacet;
+      parent?: ParentRunFacet;
+      lakehouse_steps?: LakehouseStepsRunFacet;
+    };
+  };
   job: { namespace: string; name: string; facets?: Record<string, BaseFacet> };
   inputs: InputDataset[];
   outputs: OutputDataset[];

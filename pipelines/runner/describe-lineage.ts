@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from './load-definition';
+import type { ApplyResult } from '../cdc/apply-run';
+import type { RawManifest } from '../cdc/raw-manifest';
 import type { PipelineRunResult } from './run-pipeline';
 import type { SyncedTable } from './sync-pipeline';
 
@@ -22,43 +24,75 @@ export function describeLakeLocation(rootUrl: string, host: string): { namespace
   return { namespace: hdfsNamespace(url.hostname), root: url.pathname.replace(/\/$/, '') };
 }
 
-export function describeRunLineage(
+/** Where a run reads and writes: the source's URL (credentials are dropped), the lake's root, this host. */
+export interface LineageLocation {
+  sourceUrl: string;
+  lakeRootUrl: string;
+  host: string;
+}
+
+/** One table of a run: its source table, the run's raw Parquet, and the Delta table once the run applied it. */
+export interface TableLineage {
+  source: DatasetDescription;
+  raw: OutputDescription;
+  delta?: OutputDescription;
+}
+
+export function describeTableLineage(
   definition: PipelineDefinition,
-  result: PipelineRunResult,
-  options: { sourceUrl: string; lakeRootUrl: string; host: string },
-): RunLineage {
-  const namespace = namespaceFromConnectionUrl(options.sourceUrl);
-  const database = decodeURIComponent(new URL(options.sourceUrl).pathname.replace(/^\//, '')) || undefined;
-  const lake = describeLakeLocation(options.lakeRootUrl, options.host);
-  const inputs: DatasetDescription[] = [];
-  const outputs: OutputDescription[] = [];
-  for (const run of result.tables) {
-    const table = definition.tables.find((candidate) => candidate.name === run.table);
-    const { manifest } = run;
-    inputs.push({
+  name: string,
+  manifest: RawManifest,
+  apply: ApplyResult | undefined,
+  where: LineageLocation,
+): TableLineage {
+  const table = definition.tables.find((candidate) => candidate.name === name);
+  const namespace = namespaceFromConnectionUrl(where.sourceUrl);
+  const database = decodeURIComponent(new URL(where.sourceUrl).pathname.replace(/^\//, '')) || undefined;
+  const lake = describeLakeLocation(where.lakeRootUrl, where.host);
+  const fields = manifest.schema.map((column) => ({ name: column.name, type: column.type.delta }));
+  const lineage: TableLineage = {
+    source: {
       namespace,
-      name: tableName(database, table?.schema, run.table),
+      name: tableName(database, table?.schema, name),
       fields: manifest.schema.map((column) => ({ name: column.name, type: column.sourceType })),
       dataSource: { name: definition.source.name, uri: namespace },
       ...(manifest.position.value ? { version: manifest.position.value } : {}),
-    });
-    const bytes = manifest.files.reduce((total, file) => total + file.bytes, 0);
-    outputs.push({
+    },
+    raw: {
       namespace: lake.namespace,
       name: `${lake.root}/raw/${manifest.source}/${manifest.table}/${manifest.runId}`,
-      fields: manifest.schema.map((column) => ({ name: column.name, type: column.type.delta })),
+      fields,
       version: manifest.runId,
-      statistics: { rowCount: manifest.rowCount, size: bytes, fileCount: manifest.files.length },
-    });
-    if (run.apply && table) {
-      outputs.push({
-        namespace: lake.namespace,
-        name: `${lake.root}/${table.target}`,
-        fields: manifest.schema.map((column) => ({ name: column.name, type: column.type.delta })),
-        version: run.apply.version,
-        statistics: deltaStatistics(manifest.rowCount, run.apply.metrics),
-      });
-    }
+      statistics: {
+        rowCount: manifest.rowCount,
+        size: manifest.files.reduce((total, file) => total + file.bytes, 0),
+        fileCount: manifest.files.length,
+      },
+    },
+  };
+  if (apply && table) {
+    lineage.delta = {
+      namespace: lake.namespace,
+      name: `${lake.root}/${table.target}`,
+      fields,
+      version: apply.version,
+      statistics: deltaStatistics(manifest.rowCount, apply.metrics),
+    };
+  }
+  return lineage;
+}
+
+export function describeRunLineage(
+  definition: PipelineDefinition,
+  result: PipelineRunResult,
+  options: LineageLocation,
+): RunLineage {
+  const inputs: DatasetDescription[] = [];
+  const outputs: OutputDescription[] = [];
+  for (const run of result.tables) {
+    const table = describeTableLineage(definition, run.table, run.manifest, run.apply, options);
+    inputs.push(table.source);
+    outputs.push(table.raw, ...(table.delta ? [table.delta] : []));
   }
   return { inputs, outputs };
 }

@@ -26,7 +26,17 @@ export interface JobContext {
   log(level: LogLevel, message: string): Promise<void>;
   progress?(progress: JobProgress): Promise<void>;
   /** Datasets known before the run finishes, so a FAIL lineage event still names them. */
-  declareLineage?(lineage: Partial<RunLineage>): void;
+  declareLineage?(lineage: Partial<RunLineage> & { linkedBySteps?: boolean }): void;
+  /** One table's extract, apply or sync as a lineage step run of this run (the scheduler's RunStep). */
+  reportStep?(step: JobStep): Promise<void>;
+}
+
+export interface JobStep {
+  name: string;
+  startedAt: Date;
+  inputs?: RunLineage['inputs'];
+  outputs?: RunLineage['outputs'];
+  error?: { message: string; stack?: string };
 }
 
 type Figure = 'rowsExtracted' | 'files' | 'bytes' | 'rowsSynced';

@@ -1,7 +1,9 @@
 // The pipeline run as a worker job (the scheduler's `pipeline.run`): extract → apply → sync. Typed structurally
 // (job-context.ts), so the scheduler's RunContext fits without pipelines/ importing server/. The pipeline's run
 // id is the FIRST attempt's run id, so a retry reuses finished extracts and its Delta commits find their txn
-// already applied; the sync after them is idempotent, so a retry after a failed sync converges MySQL.
+// already applied; the sync after them is idempotent, so a retry after a failed sync converges MySQL. Lineage: the
+// run's own events name every dataset; each table's extract, apply and sync are also step runs that link them
+// table by table (step-reporter.ts).
 
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
@@ -16,6 +18,7 @@ import {
 } from './describe-lineage';
 import { PipelineError } from './errors';
 import { ProgressTracker, type JobContext } from './job-context';
+import { StepReporter } from './step-reporter';
 import { loadDefinition } from './load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
 import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
@@ -75,7 +78,11 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
       lakeRootUrl: deps.storage.rootUrl,
       host: hostname(),
     };
-    context.declareLineage?.(declarePipelineLineage(definition, { ...where, mysqlUrl: deps.mysqlUrl }));
+    context.declareLineage?.({
+      ...declarePipelineLineage(definition, { ...where, mysqlUrl: deps.mysqlUrl }),
+      linkedBySteps: context.reportStep !== undefined,
+    });
+    const steps = new StepReporter(context, definition, where);
     const tracker = new ProgressTracker(context);
     const log = (message: string) => void context.log('info', message).catch(() => undefined);
     await tracker.stage('extract', { tables: definition.tables.length });
@@ -89,8 +96,12 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           signal: context.signal,
           log,
           onProgress: async (event) => {
-            if (event.kind === 'applying') return tracker.stage('apply');
+            if (event.kind === 'applying') {
+              steps.restart();
+              return tracker.stage('apply');
+            }
             if (event.kind === 'extracted') {
+              await steps.extracted(event.table, event.manifest, event.reused);
               const bytes = event.manifest.files.reduce((total, file) => total + file.bytes, 0);
               return tracker.table(event.table, {
                 rowsExtracted: event.manifest.rowCount,
@@ -98,12 +109,14 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
                 bytes,
               });
             }
+            await steps.applied(event.table, event.apply);
             return tracker.table(event.table, {}, { deltaVersion: event.apply.version });
           },
         },
         definition,
         { runId: pipelineRunId(context) },
       );
+      for (const table of result.tables) if (table.error) await steps.applyFailed(table.table, table.error);
       if (!result.ok) {
         const failed = result.tables.filter((table) => table.error);
         throw new PipelineError(
@@ -130,6 +143,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
         await context.log('warn', 'MySQL sync skipped: no MySQL target for this run');
       } else {
         await tracker.stage('sync');
+        steps.restart();
         syncs = await syncPipelineTables(
           {
             storage: deps.storage,
@@ -139,7 +153,12 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
             signal: context.signal,
           },
           definition,
-          { onTable: recordSync(tracker) },
+          {
+            onTable: async (run) => {
+              await steps.synced(run, deps.mysqlUrl as string);
+              await recordSync(tracker)(run);
+            },
+          },
         );
         const synced = mysqlOutputs(deps.mysqlUrl, syncs);
         lineage.outputs = [

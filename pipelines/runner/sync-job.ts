@@ -1,5 +1,6 @@
 // The MySQL sync alone as a worker job (the scheduler's `sync.run`): target = a pipeline name; every table of it
-// with a sync target is brought up to its latest Delta version. Lineage: Delta tables in, MySQL tables out.
+// with a sync target is brought up to its latest Delta version. Lineage: Delta tables in, MySQL tables out, each
+// table's sync also as a step run (step-reporter.ts).
 
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
@@ -9,6 +10,7 @@ import { PipelineError } from './errors';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
 import { mysqlOutputs, recordSync, type PipelineJobDeps } from './pipeline-job';
+import { StepReporter } from './step-reporter';
 import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
 
 export interface SyncJobResult {
@@ -31,7 +33,9 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
     context.declareLineage?.({
       inputs,
       outputs: tables.map((table) => describeMySqlTable(deps.mysqlUrl, table.sync.table)),
+      linkedBySteps: context.reportStep !== undefined,
     });
+    const steps = new StepReporter(context, definition, { lakeRootUrl: deps.storage.rootUrl, host });
     const tracker = new ProgressTracker(context);
     await tracker.stage('sync', { tables: tables.length });
     const duckdb = await createDuckDbSession();
@@ -45,7 +49,12 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
           signal: context.signal,
         },
         definition,
-        { onTable: recordSync(tracker) },
+        {
+          onTable: async (run) => {
+            await steps.synced(run, deps.mysqlUrl);
+            await recordSync(tracker)(run);
+          },
+        },
       );
       const lineage: RunLineage = {
         inputs: tables.map((table) => {

@@ -127,12 +127,15 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   deps.activeRuns?.add(runId, controller);
   let run = await store.createRun({ ...baseRun(deps, request), id: runId, lockKey, startedAt: clock.now() });
   let lineage: RunLineage = {};
+  const job = { namespace: deps.lineageNamespace, name: `${request.target}.${request.jobType}` };
+  const nominalTime = request.scheduledFor ? { nominalTime: { start: request.scheduledFor } } : {};
   const description = (): RunDescription => ({
     runId,
-    job: { namespace: deps.lineageNamespace, name: `${request.target}.${request.jobType}` },
-    ...(request.scheduledFor ? { nominalTime: { start: request.scheduledFor } } : {}),
+    job,
+    ...nominalTime,
     inputs: lineage.inputs ?? [],
     outputs: lineage.outputs ?? [],
+    ...(lineage.linkedBySteps ? { linkedBySteps: true } : {}),
   });
   const emit = async (event: RunEvent) => {
     try {
@@ -190,6 +193,22 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
       log: appendLog,
       declareLineage: (l) => {
         lineage = { ...lineage, ...l };
+      },
+      reportStep: async (step) => {
+        const stepRun: RunDescription = {
+          runId: randomUUID(),
+          job: { namespace: deps.lineageNamespace, name: `${request.target}.${step.name}` },
+          parent: { runId, job },
+          ...nominalTime,
+          inputs: step.inputs ?? [],
+          outputs: step.outputs ?? [],
+        };
+        await emit(buildStartEvent(stepRun, step.startedAt));
+        await emit(
+          step.error
+            ? buildFailEvent(stepRun, clock.now(), step.error)
+            : buildCompleteEvent(stepRun, clock.now()),
+        );
       },
     };
     const work = deps.runner(context);

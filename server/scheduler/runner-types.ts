@@ -25,11 +25,28 @@ export interface RunContext {
   log(level: LogLevel, message: string): Promise<void>;
   /** Datasets the run reads and writes, known before it finishes; used by the FAIL lineage event. */
   declareLineage(lineage: RunLineage): void;
+  /**
+   * Records one step of the run (a table's extract, apply or sync) as its own lineage run, a child of this one,
+   * so the graph links each dataset to the ones it was made from rather than to every input of the run.
+   */
+  reportStep(step: RunStep): Promise<void>;
 }
 
 export interface RunLineage {
   inputs?: DatasetDescription[];
   outputs?: OutputDescription[];
+  /** Steps reported through reportStep link the datasets; the run's own events add no graph edges. */
+  linkedBySteps?: boolean;
+}
+
+export interface RunStep {
+  /** Names the step's job, after the run's target: `<target>.<name>`, e.g. county-ops.parcels.extract. */
+  name: string;
+  startedAt: Date;
+  inputs?: DatasetDescription[];
+  outputs?: OutputDescription[];
+  /** Set when the step failed: its events end in FAIL with this message. */
+  error?: { message: string; stack?: string };
 }
 
 export interface RunResult {

@@ -1,5 +1,6 @@
 // Turning RunEvents into a graph, shared by both stores so they cannot disagree: every event makes its job
-// and datasets nodes (latest status and version win by event time) and links input → job → output.
+// and datasets nodes (latest status and version win by event time) and links input → job → output, except for
+// a run whose step runs link its datasets table by table.
 
 import type { RunEvent } from '../../pipelines/lineage/types';
 import type {
@@ -48,7 +49,9 @@ export function foldEvent(event: RunEvent): { nodes: LineageNode[]; edges: Linea
         latestVersion: d.facets?.version?.datasetVersion ?? null,
         ...base,
       });
-      edges.push(isOutput ? { from: jobId, to: id } : { from: id, to: jobId });
+      // A run whose steps link its datasets table by table adds no edges of its own (LakehouseStepsRunFacet).
+      if (!event.run.facets?.lakehouse_steps)
+        edges.push(isOutput ? { from: jobId, to: id } : { from: id, to: jobId });
     }
   }
   return { nodes, edges };

@@ -55,7 +55,16 @@ const runEvent = z
               stackTrace: z.string().optional(),
             })
             .optional(),
+          parent: baseFacet
+            .extend({
+              run: z.object({ runId: z.string().uuid() }),
+              job: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
+            })
+            .optional(),
+          // Custom facets: any name with a prefix, a base facet (_producer, _schemaURL) like the others.
+          lakehouse_steps: baseFacet.extend({ datasetsLinkedBySteps: z.literal(true) }).optional(),
         })
+        .strict()
         .optional(),
     }),
     job: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
@@ -149,6 +158,32 @@ describe('OpenLineage RunEvents', () => {
     assert.equal(
       JSON.stringify(buildCompleteEvent(run, when)),
       JSON.stringify(buildCompleteEvent(run, when)),
+    );
+  });
+
+  it('a step run names its parent run; a run linked by steps says so in its own facet', () => {
+    const step = runEvent.parse(
+      buildCompleteEvent(
+        {
+          ...run,
+          runId: '6a1d1e0c-41a8-4a4e-8d43-7f0a4b1c2d3e',
+          job: { namespace: 'county-lakehouse', name: 'permits.permits.apply' },
+          parent: { runId: run.runId, job: run.job },
+        },
+        when,
+      ),
+    );
+    assert.equal(step.run.facets?.parent?._schemaURL, SCHEMA_URLS.parent);
+    assert.deepEqual(
+      { run: step.run.facets?.parent?.run, job: step.run.facets?.parent?.job },
+      { run: { runId: run.runId }, job: run.job },
+    );
+    assert.equal(step.run.facets?.lakehouse_steps, undefined);
+    const parent = runEvent.parse(buildCompleteEvent({ ...run, linkedBySteps: true }, when));
+    assert.equal(parent.run.facets?.lakehouse_steps?.datasetsLinkedBySteps, true);
+    assert.throws(
+      () => buildStartEvent({ ...run, parent: { runId: 'run-0', job: run.job } }, when),
+      /parent runId must be a UUID/,
     );
   });
 

@@ -1,7 +1,8 @@
 // The worker with the real runners, end to end against the real services: a manual run of the demo pipeline
 // extracts from PostgreSQL, commits Delta tables and syncs them into MariaDB; its run record shows per-stage
 // progress while it runs and at the end; START and COMPLETE lineage events name the PostgreSQL, file:// and
-// mysql:// datasets with versions and statistics. After an hour of source activity the next run carries the
+// mysql:// datasets with versions and statistics, and each table's extract, apply and sync are step runs that
+// link its datasets one to the next. After an hour of source activity the next run carries the
 // changes into Delta and MySQL; the sync.run job alone then finds nothing left to do.
 
 import assert from 'node:assert/strict';
@@ -129,6 +130,35 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
     assert.equal(deltaOut?.facets?.version?.datasetVersion, '0');
     assert.ok(Number(deltaOut?.outputFacets?.outputStatistics?.size) > 0);
     assert.ok(Number(deltaOut?.outputFacets?.outputStatistics?.fileCount) >= 1);
+    assert.equal(complete?.run.facets?.lakehouse_steps?.datasetsLinkedBySteps, true);
+
+    // Each table's steps are child runs, so the graph follows one table: upstream of the MySQL copy of parcels
+    // is its Delta table, the run's raw Parquet and the source table parcels, and no other source table.
+    const steps = await services.store.listLineageEvents({
+      job: { namespace: 'county-lakehouse', name: 'county-ops.parcels.sync' },
+    });
+    assert.deepEqual(
+      steps.map((e) => e.eventType),
+      ['START', 'COMPLETE'],
+    );
+    assert.equal(steps[1]?.run.facets?.parent?.run.runId, run.id);
+    const graph = await services.store.lineageGraph(
+      { namespace: 'mysql://127.0.0.1:3306', name: `${services.mysql.name}.parcels` },
+      { direction: 'upstream', depth: 5 },
+    );
+    const source = complete?.inputs.find((i) => i.name.endsWith('.parcels'));
+    assert.deepEqual(
+      graph.nodes.map((n) => n.name).sort(),
+      [
+        source?.name,
+        'county-ops.parcels.extract',
+        `${services.lake}/raw/county_ops/parcels/${run.id}`,
+        'county-ops.parcels.apply',
+        `${services.lake}/tables/parcels`,
+        'county-ops.parcels.sync',
+        `${services.mysql.name}.parcels`,
+      ].sort(),
+    );
     await assertMySqlEqualsDelta();
   });
 
@@ -218,6 +248,21 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
     );
     const delta = fail?.outputs.find((o) => o.name === `${services.lake}/tables/parcels`);
     assert.equal(delta?.facets?.version?.datasetVersion, '2', 'the FAIL event names the committed version');
+    // The steps say where it broke: parcels' apply completed, its sync failed with the reason.
+    const stepOf = async (name: string) =>
+      (await services.store.listLineageEvents({ job: { namespace: 'county-lakehouse', name } })).filter(
+        (e) => e.run.facets?.parent?.run.runId === failed.run.id,
+      );
+    assert.deepEqual(
+      (await stepOf('county-ops.parcels.apply')).map((e) => e.eventType),
+      ['START', 'COMPLETE'],
+    );
+    const syncStep = await stepOf('county-ops.parcels.sync');
+    assert.deepEqual(
+      syncStep.map((e) => e.eventType),
+      ['START', 'FAIL'],
+    );
+    assert.match(syncStep[1]?.run.facets?.errorMessage?.message ?? '', /MYSQL_UNREACHABLE/);
 
     const retried = await executeRun(deps(runner(services.mysql.url)), {
       ...request,

@@ -273,6 +273,28 @@ export function runControlStoreContract(name: string, open: () => Promise<StoreF
         assert.deepEqual(unknown.edges, []);
       });
 
+      it('a run whose steps link its datasets adds no edges of its own, but its events update the nodes', async () => {
+        await saveChain();
+        const otherSource = { namespace: oracle.namespace, name: 'OPS.PARCELS' };
+        const pipeline: RunDescription = {
+          runId: randomUUID(),
+          job: job('ops.pipeline.run'),
+          inputs: [oracle, otherSource],
+          outputs: [{ ...delta, version: 3 }, mysql],
+          linkedBySteps: true,
+        };
+        await store.saveLineageEvent(buildCompleteEvent(pipeline, at(40)));
+        const up = await store.lineageGraph(mysql, { direction: 'upstream', depth: 5 });
+        assert.ok(
+          !up.nodes.some((n) => n.name === otherSource.name),
+          'no all-to-all edges from the run itself',
+        );
+        assert.ok(!up.nodes.some((n) => n.name === pipeline.job.name));
+        assert.equal(up.nodes.find((n) => n.name === mysql.name)?.latestRunId, pipeline.runId);
+        const [saved] = await store.listLineageEvents({ runId: pipeline.runId });
+        assert.equal(saved?.run.facets?.lakehouse_steps?.datasetsLinkedBySteps, true);
+      });
+
       it('keeps the newest state: a failed run shows FAIL, a late old event changes nothing, START keeps the version', async () => {
         await saveChain();
         const failing: RunDescription = {
