@@ -1,15 +1,32 @@
 // The contract every route handler codes against: `await authorize(request, 'runs:read')` returns the user
 // or throws ApiError (UNAUTHENTICATED, FORBIDDEN, CSRF). State-changing methods are CSRF-checked first, so
-// a forged request is refused before anything else happens.
+// a forged request is refused before anything else happens. Callers are a trusted proxy's user, HTTP Basic on
+// read-only requests (monitoring), or the session cookie.
 
 import { ApiError } from '../api/errors';
 import { getAuthContext, type AuthContext } from './auth-context';
 import { checkCsrf } from './csrf';
+import { verifyPassword } from './passwords';
 import { hasPermission, type Permission, type SessionUser } from './permissions';
 import { readSession } from './session';
 import { proxyUser } from './trusted-proxy';
 
 export type { Permission, SessionUser } from './permissions';
+
+/**
+ * `Authorization: Basic` credentials of a read-only request (GET, HEAD), for monitoring that scrapes an endpoint
+ * such as /api/sync/status?format=prometheus and cannot hold a session. Never for state-changing methods: a browser
+ * resends Basic credentials on its own, as it does cookies, and those requests must stay CSRF-safe.
+ */
+function readBasicCredentials(request: Request): { username: string; password: string } | null {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
 
 /** The caller, or null when anonymous. Session users are re-read from the users file on every request, so
  * removing a user or changing their roles takes effect at once rather than when the cookie expires. */
@@ -17,6 +34,13 @@ export async function authenticate(request: Request, context?: AuthContext): Pro
   const ctx = context ?? (await getAuthContext());
   const fromProxy = proxyUser(request, ctx.proxy);
   if (fromProxy) return fromProxy;
+  const basic = readBasicCredentials(request);
+  if (basic) {
+    const record = await ctx.findUser(basic.username);
+    // Checked even for an unknown user, so the answer takes as long either way (as at login).
+    const valid = await verifyPassword(record?.passwordHash, basic.password);
+    return valid && record ? { username: record.username, roles: record.roles } : null;
+  }
   const session = await readSession(request, ctx.secret);
   if (!session) return null;
   const record = await ctx.findUser(session.username);

@@ -1,5 +1,5 @@
 // GET /api/sync/status against a real lake and MariaDB: JSON with per-table states and an overall state (200
-// even when a table lags), Prometheus text for monitoring, 503 with a clear body when MySQL is unreachable.
+// even when a table lags), Prometheus text for monitoring (signed in by HTTP Basic as a scraper is), 503 with a clear body when MySQL is unreachable.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -91,6 +91,21 @@ test('Prometheus text by ?format=prometheus or Accept: text/plain', { skip }, as
   assert.equal(escapeLabelValue('a"b\\c\nd'), 'a\\"b\\\\c\\nd');
   const bad = await get('?format=xml');
   assert.equal(bad.status, 400);
+});
+
+test('a scraper signs in with HTTP Basic, as Prometheus basic_auth sends it', { skip }, async () => {
+  const scrape = (user: string, password: string) =>
+    getSyncStatus(
+      new Request(`${BASE_URL}/api/sync/status?format=prometheus`, {
+        headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+      }),
+      undefined,
+    );
+  const ok = await scrape('frontend', 'frontend-pw');
+  assert.equal(ok.status, 200);
+  assert.match(await ok.text(), /^lakehouse_sync_up 1$/m);
+  assert.equal((await scrape('frontend', 'wrong')).status, 401);
+  assert.equal((await scrape('analyst', 'analyst-pw')).status, 403);
 });
 
 test(

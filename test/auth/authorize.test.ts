@@ -155,6 +155,36 @@ describe('authorize', () => {
   });
 });
 
+describe('HTTP Basic for read-only requests (monitoring scrapes)', () => {
+  const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const get = (authorization: string, method = 'GET') =>
+    new Request(`${base}/api/sync/status`, { method, headers: { authorization, ...CSRF_HEADERS } });
+
+  it('lets a user in with the right password on GET and HEAD', async () => {
+    assert.deepEqual(await authorize(get(basic('ada', 'ada-pw')), 'sync:read'), {
+      username: 'ada',
+      roles: ['admin'],
+    });
+    assert.equal((await authorize(get(basic('ada', 'ada-pw'), 'HEAD'), 'sync:read')).username, 'ada');
+  });
+
+  it('refuses a wrong password, an unknown user, a malformed header, and roles without the permission', async () => {
+    for (const header of [basic('ada', 'nope'), basic('nobody', 'ada-pw'), 'Basic !!!', basic('', 'x')]) {
+      await assert.rejects(authorize(get(header), 'sync:read'), { code: 'UNAUTHENTICATED' }, header);
+    }
+    await assert.rejects(authorize(get(basic('ana', 'ana-pw')), 'sync:read'), { code: 'FORBIDDEN' });
+  });
+
+  it('is never used on a state-changing method', async () => {
+    const request = new Request(`${base}/api/schedules/x/run`, {
+      method: 'POST',
+      headers: { authorization: basic('ada', 'ada-pw'), ...CSRF_HEADERS },
+    });
+    await assert.rejects(authorize(request, 'runs:write'), { code: 'UNAUTHENTICATED' });
+  });
+});
+
 describe('trusted-proxy mode', () => {
   before(() => {
     process.env.AUTH_PROXY_HEADER = 'X-Forwarded-User';
