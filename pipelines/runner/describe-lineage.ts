@@ -1,6 +1,7 @@
 // The datasets a pipeline run read and wrote, for its OpenLineage events (pipelines/lineage): each source table
-// (with its schema and the cut's LSN/SCN/binlog position as version), the raw Parquet of the run, and the Delta
-// table at the version the run committed. Pure: the source URL's credentials never reach the result.
+// (with its schema and the cut's LSN/SCN/binlog position as version), the table's raw Parquet folder (the run's
+// own folder as version), and the Delta table at the version the run committed. Pure: the source URL's
+// credentials never reach the result.
 
 import { fileURLToPath } from 'node:url';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
@@ -60,7 +61,9 @@ export function describeTableLineage(
     },
     raw: {
       namespace: lake.namespace,
-      name: `${lake.root}/raw/${manifest.source}/${manifest.table}/${manifest.runId}`,
+      // One dataset per table's landing folder, the run's own folder being its version: a dataset per run would
+      // add a node to the graph and the picker every hour.
+      name: `${lake.root}/raw/${manifest.source}/${manifest.table}`,
       fields,
       version: manifest.runId,
       statistics: {

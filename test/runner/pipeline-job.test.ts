@@ -57,7 +57,8 @@ test('the demo pipeline runs as a job, and a retried job applies nothing twice',
   const delta = first.lineage.outputs.find((output) => output.name.endsWith('/tables/parcels'));
   assert.equal(delta?.version, 0);
   assert.equal(delta?.statistics?.rowCount, first.tables[0]?.rows);
-  assert.ok(first.lineage.outputs.some((output) => output.name.endsWith('/raw/county_ops/parcels/job-1')));
+  const raw = first.lineage.outputs.find((output) => output.name.endsWith('/raw/county_ops/parcels'));
+  assert.equal(raw?.version, 'job-1', "the raw landing folder's version is the run's folder");
   const retried = await run(context('job-1'));
   assert.ok(retried.tables.every((table) => table.apply?.alreadyApplied === true));
 });

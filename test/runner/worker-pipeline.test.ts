@@ -152,7 +152,7 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
       [
         source?.name,
         'county-ops.parcels.extract',
-        `${services.lake}/raw/county_ops/parcels/${run.id}`,
+        `${services.lake}/raw/county_ops/parcels`,
         'county-ops.parcels.apply',
         `${services.lake}/tables/parcels`,
         'county-ops.parcels.sync',
