@@ -3,7 +3,7 @@
 // table the page shows under the graph.
 
 import type { LineageGraphView } from '../_lib/control-types';
-import { layoutLineage, NODE_HEIGHT, NODE_WIDTH, shorten } from './lineage-layout';
+import { jobLabel, layoutLineage, NODE_HEIGHT, NODE_WIDTH, shorten } from './lineage-layout';
 
 const STATUS_WORD: Record<string, string> = {
   START: 'running',
@@ -59,7 +59,7 @@ export function LineageGraphSvg({ graph }: { graph: LineageGraphView }) {
                 className="lineage-edge-label"
               >
                 <title>{`${job.namespace}/${job.name}: latest run ${STATUS_WORD[job.latestStatus] ?? job.latestStatus}`}</title>
-                {shorten(job.name, 22)}
+                {jobLabel(job.name)}
               </text>
             </g>
           );

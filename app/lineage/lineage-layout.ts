@@ -106,3 +106,13 @@ export function shorten(text: string, max: number): string {
   const keep = max - 1;
   return `${text.slice(0, Math.ceil(keep / 2))}…${text.slice(text.length - Math.floor(keep / 2))}`;
 }
+
+/**
+ * An edge's label: the step a job name ends with (`county-ops.parcels.extract` → `extract`), which is what fits
+ * between two boxes; the dataset boxes already say which table. Other names are shortened; the full name is in the
+ * edge's hover title.
+ */
+export function jobLabel(name: string): string {
+  const step = name.slice(name.lastIndexOf('.') + 1);
+  return step.length >= 3 && step !== 'run' && step !== name ? shorten(step, 14) : shorten(name, 14);
+}

@@ -4,7 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { assignLayers, datasetEdges, layoutLineage, shorten } from '../../app/lineage/lineage-layout';
+import {
+  assignLayers,
+  datasetEdges,
+  jobLabel,
+  layoutLineage,
+  shorten,
+} from '../../app/lineage/lineage-layout';
 import type { LineageGraphView } from '../../app/_lib/control-types';
 import { buildCompleteEvent, buildStartEvent, type RunDescription } from '../../pipelines/lineage';
 import { datasetsOfEvents } from '../../server/api/lineage-datasets';
@@ -92,6 +98,13 @@ describe('lineage page layout', () => {
       ['c', 1],
       ['x', 2],
     ]);
+  });
+
+  it('labels an edge with the step its job name ends with', () => {
+    assert.equal(jobLabel('county-ops.parcels.extract'), 'extract');
+    assert.equal(jobLabel('county-ops.building_permits.sync'), 'sync');
+    assert.equal(jobLabel('county-ops.pipeline.run'), 'county-…ne.run');
+    assert.equal(jobLabel('loader'), 'loader');
   });
 
   it('shortens long names in the middle', () => {
