@@ -4,11 +4,11 @@
 // credentials never reach the result.
 
 import { fileURLToPath } from 'node:url';
+import type { ApplyResult } from '../cdc/apply-run';
+import type { RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from './load-definition';
-import type { ApplyResult } from '../cdc/apply-run';
-import type { RawManifest } from '../cdc/raw-manifest';
 import type { PipelineRunResult } from './run-pipeline';
 import type { SyncedTable } from './sync-pipeline';
 
@@ -32,7 +32,7 @@ export interface LineageLocation {
   host: string;
 }
 
-/** One table of a run: its source table, the run's raw Parquet, and the Delta table once the run applied it. */
+/** One table of a run: its source table, its raw Parquet folder, and the Delta table once the run applied it. */
 export interface TableLineage {
   source: DatasetDescription;
   raw: OutputDescription;

@@ -18,9 +18,9 @@ import {
 } from './describe-lineage';
 import { PipelineError } from './errors';
 import { ProgressTracker, type JobContext } from './job-context';
-import { StepReporter } from './step-reporter';
 import { loadDefinition } from './load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
+import { StepReporter } from './step-reporter';
 import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
 
 export type PipelineJobContext = JobContext;
