@@ -30,6 +30,11 @@ export interface DuckDbSessionOptions {
   /** DuckDB's memory limit; past it, sorts and joins spill to `tempDirectory`. */
   memoryLimit?: string;
   tempDirectory?: string;
+  /**
+   * A run's timeout or cancel: interrupts the running query (it fails with DuckDB's "Interrupted" error), so a
+   * long MERGE or Parquet write stops at once instead of at the next check between tables.
+   */
+  signal?: AbortSignal;
 }
 
 // DuckDB's own default is 80% of the machine's RAM, which let one sync's ORDER BY of a million rows take 2 GB of a
@@ -52,6 +57,8 @@ export async function createDuckDbSession(options: DuckDbSessionOptions = {}): P
   });
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
+  const interrupt = () => connection.interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   return {
     connection,
     async run(sql) {
@@ -75,6 +82,7 @@ export async function createDuckDbSession(options: DuckDbSessionOptions = {}): P
       for await (const chunk of result.yieldRowObjectJson()) yield* chunk as Record<string, unknown>[];
     },
     close() {
+      options.signal?.removeEventListener('abort', interrupt);
       connection.closeSync();
       instance.closeSync();
       // DuckDB creates the folder on its first spill; a session that never spilled has none.

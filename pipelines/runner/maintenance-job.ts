@@ -32,7 +32,7 @@ export function createMaintenanceJobRunner(deps: MaintenanceJobDeps) {
     });
     const tracker = new ProgressTracker(context);
     await tracker.stage('maintenance', { tables: definition.tables.length });
-    const duckdb = await createDuckDbSession();
+    const duckdb = await createDuckDbSession({ signal: context.signal });
     try {
       const tables = await maintainPipelineTables(
         {

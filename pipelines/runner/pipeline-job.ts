@@ -86,7 +86,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
     const tracker = new ProgressTracker(context);
     const log = (message: string) => void context.log('info', message).catch(() => undefined);
     await tracker.stage('extract', { tables: definition.tables.length });
-    const duckdb = await createDuckDbSession();
+    const duckdb = await createDuckDbSession({ signal: context.signal });
     try {
       const result = await runPipeline(
         {

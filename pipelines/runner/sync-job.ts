@@ -38,7 +38,7 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
     const steps = new StepReporter(context, definition, { lakeRootUrl: deps.storage.rootUrl, host });
     const tracker = new ProgressTracker(context);
     await tracker.stage('sync', { tables: tables.length });
-    const duckdb = await createDuckDbSession();
+    const duckdb = await createDuckDbSession({ signal: context.signal });
     try {
       const syncs = await syncPipelineTables(
         {

@@ -1,5 +1,6 @@
 // Native DuckDB sessions under their memory cap: two sessions sorting more than their limit at the same time each
-// spill into their own folder and get their own right answer; the folder is gone once the session closes.
+// spill into their own folder and get their own right answer; the folder is gone once the session closes. A session
+// given a run's AbortSignal stops its running query when the run is aborted.
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -41,3 +42,24 @@ test('concurrent sessions spill apart and clean up after themselves', async () =
     'closed sessions leave no spill folder',
   );
 });
+
+test(
+  "a session given a run's signal stops its running query when the signal aborts",
+  { timeout: 60_000 },
+  async () => {
+    const controller = new AbortController();
+    const session = await createDuckDbSession({ signal: controller.signal, threads: 1 });
+    try {
+      // Minutes of work if nobody stops it.
+      const long = session.query('SELECT sum(hash(a.range * b.range)) FROM range(200000) a, range(200000) b');
+      const started = Date.now();
+      setTimeout(() => controller.abort(new Error('Timed out')), 200);
+      await assert.rejects(long, /interrupt/i);
+      assert.ok(Date.now() - started < 30_000, 'stopped long before the query could finish');
+      // The session is still usable afterwards (the run records its verdict with it if it must).
+      assert.deepEqual(await session.queryJson('SELECT 41 + 1 AS n'), [{ n: 42 }]);
+    } finally {
+      session.close();
+    }
+  },
+);
