@@ -163,7 +163,7 @@ export function LineageView() {
             <tbody>
               {datasetNodes.map((n) => (
                 <tr key={n.id} data-node={n.name}>
-                  <td>
+                  <td className="wrap">
                     {n.id === graph.root ? (
                       <strong>{n.name}</strong>
                     ) : (
@@ -186,7 +186,9 @@ export function LineageView() {
                   <td>
                     <StatusBadge status={n.latestStatus} />
                   </td>
-                  <td data-field="version">{n.latestVersion ?? '—'}</td>
+                  <td className="wrap" data-field="version">
+                    {n.latestVersion ?? '—'}
+                  </td>
                   <td>{formatTime(n.updatedAt)}</td>
                 </tr>
               ))}
