@@ -74,12 +74,18 @@ export const EXPECTED_ROWS = [
   },
 ];
 
-/** A table big enough that a read is still streaming when its connection is killed (same SQL everywhere). */
+/**
+ * A table big enough that a read is still streaming when its connection is killed (same SQL everywhere): 100,000
+ * rows of ~330 bytes, about 33 MB, several times what the server's send buffer and the client's socket can hold
+ * between them. With narrow rows (4 MB) a busy machine let the server send the whole result before the KILL landed,
+ * and the read then rightly ended without an error.
+ */
+const PADDING = `padding text to make rows wider ${'x'.repeat(300)}`;
 export const BIG_TABLE_SQL = [
   'CREATE TABLE contract_digits (n integer)',
   'INSERT INTO contract_digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)',
-  'CREATE TABLE contract_big (id bigint PRIMARY KEY, v varchar(64))',
-  `INSERT INTO contract_big SELECT a.n + 10 * b.n + 100 * c.n + 1000 * d.n + 10000 * e.n, 'padding text to make rows wider'
+  'CREATE TABLE contract_big (id bigint PRIMARY KEY, v varchar(400))',
+  `INSERT INTO contract_big SELECT a.n + 10 * b.n + 100 * c.n + 1000 * d.n + 10000 * e.n, '${PADDING}'
    FROM contract_digits a, contract_digits b, contract_digits c, contract_digits d, contract_digits e`,
 ];
 
