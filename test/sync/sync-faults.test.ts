@@ -1,9 +1,10 @@
-// Faults against the machine's MariaDB: the sync connection killed mid-batch, a sync aborted by its run's signal,
-// MariaDB unreachable (before and during a sync, through a cut TCP proxy), a Delta restore, and an old version
-// whose files were vacuumed.
+// Faults against the machine's MariaDB: the sync connection killed mid-batch and inside the last batch's
+// transaction, a sync aborted by its run's signal, MariaDB unreachable (before and during a sync, through a cut
+// TCP proxy), a Delta restore, and an old version whose files were vacuumed.
 
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
+import mysql from 'mysql2/promise';
 import { after, before, test } from 'node:test';
 import { readSnapshotRows } from '../../pipelines/delta/index';
 import type { DuckDbSession } from '../../pipelines/engine/duckdb-session';
@@ -106,6 +107,89 @@ test(
     const after = await readState('killed');
     assert.equal(after?.status, 'succeeded');
     assert.equal(after?.pending_version, null);
+  },
+);
+
+test(
+  'sync connection KILLed inside the last batch, before its state row commits: nothing of the batch or the new version stays, and the rerun converges',
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/killed_last', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 3000)] });
+    const options = {
+      tableRoot: fixture.root,
+      mysqlTable: 'killed_last',
+      keyColumns: ['id'],
+      batchRows: 100,
+    };
+    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
+    await fixture.rewrite(
+      file as string,
+      (f) =>
+        `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id BETWEEN 2000 AND 2499`,
+    );
+    // A second connection holds the state row, so the sync's last transaction (final batch, then the state
+    // update) blocks inside its state UPDATE; the KILL then lands mid-transaction, deterministically.
+    const holder = await mysql.createConnection({ uri: db.url });
+    let lastBatchSql: string | null = null;
+    let killedThread = 0;
+    const effects: SyncEffects = {
+      storage: fixture.storage,
+      duckdb,
+      connect: db.connect,
+      async beforeBatch(batch) {
+        if (batch.index !== 0) return;
+        await holder.query('START TRANSACTION');
+        await holder.query('SELECT * FROM _lakehouse_sync_state WHERE table_name = ? FOR UPDATE', [
+          'killed_last',
+        ]);
+        const threadId = batch.client.threadId;
+        void (async () => {
+          for (let i = 0; i < 500 && !killedThread; i += 1) {
+            const [rows] = await db.admin.query(
+              `SELECT INFO FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE '%_lakehouse_sync_state%'`,
+              [threadId],
+            );
+            const waiting = (rows as { INFO: string }[])[0];
+            if (waiting) {
+              lastBatchSql = waiting.INFO;
+              killedThread = threadId;
+              await db.admin.query(`KILL ${threadId}`);
+              // Let go at once: the failed sync records its failure in this row with a fresh connection.
+              await holder.query('ROLLBACK');
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })();
+      },
+    };
+    try {
+      await assert.rejects(syncTable(effects, options), (error) =>
+        isSyncError(error, 'MYSQL_CONNECTION_LOST'),
+      );
+    } finally {
+      await holder.end();
+    }
+    assert.ok(killedThread > 0, 'the sync never reached its state update');
+    assert.match(String(lastBatchSql), /_lakehouse_sync_state/);
+    const state = await readState('killed_last');
+    assert.equal(state?.status, 'failed');
+    assert.equal(state?.delta_version, '0');
+    assert.equal(state?.pending_version, '1');
+    // The final batch rolled back with the state update: some v1 upserts are missing (their rows still hold v0
+    // values), which a committed state row would have hidden from the rerun.
+    const verified = await verifyTable(
+      { storage: fixture.storage, duckdb, connect: db.connect },
+      { tableRoot: fixture.root, mysqlTable: 'killed_last', keyColumns: ['id'], version: 1 },
+    );
+    assert.equal(verified.equal, false);
+    assert.ok(verified.differences.length > 0 && verified.differences.length <= 100);
+    const rerun = await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+    assert.equal(rerun.mode, 'incremental');
+    assert.equal(rerun.version, 1);
+    await assertTableEqualsSnapshot(fixture, 'killed_last');
   },
 );
 
