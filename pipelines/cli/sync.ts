@@ -2,6 +2,7 @@
 //   sync run <tableRoot> --mysql-table T --key k1,k2 [--index c1,c2]… [--full] [--batch-rows N] [--lock-timeout S]
 //   sync status [--table T]… [--json]
 //   sync verify <tableRoot> --mysql-table T --key k1,k2 [--version N] [--json]
+//   sync verify <mysqlTable> [--version N] [--json]   (a table synced before: its Delta root and key are in the state)
 // The lake comes from --lake or LAKE_ROOT (default ./data/lake), MySQL from --mysql-url or MYSQL_URL. Thin entry
 // point: parse → one command → print; errors go to stderr with their code and a non-zero exit code.
 
@@ -12,6 +13,7 @@ import { openLakeStorage } from '../lake/open-lake-storage';
 import {
   createMySqlConnector,
   describeError,
+  readSyncState,
   readSyncStatus,
   syncTable,
   SyncError,
@@ -32,6 +34,7 @@ const USAGE = `usage:
   sync run <tableRoot> --mysql-table T --key k1[,k2] [--index c1[,c2]]… [--full] [--batch-rows N] [--lock-timeout S]
   sync status [--table T]… [--json]
   sync verify <tableRoot> --mysql-table T --key k1[,k2] [--version N] [--json]
+  sync verify <mysqlTable> [--version N] [--json]      (a synced table: Delta root and key from its sync state)
 options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT), --mysql-url <mysql://…> (else MYSQL_URL)`;
 
 function parseCliArgs(argv: string[]) {
@@ -66,7 +69,8 @@ function parseCliArgs(argv: string[]) {
   if (command === 'status') {
     if (positionals.length > 1) throw new SyncError('INVALID_ARGUMENT', USAGE);
   } else if ((command === 'run' || command === 'verify') && tableRoot && positionals.length === 2) {
-    if (!values['mysql-table'] || !values.key)
+    const bySyncedName = command === 'verify' && !values['mysql-table'] && !values.key;
+    if (!bySyncedName && (!values['mysql-table'] || !values.key))
       throw new SyncError('INVALID_ARGUMENT', `${command} needs --mysql-table and --key\n${USAGE}`);
   } else {
     throw new SyncError('INVALID_ARGUMENT', USAGE);
@@ -98,6 +102,22 @@ function formatStatus(status: TableSyncStatus): string {
   ];
   if (status.lastError) lines.push(`  last error [${status.lastErrorCode ?? ''}]: ${status.lastError}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `verify <mysqlTable>`: the Delta root and key the table was last synced with, from the state table. */
+async function resolveSyncedTable(effects: SyncEffects, mysqlTable: string) {
+  const client = await effects.connect();
+  try {
+    const state = await readSyncState(client, mysqlTable);
+    if (!state)
+      throw new SyncError(
+        'TABLE_NOT_SYNCED',
+        `'${mysqlTable}' has never been synced into this database (see \`sync status\`); name its Delta root with --mysql-table and --key instead`,
+      );
+    return { tableRoot: state.deltaTableRoot, mysqlTable, keyColumns: state.keyColumns };
+  } finally {
+    await client.close();
+  }
 }
 
 export async function runSyncCli(argv: string[], io: CliIo, env: CliEnv = process.env): Promise<number> {
@@ -138,10 +158,11 @@ export async function runSyncCli(argv: string[], io: CliIo, env: CliEnv = proces
       else for (const status of statuses) io.stdout.write(formatStatus(status));
       return statuses.some((status) => status.state === 'failed') ? 1 : 0;
     }
+    const target = args.mysqlTable
+      ? { tableRoot: args.tableRoot, mysqlTable: args.mysqlTable, keyColumns: args.keyColumns }
+      : await resolveSyncedTable(effects, args.tableRoot);
     const result = await verifyTable(effects, {
-      tableRoot: args.tableRoot,
-      mysqlTable: args.mysqlTable,
-      keyColumns: args.keyColumns,
+      ...target,
       ...(args.version !== undefined ? { version: args.version } : {}),
     });
     if (args.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -112,6 +112,15 @@ test('CLI: run, status and verify print results and exit codes', { skip }, async
     0,
   );
   assert.match(out.text(), /equal \(Delta 470 rows, MySQL 470 rows\)/);
+  // The short form finds the Delta root and key in the sync state, and still sees a difference.
+  await db.admin.query('UPDATE permits SET name = ? WHERE id = 1005', ['changed behind the sync']);
+  assert.equal(await runSyncCli(['verify', 'permits'], io, env), 1);
+  assert.match(
+    out.text(),
+    /permits vs Delta v3: DIFFERENT \(Delta 470 rows, MySQL 470 rows\)\n {2}different-values: \["1005"\]/,
+  );
+  assert.equal(await runSyncCli(['verify', 'never_synced'], io, env), 2);
+  assert.match(err.text(), /'never_synced' has never been synced into this database .*\(TABLE_NOT_SYNCED\)/);
   assert.equal(await runSyncCli(['run', options.tableRoot], io, env), 2);
   assert.match(err.text(), /needs --mysql-table and --key/);
 });
