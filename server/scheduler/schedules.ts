@@ -55,8 +55,7 @@ async function present(ctx: SchedulerContext, job: StoredJob): Promise<ScheduleV
   const data = job.data as ScheduleJobData;
   const cron = String(job.repeatInterval);
   const timezone = job.repeatTimezone ?? 'UTC';
-  const recent = await ctx.store.listRuns({ pipeline: data.target, limit: 20 });
-  const last = recent.find((r) => r.jobType === job.name) ?? null;
+  const [last = null] = await ctx.store.listRuns({ pipeline: data.target, jobType: job.name, limit: 1 });
   const now = ctx.now();
   return {
     name: data.scheduleName,

@@ -142,6 +142,7 @@ export class MongoControlStore implements ControlStore {
     const filter: Record<string, unknown> = {};
     if (query.pipeline) filter.pipeline = query.pipeline;
     if (query.status) filter.status = query.status;
+    if (query.jobType) filter.jobType = query.jobType;
     const docs = await this.runs
       .find(filter)
       .sort({ startedAt: -1, _id: 1 })

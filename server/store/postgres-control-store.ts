@@ -119,8 +119,9 @@ export class PostgresControlStore implements ControlStore {
     const { rows } = await this.pool.query(
       `SELECT * FROM control_runs
        WHERE ($1::text IS NULL OR pipeline = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($4::text IS NULL OR job_type = $4)
        ORDER BY started_at DESC, id LIMIT $3`,
-      [query.pipeline ?? null, query.status ?? null, clampLimit(query.limit, 50, 500)],
+      [query.pipeline ?? null, query.status ?? null, clampLimit(query.limit, 50, 500), query.jobType ?? null],
     );
     return rows.map((r: Row) => toRun(r));
   }

@@ -76,6 +76,8 @@ export interface RunLogLine {
 export interface ListRunsQuery {
   pipeline?: string;
   status?: RunStatus;
+  /** Only runs of this job type (a pipeline's hourly run and its maintenance share the pipeline name). */
+  jobType?: string;
   /** Newest first; default 50, at most 500. */
   limit?: number;
 }

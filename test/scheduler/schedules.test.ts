@@ -64,6 +64,44 @@ describe('schedules', () => {
     assert.equal(s?.activeRunId, null);
   });
 
+  it("shows each schedule's own last run, also when a pipeline's maintenance shares its name", async () => {
+    await createSchedule(ctx, {
+      name: 'permits-maintenance',
+      jobType: 'delta.maintenance',
+      target: 'permits',
+      cron: '30 3 * * *',
+    });
+    const t = (minutes: number) => new Date(now.getTime() - 86_400_000 + minutes * 60_000);
+    const maintenance = await store.createRun({
+      pipeline: 'permits',
+      jobType: 'delta.maintenance',
+      trigger: 'schedule',
+      startedAt: t(0),
+    });
+    await store.finishRun(maintenance.id, { status: 'succeeded', now: t(1) });
+    // A day of hourly pipeline runs after it: more than a page of the target's recent runs.
+    let latest = maintenance;
+    for (let hour = 1; hour <= 25; hour += 1) {
+      latest = await store.createRun({
+        pipeline: 'permits',
+        jobType: 'pipeline.run',
+        trigger: 'schedule',
+        startedAt: t(hour * 60),
+      });
+      await store.finishRun(latest.id, {
+        status: hour === 25 ? 'failed' : 'succeeded',
+        now: t(hour * 60 + 1),
+      });
+    }
+    const hourly = await getSchedule(ctx, 'permits-hourly');
+    assert.equal(hourly.lastRun?.id, latest.id);
+    assert.equal(hourly.lastRun?.status, 'failed');
+    const daily = await getSchedule(ctx, 'permits-maintenance');
+    assert.equal(daily.lastRun?.id, maintenance.id);
+    assert.equal(daily.lastRun?.status, 'succeeded');
+    await deleteSchedule(ctx, 'permits-maintenance');
+  });
+
   it('refuses an invalid cron, an unknown time zone and a duplicate name', async () => {
     await assert.rejects(
       createSchedule(ctx, { name: 'bad', jobType: 'sync.run', target: 'x', cron: '61 * * * *' }),

@@ -72,6 +72,16 @@ export function runControlStoreContract(name: string, open: () => Promise<StoreF
         'parcels',
         'permits',
       ]);
+      // A pipeline's maintenance runs share its name: the job type tells them apart.
+      const maintenance = await newRun('permits', at(2), { jobType: 'delta.maintenance' });
+      assert.deepEqual(
+        (await store.listRuns({ pipeline: 'permits', jobType: 'delta.maintenance' })).map((r) => r.id),
+        [maintenance.id],
+      );
+      assert.deepEqual(
+        (await store.listRuns({ pipeline: 'permits', jobType: 'pipeline.run', limit: 1 })).map((r) => r.id),
+        [b.id],
+      );
       assert.equal(await store.getRun(randomUUID()), null);
       assert.equal(await store.getRun('not-a-uuid'), null);
     });
