@@ -41,6 +41,11 @@ export interface RunningWorker {
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const clock = options.clock ?? { now: () => new Date() };
   const activeRuns = new ActiveRuns();
+  const emitLineage = createLineageEmitter({
+    store: options.store,
+    openLineageUrl: options.openLineageUrl,
+    log: options.log,
+  });
   const agenda = createAgenda({
     controlDbUrl: options.controlDbUrl,
     name: options.name,
@@ -56,11 +61,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     worker: options.name,
     activeRuns,
     log: options.log,
-    emitLineage: createLineageEmitter({
-      store: options.store,
-      openLineageUrl: options.openLineageUrl,
-      log: options.log,
-    }),
+    emitLineage,
   });
   let inFlight = 0;
   agenda.on('start', () => void inFlight++);
@@ -120,6 +121,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       // Let Agenda record the finished jobs (it saves their state after our run returns) before it stops.
       const settle = Date.now() + 2_000;
       while (Date.now() < settle && inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+      // Lineage POSTs still queued for OPENLINEAGE_URL get a short grace; the control store has every event.
+      if (!(await emitLineage.flush(5_000)))
+        options.log(
+          '[lineage] shutdown: events still unsent to OPENLINEAGE_URL (the control store has them)',
+        );
       // After drain Agenda counts as stopped, so stop() would not close the connection.
       await closeAgenda(agenda, false);
       return { timedOut: result.timedOut, aborted };

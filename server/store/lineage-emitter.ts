@@ -1,6 +1,8 @@
 // Where lineage events go: always the control store; also an OpenLineage HTTP endpoint when OPENLINEAGE_URL
 // is set (Marquez's POST /api/v1/lineage). The endpoint is best effort: a Marquez outage is logged and must
-// never fail a pipeline run, while a failure to store the event locally is reported to the caller.
+// never fail or slow a pipeline run, so events are POSTed in the background, one at a time in emit order (a
+// run's START before its COMPLETE), and the worker flushes the queue on shutdown. A failure to store the
+// event locally is reported to the caller.
 
 import type { RunEvent } from '../../pipelines/lineage/types';
 import type { ControlStore } from './control-store';
@@ -22,15 +24,20 @@ export function lineageEndpoint(base: string): string {
   return url.toString();
 }
 
-export function createLineageEmitter(options: LineageEmitterOptions): (event: RunEvent) => Promise<void> {
+export interface LineageEmitter {
+  (event: RunEvent): Promise<void>;
+  /** Waits for queued POSTs, at most `timeoutMs`; true when the queue emptied in time. */
+  flush(timeoutMs?: number): Promise<boolean>;
+}
+
+export function createLineageEmitter(options: LineageEmitterOptions): LineageEmitter {
   const endpoint = options.openLineageUrl ? lineageEndpoint(options.openLineageUrl) : undefined;
   const fetchImpl = options.fetchImpl ?? fetch;
   const log = options.log ?? ((line: string) => console.warn(line));
-  return async (event) => {
-    await options.store.saveLineageEvent(event);
-    if (!endpoint) return;
+  let queue: Promise<void> = Promise.resolve();
+  const send = async (event: RunEvent) => {
     try {
-      const response = await fetchImpl(endpoint, {
+      const response = await fetchImpl(endpoint as string, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(event),
@@ -47,4 +54,21 @@ export function createLineageEmitter(options: LineageEmitterOptions): (event: Ru
       );
     }
   };
+  const emit = async (event: RunEvent) => {
+    await options.store.saveLineageEvent(event);
+    if (endpoint) queue = queue.then(() => send(event));
+  };
+  return Object.assign(emit, {
+    async flush(timeoutMs = 10_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        return await Promise.race([queue.then(() => true), timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
 }

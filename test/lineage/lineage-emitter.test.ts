@@ -1,5 +1,6 @@
 // The emitter against a real local HTTP server shaped like Marquez (POST /api/v1/lineage): events reach it as
-// the JSON the store keeps, and an endpoint that errors or is down is logged without failing the run.
+// the JSON the store keeps, in order; an endpoint that errors, is down or hangs is logged without failing or
+// holding up the run.
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -77,8 +78,14 @@ describe('lineage emitter', () => {
       log: (line) => logs.push(line),
     });
     await emit(event);
-    assert.deepEqual(stored, [event]);
-    assert.equal(received.length, 1);
+    await emit({ ...event, eventType: 'COMPLETE' });
+    assert.deepEqual(stored, [event, { ...event, eventType: 'COMPLETE' }]);
+    assert.equal(await emit.flush(), true);
+    assert.equal(received.length, 2);
+    assert.deepEqual(
+      received.map((r) => (r.body as RunEvent).eventType),
+      ['START', 'COMPLETE'],
+    );
     assert.equal(received[0]!.method, 'POST');
     assert.equal(received[0]!.url, '/api/v1/lineage');
     assert.equal(received[0]!.contentType, 'application/json');
@@ -97,6 +104,7 @@ describe('lineage emitter', () => {
       log: (line) => logs.push(line),
     });
     await emit(event);
+    await emit.flush();
     assert.equal(stored.length, 1);
     assert.equal(received.length, 1);
     assert.equal(logs.length, 1);
@@ -118,9 +126,41 @@ describe('lineage emitter', () => {
       log: (line) => logs.push(line),
     });
     await emit(event);
+    await emit.flush();
     assert.equal(stored.length, 1);
     assert.equal(logs.length, 1);
     assert.match(logs[0]!, /could not send START of run 2b1c9a40/);
+  });
+
+  it('does not hold up the run while the endpoint hangs; the POST times out in the background', async () => {
+    const hung = createServer(() => {
+      // Never answers.
+    });
+    hung.listen(0, '127.0.0.1');
+    await once(hung, 'listening');
+    const stored: RunEvent[] = [];
+    const logs: string[] = [];
+    const emit = createLineageEmitter({
+      store: { saveLineageEvent: async (e) => void stored.push(e) },
+      openLineageUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+      timeoutMs: 300,
+      log: (line) => logs.push(line),
+    });
+    try {
+      await emit(event);
+      await emit({ ...event, eventType: 'COMPLETE' });
+      // Both stored; had emit waited for the endpoint, both timeouts would already be logged.
+      assert.equal(stored.length, 2);
+      assert.deepEqual(logs, []);
+      assert.equal(await emit.flush(10), false);
+      assert.equal(await emit.flush(5_000), true);
+      assert.equal(logs.length, 2);
+      assert.match(logs[0]!, /could not send START/);
+      assert.match(logs[1]!, /could not send COMPLETE/);
+    } finally {
+      hung.closeAllConnections();
+      hung.close();
+    }
   });
 
   it('fails the caller when the control store cannot keep the event, and sends nothing', async () => {
@@ -135,6 +175,7 @@ describe('lineage emitter', () => {
       log: () => {},
     });
     await assert.rejects(emit(event), /control database unreachable/);
+    await emit.flush();
     assert.equal(received.length, 0);
   });
 });
