@@ -60,8 +60,17 @@ export async function openRunnerServices(prefix: string, rows = 2_000): Promise<
  * A worker with the real runners over these services, polling fast, with a short Agenda lock (Agenda sleeps half
  * of it between liveness checks, which would keep the test process alive) and no retries.
  */
+/** What a worker needs of the services: the URLs, the lake folder and a control store (also in a child). */
+export interface WorkerServices {
+  control: { url: string };
+  source: { url: string };
+  mysql: { url: string };
+  lake: string;
+  store: PostgresControlStore;
+}
+
 export function startRealWorker(
-  services: RunnerServices,
+  services: WorkerServices,
   name: string,
   log: (line: string) => void,
 ): Promise<RunningWorker> {

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyChangeHour } from '../../pipelines/demo/apply-change-hour';
-import { DEMO_TABLES, PRIMARY_KEYS } from '../../pipelines/demo/schema';
+import { DEMO_TABLES } from '../../pipelines/demo/schema';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
-import { loadSnapshot, readSnapshotRows } from '../../pipelines/delta/index';
+import { loadSnapshot } from '../../pipelines/delta/index';
 import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { closeAgenda, createAgenda } from '../../server/scheduler/create-agenda';
@@ -22,6 +22,7 @@ import type { RunningWorker } from '../../server/scheduler/start-worker';
 import type { RunRecord } from '../../server/store/types';
 import { queryRows } from '../support/postgres';
 import { mysqlSkipReason, openRunnerServices, startRealWorker, type RunnerServices } from './services';
+import { assertMySqlEqualsDelta } from './table-equality';
 
 const skip = await mysqlSkipReason();
 let services: RunnerServices;
@@ -60,34 +61,6 @@ async function runAndWatch(schedule: string, target: string) {
     if (run && run.status !== 'running') return { run, seen };
     if (Date.now() > deadline) throw new Error(`no finished run of ${schedule}; log:\n${logs.join('\n')}`);
     await sleep(25);
-  }
-}
-
-async function mysqlKeys(table: string, key: string): Promise<string[]> {
-  const [rows] = await services.mysql.admin.query(`SELECT \`${key}\` AS k FROM \`${table}\` ORDER BY 1`);
-  return (rows as { k: unknown }[]).map((row) => String(row.k));
-}
-
-async function deltaKeys(table: string, key: string): Promise<string[]> {
-  const duckdb = await createDuckDbSession();
-  try {
-    const effects = { storage: services.storage, duckdb };
-    const snapshot = await loadSnapshot(effects, `tables/${table}`);
-    const rows = await readSnapshotRows(effects, snapshot, { columns: [key] });
-    return rows.map((row) => String(row[key])).sort((a, b) => Number(a) - Number(b));
-  } finally {
-    duckdb.close();
-  }
-}
-
-async function assertMySqlEqualsDelta(): Promise<void> {
-  for (const table of DEMO_TABLES) {
-    const key = PRIMARY_KEYS[table];
-    const delta = await deltaKeys(table, key);
-    const mysql = await mysqlKeys(table, key);
-    assert.ok(delta.length > 0, `${table} has rows in Delta`);
-    assert.equal(mysql.length, delta.length, `${table}: MySQL and Delta row counts`);
-    assert.deepEqual(mysql, delta, `${table}: MySQL and Delta hold the same keys`);
   }
 }
 
@@ -159,7 +132,7 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
         `${services.mysql.name}.parcels`,
       ].sort(),
     );
-    await assertMySqlEqualsDelta();
+    await assertMySqlEqualsDelta(services);
   });
 
   it('carries an hour of source changes into Delta and MySQL on the next run', async () => {
@@ -170,7 +143,7 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
     assert.equal(run.status, 'succeeded', run.error?.message);
     assert.equal(run.progress['parcels.deltaVersion'], 1);
     assert.ok(Number(run.progress.rowsSynced) >= changed - 0, 'the changed rows were synced');
-    await assertMySqlEqualsDelta();
+    await assertMySqlEqualsDelta(services);
     // Every row the change hour inserted or updated is in MySQL with its new timestamp.
     const since = new Date(change.at.getTime() - 60 * 60_000);
     await services.mysql.admin.query("SET time_zone = '+00:00'");
@@ -285,6 +258,6 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
       Number(retried.run.progress.rowsSynced) > 0,
       'the retry synced what the first attempt could not',
     );
-    await assertMySqlEqualsDelta();
+    await assertMySqlEqualsDelta(services);
   });
 });
