@@ -1,31 +1,44 @@
-// Every control-plane route × role (admin, analyst, frontend, anonymous), denied cases included, plus CSRF
-// refusal: the handlers are called directly with Request objects on a temporary control database.
+// Every control-plane, auth and health route × caller (anonymous, frontend, analyst, admin), denied cases
+// included, plus the CSRF refusals: the route files' handlers are called directly with Request objects on a
+// temporary control database. The workbench's routes are in route-authorization-workbench.test.ts; the last test
+// checks that the two tables together have a row for every route file and method under app/api.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { login } from '../../server/api/auth-routes';
-import { getLineageDatasets } from '../../server/api/lineage-datasets';
-import { getLineage, getRun, getRuns, postRunAction } from '../../server/api/run-routes';
-import {
-  getSchedules,
-  patchSchedule,
-  postRunNow,
-  postSchedule,
-  removeSchedule,
-} from '../../server/api/schedule-routes';
+import * as loginRoute from '../../app/api/auth/login/route';
+import * as logoutRoute from '../../app/api/auth/logout/route';
+import * as meRoute from '../../app/api/auth/me/route';
+import * as restoreRoute from '../../app/api/catalog/tables/[table]/restore/route';
+import * as healthRoute from '../../app/api/health/route';
+import * as lineageDatasetsRoute from '../../app/api/lineage/datasets/route';
+import * as lineageRoute from '../../app/api/lineage/route';
+import * as runRoute from '../../app/api/runs/[id]/route';
+import * as runsRoute from '../../app/api/runs/route';
+import * as scheduleRunRoute from '../../app/api/schedules/[name]/run/route';
+import * as scheduleRoute from '../../app/api/schedules/[name]/route';
+import * as schedulesRoute from '../../app/api/schedules/route';
+import * as syncStatusRoute from '../../app/api/sync/status/route';
 import { closeControlPlane, getControlPlane } from '../../server/api/control-plane';
-import { postRestore } from '../../server/api/restore-routes';
-import { getSyncStatus } from '../../server/api/sync-routes';
-import { CSRF_HEADERS, writeUsersFile } from '../support/auth';
+import type { Role } from '../../server/auth/permissions';
+import { CSRF_HEADERS } from '../support/auth';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 import { mariaDbSkipReason } from '../sync/mysql-test-db';
 import { createSyncedLake, type SyncedLake } from '../sync/synced-lake';
+import { signInEveryRole } from './role-sessions';
+import {
+  assertTableCoversRoutes,
+  everyone,
+  only,
+  params,
+  req,
+  routeTableTests,
+  WORKBENCH_ROUTES,
+  type RouteRow,
+} from './route-table';
 
-type Role = 'admin' | 'analyst' | 'frontend' | 'anonymous';
-const base = 'http://127.0.0.1:3000';
 const saved = { ...process.env };
 let db: TempDatabase;
 let dir: string;
@@ -40,26 +53,7 @@ before(async () => {
   db = await createTempDatabase('routes');
   dir = await mkdtemp(path.join(os.tmpdir(), 'routes-'));
   process.env.CONTROL_DB_URL = db.url;
-  process.env.SESSION_SECRET = 'route-test-secret-that-is-long-enough-0123';
-  process.env.USERS_FILE = await writeUsersFile(
-    dir,
-    (['admin', 'analyst', 'frontend'] as const).map((r) => ({
-      username: r,
-      password: `${r}-pw`,
-      roles: [r],
-    })),
-  );
-  for (const role of ['admin', 'analyst', 'frontend'] as const) {
-    const res = await login(
-      new Request(`${base}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...CSRF_HEADERS },
-        body: JSON.stringify({ username: role, password: `${role}-pw` }),
-      }),
-      undefined,
-    );
-    cookies[role] = res.headers.get('set-cookie')!.split(';')[0]!;
-  }
+  Object.assign(cookies, await signInEveryRole(dir));
   if (!mariaDbSkip) {
     lake = await createSyncedLake('routes_sync');
     process.env.LAKE_ROOT = lake.lakeDir;
@@ -83,36 +77,58 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Route {
-  label: string;
-  call: (headers: Record<string, string>) => Promise<Response>;
-  /** Roles allowed; everyone else gets 403, anonymous 401. */
-  allowed: Role[];
-  /** Why the route cannot be exercised here (a service is down). */
-  skip?: string | false;
-}
+const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
+const name = (n: string) => params({ name: n });
+const table = (t: string) => params({ table: t });
 
-const req = (method: string, url: string, headers: Record<string, string>, body?: unknown) =>
-  new Request(`${base}${url}`, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-const name = (n: string) => ({ params: Promise.resolve({ name: n }) });
-const id = () => ({ params: Promise.resolve({ id: runId }) });
-const table = (t: string) => ({ params: Promise.resolve({ table: t }) });
-
-const routes: Route[] = [
+// Rows run in order, each caller in turn (anonymous, frontend, analyst, admin): the admin's POST /api/schedules
+// creates the 'permits' schedule that the later rows change, run and finally delete.
+const rows: RouteRow[] = [
   {
-    label: 'GET /api/schedules',
-    allowed: ['admin'],
-    call: (h) => getSchedules(req('GET', '/api/schedules', h), undefined),
+    route: 'health',
+    method: 'GET',
+    expect: everyone(200),
+    call: async () => healthRoute.GET(),
+    check: (_res, body) => assert.equal(json(body).status, 'ok'),
   },
   {
-    label: 'POST /api/schedules',
-    allowed: ['admin'],
+    // Public: anyone may sign in (here as the analyst), whether or not they hold a session already.
+    route: 'auth/login',
+    method: 'POST',
+    expect: everyone(200),
     call: (h) =>
-      postSchedule(
+      loginRoute.POST(
+        req('POST', '/api/auth/login', h, { username: 'analyst', password: 'analyst-pw' }),
+        undefined,
+      ),
+    check: (res) => assert.match(res.headers.get('set-cookie') ?? '', /HttpOnly/),
+  },
+  {
+    route: 'auth/logout',
+    method: 'POST',
+    expect: everyone(200),
+    call: (h) => logoutRoute.POST(req('POST', '/api/auth/logout', h), undefined),
+    check: (res) => assert.match(res.headers.get('set-cookie') ?? '', /Max-Age=0|Expires=/i),
+  },
+  {
+    route: 'auth/me',
+    method: 'GET',
+    expect: only(['admin', 'analyst', 'frontend']),
+    call: (h) => meRoute.GET(req('GET', '/api/auth/me', h), undefined),
+    check: (_res, body, caller) => assert.equal((json(body).user as { username: string }).username, caller),
+  },
+  {
+    route: 'schedules',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => schedulesRoute.GET(req('GET', '/api/schedules', h), undefined),
+  },
+  {
+    route: 'schedules',
+    method: 'POST',
+    expect: only(['admin'], 201),
+    call: (h) =>
+      schedulesRoute.POST(
         req('POST', '/api/schedules', h, {
           name: 'permits',
           jobType: 'pipeline.run',
@@ -123,128 +139,101 @@ const routes: Route[] = [
       ),
   },
   {
-    label: 'PATCH /api/schedules/[name]',
-    allowed: ['admin'],
-    call: (h) => patchSchedule(req('PATCH', '/api/schedules/permits', h, { paused: true }), name('permits')),
-  },
-  {
-    label: 'POST /api/schedules/[name]/run',
-    allowed: ['admin'],
-    call: (h) => postRunNow(req('POST', '/api/schedules/permits/run', h, {}), name('permits')),
-  },
-  {
-    label: 'GET /api/runs',
-    allowed: ['admin'],
-    call: (h) => getRuns(req('GET', '/api/runs?pipeline=permits', h), undefined),
-  },
-  {
-    label: 'GET /api/runs/[id]',
-    allowed: ['admin'],
-    call: (h) => getRun(req('GET', `/api/runs/${runId}`, h), id()),
-  },
-  {
-    label: 'POST /api/runs/[id] cancel',
-    allowed: ['admin'],
-    call: (h) => postRunAction(req('POST', `/api/runs/${runId}`, h, { action: 'cancel' }), id()),
-  },
-  {
-    label: 'GET /api/lineage',
-    allowed: ['admin', 'analyst', 'frontend'],
+    route: 'schedules/[name]',
+    method: 'PATCH',
+    expect: only(['admin']),
     call: (h) =>
-      getLineage(
+      scheduleRoute.PATCH(req('PATCH', '/api/schedules/permits', h, { paused: true }), name('permits')),
+  },
+  {
+    route: 'schedules/[name]/run',
+    method: 'POST',
+    expect: only(['admin'], 202),
+    call: (h) => scheduleRunRoute.POST(req('POST', '/api/schedules/permits/run', h, {}), name('permits')),
+  },
+  {
+    route: 'runs',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => runsRoute.GET(req('GET', '/api/runs?pipeline=permits', h), undefined),
+  },
+  {
+    route: 'runs/[id]',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => runRoute.GET(req('GET', `/api/runs/${runId}`, h), params({ id: runId })),
+  },
+  {
+    route: 'runs/[id]',
+    method: 'POST',
+    variant: '{action: cancel}',
+    expect: only(['admin']),
+    call: (h) =>
+      runRoute.POST(req('POST', `/api/runs/${runId}`, h, { action: 'cancel' }), params({ id: runId })),
+  },
+  {
+    route: 'lineage',
+    method: 'GET',
+    expect: only(['admin', 'analyst', 'frontend']),
+    call: (h) =>
+      lineageRoute.GET(
         req('GET', '/api/lineage?namespace=file%3A%2F%2Flocalhost&name=%2Flake%2Ftables%2Fpermits', h),
         undefined,
       ),
   },
   {
-    label: 'GET /api/sync/status',
-    allowed: ['admin', 'frontend'],
-    skip: mariaDbSkip,
-    call: (h) => getSyncStatus(req('GET', '/api/sync/status', h), undefined),
+    route: 'lineage/datasets',
+    method: 'GET',
+    expect: only(['admin', 'analyst', 'frontend']),
+    call: (h) => lineageDatasetsRoute.GET(req('GET', '/api/lineage/datasets', h), undefined),
   },
   {
-    label: 'GET /api/sync/status?format=prometheus',
-    allowed: ['admin', 'frontend'],
+    route: 'sync/status',
+    method: 'GET',
+    expect: only(['admin', 'frontend']),
     skip: mariaDbSkip,
-    call: (h) => getSyncStatus(req('GET', '/api/sync/status?format=prometheus', h), undefined),
+    call: (h) => syncStatusRoute.GET(req('GET', '/api/sync/status', h), undefined),
+  },
+  {
+    route: 'sync/status',
+    method: 'GET',
+    variant: '?format=prometheus',
+    expect: only(['admin', 'frontend']),
+    skip: mariaDbSkip,
+    call: (h) => syncStatusRoute.GET(req('GET', '/api/sync/status?format=prometheus', h), undefined),
   },
   {
     // permits is at v1: the admin's call restores v0 as v2.
-    label: 'POST /api/catalog/tables/[table]/restore',
-    allowed: ['admin'],
+    route: 'catalog/tables/[table]/restore',
+    method: 'POST',
+    expect: only(['admin']),
     skip: mariaDbSkip,
     call: (h) =>
-      postRestore(req('POST', '/api/catalog/tables/permits/restore', h, { version: 0 }), table('permits')),
+      restoreRoute.POST(
+        req('POST', '/api/catalog/tables/permits/restore', h, { version: 0 }),
+        table('permits'),
+      ),
   },
   {
-    label: 'GET /api/lineage/datasets',
-    allowed: ['admin', 'analyst', 'frontend'],
-    call: (h) => getLineageDatasets(req('GET', '/api/lineage/datasets', h), undefined),
-  },
-  {
-    label: 'DELETE /api/schedules/[name]',
-    allowed: ['admin'],
-    call: (h) => removeSchedule(req('DELETE', '/api/schedules/permits', h), name('permits')),
+    route: 'schedules/[name]',
+    method: 'DELETE',
+    expect: only(['admin']),
+    call: (h) => scheduleRoute.DELETE(req('DELETE', '/api/schedules/permits', h), name('permits')),
   },
 ];
 
-describe('route × role', () => {
-  for (const route of routes) {
-    for (const role of ['anonymous', 'frontend', 'analyst', 'admin'] as const) {
-      const expected = role === 'anonymous' ? 401 : route.allowed.includes(role) ? 'ok' : 403;
-      it(`${route.label} as ${role} → ${expected}`, { skip: route.skip ?? false }, async () => {
-        const headers: Record<string, string> = {
-          ...CSRF_HEADERS,
-          ...(cookies[role as Exclude<Role, 'anonymous'>]
-            ? { cookie: cookies[role as Exclude<Role, 'anonymous'>]! }
-            : {}),
-        };
-        const res = await route.call(headers);
-        const body = await res.text();
-        if (expected === 'ok') assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${body}`);
-        else {
-          assert.equal(res.status, expected, body);
-          assert.equal(JSON.parse(body).error.code, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
-        }
-      });
-    }
-  }
-
-  it('refuses a state-changing request without the CSRF header, or from another origin', async () => {
-    const cookie = cookies.admin!;
-    for (const headers of [{ cookie }, { cookie, ...CSRF_HEADERS, origin: 'https://evil.example' }]) {
-      const res = await postSchedule(
-        req('POST', '/api/schedules', headers, {
-          name: 'x',
-          jobType: 'sync.run',
-          target: 'x',
-          cron: '0 * * * *',
-        }),
-        undefined,
-      );
-      assert.equal(res.status, 403);
-      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'CSRF');
-    }
-  });
-
-  it('refuses a restore without the CSRF header, or from another origin', { skip: mariaDbSkip }, async () => {
-    const cookie = cookies.admin!;
-    for (const headers of [{ cookie }, { cookie, ...CSRF_HEADERS, origin: 'https://evil.example' }]) {
-      const res = await postRestore(
-        req('POST', '/api/catalog/tables/permits/restore', headers, { version: 0 }),
-        table('permits'),
-      );
-      assert.equal(res.status, 403);
-      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'CSRF');
-    }
-  });
+describe('route × caller', () => {
+  routeTableTests(rows, cookies);
 
   it('answers invalid input with INVALID_INPUT and the field', async () => {
-    const res = await postSchedule(
+    const res = await schedulesRoute.POST(
       req('POST', '/api/schedules', { cookie: cookies.admin!, ...CSRF_HEADERS }, { name: 'Bad Name' }),
       undefined,
     );
     assert.equal(res.status, 400);
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /name/);
   });
+
+  it('every route file and method under app/api outside the workbench has a row', () =>
+    assertTableCoversRoutes(rows, (route) => !WORKBENCH_ROUTES.includes(route)));
 });
