@@ -212,6 +212,19 @@ describe('trusted-proxy mode', () => {
   it('ignores them from any other address', async () => {
     await assert.rejects(authorize(viaProxy('10.0.0.6'), 'sync:read'), { code: 'UNAUTHENTICATED' });
   });
+
+  it('is off by default: without AUTH_PROXY_HEADER the headers count for nothing, even from loopback', async () => {
+    const saved = process.env.AUTH_PROXY_HEADER;
+    delete process.env.AUTH_PROXY_HEADER;
+    delete process.env.AUTH_TRUSTED_PROXIES; // back to its default, 127.0.0.1 and ::1
+    try {
+      await assert.rejects(authorize(viaProxy('127.0.0.1'), 'sync:read'), { code: 'UNAUTHENTICATED' });
+      await assert.rejects(authorize(viaProxy('::1'), 'sync:read'), { code: 'UNAUTHENTICATED' });
+    } finally {
+      process.env.AUTH_PROXY_HEADER = saved;
+      process.env.AUTH_TRUSTED_PROXIES = '10.0.0.5';
+    }
+  });
 });
 
 describe('handleRoute', () => {
