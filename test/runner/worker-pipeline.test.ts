@@ -12,6 +12,7 @@ import { applyChangeHour } from '../../pipelines/demo/apply-change-hour';
 import { DEMO_TABLES } from '../../pipelines/demo/schema';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { loadSnapshot } from '../../pipelines/delta/index';
+import { createMySqlConnector, readSyncStatus } from '../../pipelines/sync/index';
 import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { closeAgenda, createAgenda } from '../../server/scheduler/create-agenda';
@@ -133,6 +134,24 @@ describe('the worker runs the demo pipeline with the real runners', { skip: skip
       ].sort(),
     );
     await assertMySqlEqualsDelta(services);
+    // What the front-end team's status shows: every demo table in sync, with equal counts.
+    const duckdb = await createDuckDbSession();
+    try {
+      const statuses = await readSyncStatus({
+        storage: services.storage,
+        duckdb,
+        connect: createMySqlConnector(services.mysql.url),
+      });
+      assert.deepEqual(statuses.map((st) => st.table).sort(), [...DEMO_TABLES].sort());
+      for (const st of statuses) {
+        assert.equal(st.state, 'in-sync', `${st.table}: ${st.lastError ?? ''}`);
+        assert.equal(st.lagVersions, 0);
+        assert.equal(st.mysqlRows, st.deltaRows, `${st.table}: rows in MySQL and Delta`);
+        assert.equal(st.lastRowsUpserted, p[`${st.table}.rowsSynced`]);
+      }
+    } finally {
+      duckdb.close();
+    }
   });
 
   it('carries an hour of source changes into Delta and MySQL on the next run', async () => {

@@ -46,9 +46,17 @@ test(
   'status: in sync after a sync, lagging with versions and minutes after new commits',
   { skip },
   async () => {
-    await syncTable(effects, options);
+    const started = Date.now();
+    const result = await syncTable(effects, options);
     const [synced] = await readSyncStatus(effects);
     assert.equal(synced?.state, 'in-sync');
+    assert.equal(synced?.running, false);
+    assert.equal(synced?.lastRowsUpserted, 400);
+    assert.equal(synced?.lastRowsDeleted, 0);
+    assert.equal(synced?.lastDurationMs, result.durationMs);
+    const syncedAt = Date.parse(synced?.lastSyncedAt ?? '');
+    assert.ok(syncedAt >= started - 1000 && syncedAt <= Date.now() + 1000, String(synced?.lastSyncedAt));
+    assert.equal(synced?.lastError, null);
     assert.equal(synced?.syncedVersion, 0);
     assert.equal(synced?.lagVersions, 0);
     assert.equal(synced?.lagMinutes, 0);
