@@ -37,6 +37,19 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** An emitter to `url` over an in-memory store, with what it stored and logged. */
+function recordingEmitter(url: string, timeoutMs?: number) {
+  const stored: RunEvent[] = [];
+  const logs: string[] = [];
+  const emit = createLineageEmitter({
+    store: { saveLineageEvent: async (e) => void stored.push(e) },
+    openLineageUrl: url,
+    log: (line) => logs.push(line),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  return { emit, stored, logs };
+}
+
 describe('lineage emitter', () => {
   let server: Server;
   let base: string;
@@ -70,13 +83,7 @@ describe('lineage emitter', () => {
   it('stores the event and POSTs the same JSON to the endpoint', async () => {
     received.length = 0;
     answer = 201;
-    const stored: RunEvent[] = [];
-    const logs: string[] = [];
-    const emit = createLineageEmitter({
-      store: { saveLineageEvent: async (e) => void stored.push(e) },
-      openLineageUrl: base,
-      log: (line) => logs.push(line),
-    });
+    const { emit, stored, logs } = recordingEmitter(base);
     await emit(event);
     await emit({ ...event, eventType: 'COMPLETE' });
     assert.deepEqual(stored, [event, { ...event, eventType: 'COMPLETE' }]);
@@ -96,13 +103,7 @@ describe('lineage emitter', () => {
   it('logs an endpoint that answers an error, and still stores the event', async () => {
     received.length = 0;
     answer = 500;
-    const stored: RunEvent[] = [];
-    const logs: string[] = [];
-    const emit = createLineageEmitter({
-      store: { saveLineageEvent: async (e) => void stored.push(e) },
-      openLineageUrl: base,
-      log: (line) => logs.push(line),
-    });
+    const { emit, stored, logs } = recordingEmitter(base);
     await emit(event);
     await emit.flush();
     assert.equal(stored.length, 1);
@@ -118,13 +119,7 @@ describe('lineage emitter', () => {
     const port = (down.address() as AddressInfo).port;
     down.close();
     await once(down, 'close');
-    const stored: RunEvent[] = [];
-    const logs: string[] = [];
-    const emit = createLineageEmitter({
-      store: { saveLineageEvent: async (e) => void stored.push(e) },
-      openLineageUrl: `http://127.0.0.1:${port}`,
-      log: (line) => logs.push(line),
-    });
+    const { emit, stored, logs } = recordingEmitter(`http://127.0.0.1:${port}`);
     await emit(event);
     await emit.flush();
     assert.equal(stored.length, 1);
@@ -138,14 +133,10 @@ describe('lineage emitter', () => {
     });
     hung.listen(0, '127.0.0.1');
     await once(hung, 'listening');
-    const stored: RunEvent[] = [];
-    const logs: string[] = [];
-    const emit = createLineageEmitter({
-      store: { saveLineageEvent: async (e) => void stored.push(e) },
-      openLineageUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
-      timeoutMs: 300,
-      log: (line) => logs.push(line),
-    });
+    const { emit, stored, logs } = recordingEmitter(
+      `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+      300,
+    );
     try {
       await emit(event);
       await emit({ ...event, eventType: 'COMPLETE' });

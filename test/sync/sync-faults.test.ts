@@ -59,21 +59,29 @@ async function readState(table: string) {
   return (rows as Record<string, unknown>[])[0];
 }
 
+/**
+ * A 3,000-row table synced at v0 in batches of 100, then v1: rows 0-1999 changed and, unless `keepTail`,
+ * rows 2500-2999 deleted; MySQL still holds v0.
+ */
+async function syncedThenChanged(table: string, keepTail = false) {
+  const fixture = await createDeltaFixture(duckdb, lakeDir, `tables/${table}`, SAMPLE_SCHEMA);
+  await fixture.commit({ add: [sampleRows(0, 3000)] });
+  const options = { tableRoot: fixture.root, mysqlTable: table, keyColumns: ['id'], batchRows: 100 };
+  await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
+  const [file] = (await fixture.snapshot()).files.map((f) => f.path);
+  const kept = keepTail ? 'id >= 2000' : 'id BETWEEN 2000 AND 2499';
+  await fixture.rewrite(
+    file as string,
+    (f) => `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE ${kept}`,
+  );
+  return { fixture, options };
+}
+
 test(
   'sync connection KILLed mid-batch: the rerun converges, even after Delta moved on',
   { skip },
   async () => {
-    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/killed', SAMPLE_SCHEMA);
-    await fixture.commit({ add: [sampleRows(0, 3000)] });
-    const options = { tableRoot: fixture.root, mysqlTable: 'killed', keyColumns: ['id'], batchRows: 100 };
-    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
-    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
-    // v1: rows 0-1999 change, 2500-2999 are deleted.
-    await fixture.rewrite(
-      file as string,
-      (f) =>
-        `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id BETWEEN 2000 AND 2499`,
-    );
+    const { fixture, options } = await syncedThenChanged('killed');
     let killed = false;
     const effects: SyncEffects = {
       storage: fixture.storage,
@@ -114,21 +122,7 @@ test(
   'sync connection KILLed inside the last batch, before its state row commits: nothing of the batch or the new version stays, and the rerun converges',
   { skip },
   async () => {
-    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/killed_last', SAMPLE_SCHEMA);
-    await fixture.commit({ add: [sampleRows(0, 3000)] });
-    const options = {
-      tableRoot: fixture.root,
-      mysqlTable: 'killed_last',
-      keyColumns: ['id'],
-      batchRows: 100,
-    };
-    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
-    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
-    await fixture.rewrite(
-      file as string,
-      (f) =>
-        `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id BETWEEN 2000 AND 2499`,
-    );
+    const { fixture, options } = await syncedThenChanged('killed_last');
     // A second connection holds the state row, so the sync's last transaction (final batch, then the state
     // update) blocks inside its state UPDATE; the KILL then lands mid-transaction, deterministically.
     const holder = await mysql.createConnection({ uri: db.url });
@@ -197,15 +191,7 @@ test(
   "an aborted sync (a run's timeout) kills its MySQL connection at once; the state says so and the rerun converges",
   { skip },
   async () => {
-    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/aborted', SAMPLE_SCHEMA);
-    await fixture.commit({ add: [sampleRows(0, 3000)] });
-    const options = { tableRoot: fixture.root, mysqlTable: 'aborted', keyColumns: ['id'], batchRows: 100 };
-    await syncTable({ storage: fixture.storage, duckdb, connect: db.connect }, options);
-    const [file] = (await fixture.snapshot()).files.map((f) => f.path);
-    await fixture.rewrite(
-      file as string,
-      (f) => `SELECT * FROM (${sampleRows(0, 2000, 1)}) UNION ALL SELECT * FROM ${f} WHERE id >= 2000`,
-    );
+    const { fixture, options } = await syncedThenChanged('aborted', true);
     const controller = new AbortController();
     let threadId = 0;
     const effects: SyncEffects = {
