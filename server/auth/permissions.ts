@@ -20,7 +20,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   analyst: ['workbench', 'catalog:read', 'lineage:read'],
-  frontend: ['sync:read', 'lineage:read', 'catalog:read'],
+  // Issue 6: the front-end team sees sync status and lineage; the catalog belongs to the workbench.
+  frontend: ['sync:read', 'lineage:read'],
 };
 
 export interface SessionUser {

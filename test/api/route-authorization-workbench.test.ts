@@ -1,7 +1,7 @@
 // Every workbench route × caller (anonymous, frontend, analyst, admin), denied cases included, plus the CSRF
 // refusals: the route files' handlers are called directly with Request objects over a temporary lake (one small
-// Delta table) and notebooks folder. The catalog list and history are catalog:read, which the front-end team has;
-// snapshots, lake files, queries and notebooks are the workbench permission (analyst, admin).
+// Delta table) and notebooks folder. The catalog list and history are catalog:read; snapshots, lake files, queries
+// and notebooks are the workbench permission; analysts and admins have both, the front-end team neither.
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -71,7 +71,7 @@ const rows: RouteRow[] = [
   {
     route: 'catalog/tables',
     method: 'GET',
-    expect: only(['admin', 'analyst', 'frontend']),
+    expect: only(['admin', 'analyst']),
     call: (h) => tablesRoute.GET(req('GET', '/api/catalog/tables', h), undefined),
     check: (_res, body) =>
       assert.deepEqual(
@@ -82,7 +82,7 @@ const rows: RouteRow[] = [
   {
     route: 'catalog/tables/[table]/history',
     method: 'GET',
-    expect: only(['admin', 'analyst', 'frontend']),
+    expect: only(['admin', 'analyst']),
     call: (h) => historyRoute.GET(req('GET', '/api/catalog/tables/permits/history', h), table('permits')),
     check: (_res, body) => assert.equal((json(body).history as unknown[]).length, 1),
   },

@@ -39,9 +39,12 @@ test('every workbench route needs a session (401) and the workbench permission (
   }
   assert.equal((await post('/api/query', undefined, { sql: 'SELECT 1' })).status, 401);
   assert.equal((await post('/api/query', wb.frontend, { sql: 'SELECT 1' })).status, 403);
-  // The catalog itself is catalog:read, which the front-end team has.
+  // The catalog is catalog:read: analysts have it, the front-end team does not.
   assert.equal((await get('/api/catalog/tables', undefined)).status, 401);
-  const catalog = await get('/api/catalog/tables', wb.frontend);
+  const refused = await get('/api/catalog/tables', wb.frontend);
+  assert.equal(refused.status, 403);
+  await refused.body?.cancel();
+  const catalog = await get('/api/catalog/tables', wb.analyst);
   assert.equal(catalog.status, 200);
   const names = ((await catalog.json()) as { tables: { name: string }[] }).tables.map((t) => t.name).sort();
   assert.deepEqual(names, ['basic_append', 'basic_partitioned', 'big_events', 'dv_partitioned']);
