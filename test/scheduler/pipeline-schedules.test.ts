@@ -148,6 +148,22 @@ describe('schedules from pipeline definitions', () => {
       runs.map((r) => [r.trigger, r.status]),
       [['schedule', 'succeeded']],
     );
+    // The run stands for the hour it was scheduled in (the latest occurrence at or before its start), in its
+    // record and as the nominalTime of its lineage events.
+    // (A second of slack: a start at 19:59:59.5 may stand for 20:00.)
+    const hour = runs[0]?.scheduledFor;
+    assert.ok(hour, 'a scheduled run records the time it was scheduled for');
+    const started = runs[0]!.startedAt.getTime();
+    assert.equal(hour.getTime() % 3_600_000, 0, `${hour.toISOString()} is on the hour`);
+    assert.ok(hour.getTime() <= started + 1000 && hour.getTime() > started - 3_600_000, hour.toISOString());
+    const events = await store.listLineageEvents({ runId: runs[0]!.id });
+    assert.deepEqual(
+      events.map((e) => [e.eventType, e.run.facets?.nominalTime?.nominalStartTime]),
+      [
+        ['START', hour.toISOString()],
+        ['COMPLETE', hour.toISOString()],
+      ],
+    );
     const next = new Date((await getSchedule(web, 'catch-up')).nextRuns[0] ?? 0);
     assert.ok(next.getTime() > now, 'the next run is in the future again');
     const [job] = (await web.agenda.queryJobs({ names: ['sync.run'], data: { scheduleName: 'catch-up' } }))
