@@ -1,6 +1,8 @@
 // Extract one table of one run into the raw zone: describe it in the session's cut, stream its rows (all, or
 // from the watermark) into Parquet parts, optionally every key too (delete detection by key comparison), and
-// publish _manifest.json last. A failure anywhere leaves no manifest, so the run is never applied.
+// publish _manifest.json last. A failure anywhere leaves no manifest, so the run is never applied. The signal stops
+// the queries themselves when the session was opened with it (SessionOptions.signal); here it is also checked
+// between batches and before the manifest, and any failure after an abort is reported as that abort.
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,13 @@ import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { PipelineError } from '../runner/errors';
 import type { TableDefinition } from '../runner/load-definition';
-import type { ReadRequest, SourceColumn, SourceSession } from '../sources/source';
+import {
+  isSourceError,
+  sourceAborted,
+  type ReadRequest,
+  type SourceColumn,
+  type SourceSession,
+} from '../sources/source';
 import { ParquetChunkWriter } from './parquet-chunks';
 import { getRawRunDir, writeManifest, type RawFile, type RawManifest } from './raw-manifest';
 
@@ -20,7 +28,10 @@ export interface ExtractEffects {
   log?: (message: string) => void;
   /** Local scratch folder for CSV chunks; the OS temp folder when absent. */
   scratchDir?: string;
-  /** Aborts the extract between batches (worker timeout, cancel, shutdown). */
+  /**
+   * The run's timeout or cancel, the one the session was opened with: checked between batches and before the
+   * manifest is published; the source cancels its running query itself.
+   */
   signal?: AbortSignal;
 }
 
@@ -83,6 +94,24 @@ export async function extractTable(
   session: SourceSession,
   request: ExtractRequest,
 ): Promise<RawManifest> {
+  const { signal } = effects;
+  try {
+    return await extractAndPublish(effects, session, request);
+  } catch (error) {
+    // Once aborted, a failure is the abort's doing (a terminated connection, DuckDB's "Interrupted"): say why.
+    if (signal?.aborted && !isSourceError(error, 'SOURCE_ABORTED')) {
+      throw sourceAborted(signal, `Extracting ${request.table.name}`);
+    }
+    throw error;
+  }
+}
+
+async function extractAndPublish(
+  effects: ExtractEffects,
+  session: SourceSession,
+  request: ExtractRequest,
+): Promise<RawManifest> {
+  effects.signal?.throwIfAborted();
   const clock = effects.clock ?? (() => new Date());
   const startedAt = clock().toISOString();
   const { table } = request;
@@ -159,6 +188,8 @@ export async function extractTable(
         : null,
       keyFiles,
     };
+    // The last moment to stop: an aborted run publishes no manifest, so nothing of it is ever applied.
+    effects.signal?.throwIfAborted();
     await writeManifest(effects.storage, manifest);
     effects.log?.(
       `${table.name}: extracted ${rowCount} rows into ${files.length} file(s)` +

@@ -20,7 +20,10 @@ export interface RunPipelineEffects extends WriteEffects {
   /** Opens the source; from the definition's connection and env when absent (tests inject faults here). */
   openSource?: () => Source;
   scratchDir?: string;
-  /** Stops the run between batches and tables; nothing is applied after an abort during extraction. */
+  /**
+   * Stops the run: the source's running query is cancelled on its server, and nothing is applied after an abort
+   * during extraction.
+   */
   signal?: AbortSignal;
   /** Told as each table is extracted, when applying starts, and as each table is committed (run records). */
   onProgress?: (event: RunPipelineEvent) => Promise<void> | void;
@@ -104,7 +107,8 @@ async function extractAll(
   const source = effects.openSource
     ? effects.openSource()
     : openSource(definition.source.connection, effects.env);
-  const session = await source.openSession();
+  // The signal goes into the session so a timeout or cancel stops the query running on the source server.
+  const session = await source.openSession(effects.signal ? { signal: effects.signal } : {});
   try {
     for (const { table, plan } of pending) {
       const manifest = await extractTable(

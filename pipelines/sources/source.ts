@@ -62,9 +62,18 @@ export interface SourceSession {
   close(): Promise<void>;
 }
 
+export interface SessionOptions {
+  /**
+   * The run's timeout or cancel. It reaches the database: on abort the session's work is ended on the server
+   * (PostgreSQL pg_terminate_backend, MySQL KILL CONNECTION, Oracle break), not merely left behind; the call in
+   * progress and every later one fail with SOURCE_ABORTED, whose message carries the abort's reason.
+   */
+  signal?: AbortSignal;
+}
+
 export interface Source {
   readonly kind: 'oracle' | 'postgres' | 'mysql';
-  openSession(): Promise<SourceSession>;
+  openSession(options?: SessionOptions): Promise<SourceSession>;
 }
 
 export type SourceErrorCode =
@@ -72,6 +81,7 @@ export type SourceErrorCode =
   | 'SOURCE_QUERY_FAILED'
   | 'SOURCE_TABLE_NOT_FOUND'
   | 'SOURCE_CONNECTION_LOST'
+  | 'SOURCE_ABORTED'
   | 'UNSUPPORTED_TYPE'
   | 'INVALID_IDENTIFIER';
 
@@ -90,6 +100,50 @@ export class SourceError extends Error {
 
 export function isSourceError(error: unknown, code?: SourceErrorCode): error is SourceError {
   return error instanceof SourceError && (code === undefined || error.code === code);
+}
+
+/** SOURCE_ABORTED for an aborted signal: the message says what stopped and why ("Timed out after 30 s"). */
+export function sourceAborted(signal: AbortSignal, what: string): SourceError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return new SourceError('SOURCE_ABORTED', `${what} stopped: ${why}`, { cause: reason });
+}
+
+/**
+ * A session's side of its run's signal. On abort it runs `stop` once: the source's way of ending the session's
+ * work on the server (a second connection's KILL, a break), which must never reject. `settled()` waits for it, so
+ * a read that fails with the abort has nothing left running on the server.
+ */
+export class AbortGuard {
+  private stopping: Promise<void> = Promise.resolve();
+  /** Stops listening (the session is closed). */
+  readonly dispose: () => void;
+
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    stop: () => Promise<void>,
+  ) {
+    const listener = () => {
+      this.stopping = stop();
+    };
+    signal?.addEventListener('abort', listener, { once: true });
+    this.dispose = () => signal?.removeEventListener('abort', listener);
+  }
+
+  /** After an abort nothing more is sent: SOURCE_ABORTED before any query. */
+  check(what: string): void {
+    if (this.signal?.aborted) throw sourceAborted(this.signal, what);
+  }
+
+  /** Once aborted, resolves when `stop` has done its work; at once otherwise. */
+  async settled(): Promise<void> {
+    if (this.signal?.aborted) await this.stopping;
+  }
+
+  /** The error to report: once aborted, the abort (whatever the driver said about its killed query). */
+  failure(error: unknown, what: string, otherwise: (error: unknown) => SourceError): SourceError {
+    return this.signal?.aborted ? sourceAborted(this.signal, what) : otherwise(error);
+  }
 }
 
 const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/;

@@ -146,6 +146,46 @@ test('the source connection killed mid-extract: the run fails, Delta is unchange
   await assertDeltaMatchesSource(db.url, effects);
 });
 
+test('a run aborted mid-extract (its timeout): the source gets the signal, the run fails with the reason, nothing is published', async () => {
+  await changeHour();
+  const before = await versions(effects);
+  const real = new PostgresSource(db.url);
+  const controller = new AbortController();
+  let given: AbortSignal | undefined;
+  // The session must be opened with the run's signal (that is what cancels its queries on the server); the run
+  // times out after the first batch of service_requests.
+  const timingOut: Source = {
+    kind: 'postgres',
+    async openSession(options) {
+      given = options?.signal;
+      const session = await real.openSession(options);
+      return {
+        position: session.position,
+        describeTable: (table) => session.describeTable(table),
+        close: () => session.close(),
+        async *readRows(request) {
+          for await (const batch of session.readRows({ ...request, batchSize: 50 })) {
+            yield batch;
+            if (request.table.name === 'service_requests') controller.abort(new Error('Timed out after 1 s'));
+          }
+        },
+      };
+    },
+  };
+  await assert.rejects(
+    runPipeline({ ...effects, signal: controller.signal, openSource: () => timingOut }, definition, {
+      runId: 'run-3b',
+    }),
+    (error: unknown) =>
+      isPipelineError(error, 'EXTRACT_FAILED') &&
+      /SOURCE_ABORTED/.test(error.message) &&
+      /stopped: Timed out after 1 s/.test(error.message),
+  );
+  assert.equal(given, controller.signal);
+  assert.deepEqual(await versions(effects), before);
+  assert.equal(await effects.storage.stat('raw/county_ops/service_requests/run-3b/_manifest.json'), null);
+});
+
 test('rows changed while a run reads are captured by that run or the next, even when stamped late', async () => {
   await changeHour();
   const real = new PostgresSource(db.url);

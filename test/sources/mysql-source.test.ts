@@ -8,6 +8,7 @@ import { MysqlSource } from '../../pipelines/sources/mysql/mysql-source';
 import { buildMysqlSelect, formatMysqlWatermark } from '../../pipelines/sources/mysql/mysql-sql';
 import { mapMysqlType } from '../../pipelines/sources/mysql/type-mapping';
 import type { SourceColumn } from '../../pipelines/sources/source';
+import { runAbortContract } from './source-abort';
 import { runSourceContract } from './source-contract';
 
 const BASE_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -39,8 +40,9 @@ test('MySQL extract SQL (golden)', () => {
   assert.equal(formatMysqlWatermark('42'), '42');
 });
 
-runSourceContract('MariaDB', async () => {
-  const name = `source_contract_${process.pid}_${randomBytes(3).toString('hex')}`;
+/** A fresh database (name, a root connection and an admin connection to it). */
+async function createDatabase(prefix: string) {
+  const name = `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
   let root: mysql.Connection;
   try {
     root = await mysql.createConnection({ uri: BASE_URL, connectTimeout: 5_000, multipleStatements: false });
@@ -49,6 +51,11 @@ runSourceContract('MariaDB', async () => {
   }
   await root.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
   const admin = await mysql.createConnection({ uri: `${BASE_URL}/${name}` });
+  return { name, root, admin };
+}
+
+runSourceContract('MariaDB', async () => {
+  const { name, root, admin } = await createDatabase('source_contract');
   return {
     source: new MysqlSource(`${BASE_URL}/${name}`),
     // MariaDB without binary logging has no position to record; with it, a binlog file:position.
@@ -74,6 +81,40 @@ runSourceContract('MariaDB', async () => {
       );
       for (const row of rows) await root.query(`KILL ${Number(row.ID)}`).catch(() => undefined);
     },
+    async close() {
+      await admin.end().catch(() => undefined);
+      await root.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await root.end();
+    },
+  };
+});
+
+runAbortContract('MariaDB', async () => {
+  const { name, root, admin } = await createDatabase('source_abort');
+  const reads = async (condition: string) => {
+    const [rows] = await root.query<mysql.RowDataPacket[]>(
+      `SELECT ID FROM information_schema.PROCESSLIST
+       WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%slow_items%' ${condition}`,
+      [name],
+    );
+    return rows.map((row) => String(row.ID));
+  };
+  return {
+    source: new MysqlSource(`${BASE_URL}/${name}`),
+    setupSql: [
+      'CREATE TABLE abort_digits (n int)',
+      'INSERT INTO abort_digits VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)',
+      'CREATE TABLE abort_rows (id bigint PRIMARY KEY, v varchar(400) NOT NULL)',
+      `INSERT INTO abort_rows SELECT 1 + a.n + 10 * b.n + 100 * c.n + 1000 * d.n, REPEAT('x', 300)
+       FROM abort_digits a, abort_digits b, abort_digits c, abort_digits d WHERE d.n < 2`,
+      // A plain (MERGE) view: rows stream in key order and the scan sleeps when it reaches 1001.
+      'CREATE VIEW slow_items AS SELECT id, v FROM abort_rows WHERE IF(id = 1001, SLEEP(60), 0) = 0',
+    ],
+    async exec(statements) {
+      for (const statement of statements) await admin.query(statement);
+    },
+    sleepingReads: () => reads(`AND STATE = 'User sleep'`),
+    runningReads: () => reads(''),
     async close() {
       await admin.end().catch(() => undefined);
       await root.query(`DROP DATABASE IF EXISTS \`${name}\``);

@@ -12,6 +12,7 @@ import {
 import { findOraCode, OracleSource } from '../../pipelines/sources/oracle/oracle-source';
 import { describeOracleType, mapOracleType } from '../../pipelines/sources/oracle/type-mapping';
 import type { SourceColumn } from '../../pipelines/sources/source';
+import { oracleLiveOptions } from './oracle-live';
 import { EXPECTED_ROWS, EXPECTED_TYPES, runSourceContract } from './source-contract';
 
 const column = (
@@ -123,19 +124,8 @@ test('Oracle: ORA- codes are kept from the driver error', () => {
 });
 
 runSourceContract('Oracle', async () => {
-  const url = process.env.ORACLE_URL;
-  if (!url) {
-    console.log(
-      '# Oracle live suite skipped: set ORACLE_URL=oracle://user:password@host:1521/service to run it',
-    );
-    return null;
-  }
-  const parsed = new URL(url);
-  const options = {
-    connectString: `${parsed.hostname}:${parsed.port || 1521}${parsed.pathname}`,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  };
+  const options = oracleLiveOptions('Oracle live suite');
+  if (!options) return null;
   const oracledb = (await import('oracledb')).default;
   const admin = await oracledb.getConnection(options);
   const exec = async (statements: string[]): Promise<void> => {

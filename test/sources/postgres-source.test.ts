@@ -7,6 +7,7 @@ import { buildPostgresSelect } from '../../pipelines/sources/postgres/postgres-s
 import { mapPostgresType } from '../../pipelines/sources/postgres/type-mapping';
 import type { SourceColumn } from '../../pipelines/sources/source';
 import { createTempDatabase, withClient } from '../support/postgres';
+import { runAbortContract } from './source-abort';
 import { runCsvKillContract, runSourceContract, type SourceFixture } from './source-contract';
 
 const column = (name: string, sourceType: string): SourceColumn => ({
@@ -77,3 +78,34 @@ async function openPostgresFixture(): Promise<SourceFixture> {
 
 runSourceContract('PostgreSQL', openPostgresFixture);
 runCsvKillContract('PostgreSQL', openPostgresFixture);
+
+runAbortContract('PostgreSQL', async () => {
+  const db = await createTempDatabase('source_abort');
+  // The read shows as its COPY (the extract's fast path) or as the FETCH of its cursor (readRows).
+  const reads = (condition: string) =>
+    withClient(db.url, async (client) => {
+      const { rows } = await client.query<{ pid: string }>(
+        `SELECT pid::text AS pid FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'
+           AND (query LIKE '%slow_items%' OR query LIKE '%extract_cursor%') ${condition}`,
+      );
+      return rows.map((row) => row.pid);
+    });
+  return {
+    source: new PostgresSource(db.url),
+    setupSql: [
+      'CREATE TABLE abort_rows (id bigint PRIMARY KEY, v text NOT NULL)',
+      "INSERT INTO abort_rows SELECT g, repeat('x', 300) FROM generate_series(1, 2000) AS g",
+      `CREATE FUNCTION pause_at(row_id bigint) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+       BEGIN IF row_id = 1001 THEN PERFORM pg_sleep(60); END IF; RETURN true; END $$`,
+      'CREATE VIEW slow_items AS SELECT id, v FROM abort_rows WHERE pause_at(id)',
+    ],
+    exec: (statements) =>
+      withClient(db.url, async (client) => {
+        for (const statement of statements) await client.query(statement);
+      }),
+    sleepingReads: () => reads(`AND wait_event = 'PgSleep'`),
+    runningReads: () => reads(''),
+    close: () => db.drop(),
+  };
+});

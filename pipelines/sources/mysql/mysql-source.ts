@@ -1,14 +1,18 @@
 // MySQL / MariaDB source (mysql2). One consistent cut per run: START TRANSACTION WITH CONSISTENT SNAPSHOT on one
 // connection, the binlog position read alongside (MariaDB's binlog_snapshot_* status is exact for the snapshot;
 // otherwise SHOW MASTER STATUS; none when binary logging is off). Tables are read one after another on that
-// connection with streaming queries, so memory stays bounded.
+// connection with streaming queries, so memory stays bounded. The run's signal reaches the server: on abort that
+// connection is KILLed from a second one (see killConnection).
 
 import mysql from 'mysql2';
-import type { Connection as PromiseConnection, RowDataPacket } from 'mysql2/promise';
+import mysqlPromise, { type Connection as PromiseConnection, type RowDataPacket } from 'mysql2/promise';
 import {
   DEFAULT_BATCH_SIZE,
   SourceError,
+  AbortGuard,
+  sourceAborted,
   type ReadRequest,
+  type SessionOptions,
   type Source,
   type SourceColumn,
   type SourcePosition,
@@ -57,12 +61,44 @@ async function readBinlogPosition(connection: PromiseConnection): Promise<Source
   return { kind: 'none', value: '' };
 }
 
+/**
+ * Ends the session's connection on the server: KILL CONNECTION from a second one (a statement does not notice its
+ * client going away; KILL QUERY does not wake a thread blocked sending rows to a client that stopped reading, a
+ * paused stream), then waits (up to 5 s) until the thread has left the process list, so a read that fails with
+ * the abort has nothing left running. Killing the whole connection also ends the snapshot transaction. Without a
+ * second connection our socket is destroyed instead, so at least the read stops waiting. Never rejects.
+ */
+async function killConnection(url: string, core: mysql.Connection): Promise<void> {
+  const id = Number(core.threadId);
+  try {
+    const killer = await mysqlPromise.createConnection({ uri: url, connectTimeout: 10_000 });
+    try {
+      await killer.query(`KILL CONNECTION ${id}`);
+      for (const until = Date.now() + 5_000; Date.now() < until;) {
+        const [left] = await killer.query<RowDataPacket[]>(
+          'SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?',
+          [id],
+        );
+        if (left.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await killer.end().catch(() => undefined);
+    }
+  } catch {
+    core.destroy();
+  }
+}
+
 export class MysqlSource implements Source {
   readonly kind = 'mysql';
 
   constructor(private readonly url: string) {}
 
-  async openSession(): Promise<SourceSession> {
+  async openSession(options: SessionOptions = {}): Promise<SourceSession> {
+    const { signal } = options;
+    const what = 'Opening a consistent MySQL snapshot';
+    if (signal?.aborted) throw sourceAborted(signal, what);
     const core = mysql.createConnection({ uri: this.url, connectTimeout: 10_000, timezone: 'Z' });
     core.on('error', () => undefined);
     const connection = core.promise();
@@ -74,14 +110,21 @@ export class MysqlSource implements Source {
         cause,
       });
     }
+    const guard = new AbortGuard(signal, () => killConnection(this.url, core));
     try {
+      guard.check(what);
       await connection.query("SET SESSION time_zone = '+00:00'");
       await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      // A FLUSH TABLES WITH READ LOCK elsewhere can hold this for as long as it lasts: the abort reaches it too.
       await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      return new MysqlSession(core, await readBinlogPosition(connection));
+      const position = await readBinlogPosition(connection);
+      guard.check(what);
+      return new MysqlSession(core, position, guard);
     } catch (error) {
-      await connection.end().catch(() => undefined);
-      throw toSourceError(error, 'Opening a consistent MySQL snapshot failed');
+      await guard.settled();
+      guard.dispose();
+      await connection.end().catch(() => core.destroy());
+      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
     }
   }
 }
@@ -92,19 +135,28 @@ class MysqlSession implements SourceSession {
   constructor(
     private readonly core: mysql.Connection,
     readonly position: SourcePosition,
+    private readonly guard: AbortGuard,
   ) {
     this.connection = core.promise();
   }
 
+  /** Once aborted: waits until the server has dropped the connection, then reports the abort. */
+  private async failure(error: unknown, what: string): Promise<SourceError> {
+    await this.guard.settled();
+    return this.guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
+  }
+
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
     let rows: RowDataPacket[];
+    const what = `Describing ${qualifyMysqlTable(table)}`;
+    this.guard.check(what);
     try {
       [rows] = await this.connection.query<RowDataPacket[]>(DESCRIBE_MYSQL_TABLE, [
         table.schema ?? null,
         table.name,
       ]);
     } catch (error) {
-      throw toSourceError(error, `Describing ${qualifyMysqlTable(table)} failed`);
+      throw await this.failure(error, what);
     }
     if (rows.length === 0) {
       throw new SourceError('SOURCE_TABLE_NOT_FOUND', `MySQL has no table ${qualifyMysqlTable(table)}`);
@@ -120,6 +172,8 @@ class MysqlSession implements SourceSession {
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildMysqlSelect(request);
     const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const what = `Reading ${qualifyMysqlTable(request.table)}`;
+    this.guard.check(what);
     const stream = this.core
       .query({ sql: query.sql, values: query.values, rowsAsArray: true, typeCast: asText })
       .stream({ highWaterMark: batchSize });
@@ -139,22 +193,28 @@ class MysqlSession implements SourceSession {
       for await (const row of stream as AsyncIterable<TextRow>) {
         batch.push(row);
         if (batch.length >= batchSize) {
+          this.guard.check(what);
           yield batch;
           batch = [];
         }
       }
+      this.guard.check(what);
       if (batch.length > 0) yield batch;
     } catch (error) {
-      throw toSourceError(error, `Reading ${qualifyMysqlTable(request.table)} failed`);
+      throw await this.failure(error, what);
     } finally {
       this.core.off('error', lost);
       this.core.off('end', lost);
       socket?.off('close', lost);
       stream.destroy();
+      // However the read ends (failed, or left by its consumer after an abort), it ends with the server's side.
+      await this.guard.settled();
     }
   }
 
   async close(): Promise<void> {
+    await this.guard.settled();
+    this.guard.dispose();
     await this.connection.query('COMMIT').catch(() => undefined);
     await this.connection.end().catch(() => undefined);
   }

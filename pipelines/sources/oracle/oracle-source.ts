@@ -1,12 +1,16 @@
 // Oracle source (oracledb thin mode, no Instant Client). One consistent cut per run: read CURRENT_SCN once, then
 // every table is read with a flashback query AS OF SCN, so all tables show the database as of that SCN (undo
 // retention permitting: ORA-01555 / ORA-08180 surface with their code). Rows stream (queryStream) in batches.
+// The run's signal reaches the server: on abort connection.break() interrupts the call in progress (ORA-01013).
 
 import oracledb, { type ColumnMetadata, type Connection } from 'oracledb';
 import {
   DEFAULT_BATCH_SIZE,
   SourceError,
+  AbortGuard,
+  sourceAborted,
   type ReadRequest,
+  type SessionOptions,
   type Source,
   type SourceColumn,
   type SourceSession,
@@ -84,14 +88,22 @@ export class OracleSource implements Source {
 
   constructor(private readonly options: OracleConnectOptions) {}
 
-  async openSession(): Promise<SourceSession> {
+  async openSession(options: SessionOptions = {}): Promise<SourceSession> {
+    const { signal } = options;
+    const what = 'Reading the current SCN';
+    if (signal?.aborted) throw sourceAborted(signal, what);
     let connection: Connection;
     try {
       connection = await oracledb.getConnection(this.options);
     } catch (cause) {
       throw toSourceError(cause, `Cannot connect to Oracle at ${this.options.connectString}`);
     }
+    // break() interrupts the call in progress on the server, which fails with ORA-01013 (the session stays usable
+    // until closed). With none in progress (a paused stream) it does nothing and the checks between batches stop
+    // the read; its stream's cursor is closed as the read ends.
+    const guard = new AbortGuard(signal, () => connection.break().catch(() => undefined));
     try {
+      guard.check(what);
       await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
       let scn: string;
       try {
@@ -99,7 +111,8 @@ export class OracleSource implements Source {
           (await connection.execute<unknown[]>(READ_CURRENT_SCN, {}, { fetchTypeHandler: fetchAsText }))
             .rows?.[0]?.[0],
         );
-      } catch {
+      } catch (error) {
+        if (signal?.aborted) throw error;
         scn = String(
           (
             await connection.execute<unknown[]>(
@@ -110,10 +123,13 @@ export class OracleSource implements Source {
           ).rows?.[0]?.[0],
         );
       }
-      return new OracleSession(connection, scn);
+      guard.check(what);
+      return new OracleSession(connection, scn, guard);
     } catch (error) {
+      await guard.settled();
+      guard.dispose();
       await connection.close().catch(() => undefined);
-      throw toSourceError(error, 'Reading the current SCN failed');
+      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
     }
   }
 }
@@ -124,12 +140,21 @@ class OracleSession implements SourceSession {
   constructor(
     private readonly connection: Connection,
     private readonly scn: string,
+    private readonly guard: AbortGuard,
   ) {
     this.position = { kind: 'scn' as const, value: scn };
   }
 
+  /** Once aborted: waits for the break to be acknowledged, then reports the abort (not ORA-01013). */
+  private async failure(error: unknown, what: string): Promise<SourceError> {
+    await this.guard.settled();
+    return this.guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
+  }
+
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
     let rows: unknown[][];
+    const what = `Describing ${qualifyOracleTable(table)}`;
+    this.guard.check(what);
     try {
       rows =
         (
@@ -140,7 +165,7 @@ class OracleSession implements SourceSession {
           )
         ).rows ?? [];
     } catch (error) {
-      throw toSourceError(error, `Describing ${qualifyOracleTable(table)} failed`);
+      throw await this.failure(error, what);
     }
     if (rows.length === 0) {
       throw new SourceError('SOURCE_TABLE_NOT_FOUND', `Oracle has no table ${qualifyOracleTable(table)}`, {
@@ -165,6 +190,8 @@ class OracleSession implements SourceSession {
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildOracleSelect(request, this.scn);
     const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const what = `Reading ${qualifyOracleTable(request.table)} AS OF SCN ${this.scn}`;
+    this.guard.check(what);
     const stream = this.connection.queryStream(query.sql, query.binds, {
       outFormat: oracledb.OUT_FORMAT_ARRAY,
       fetchArraySize: Math.min(batchSize, 5_000),
@@ -175,19 +202,23 @@ class OracleSession implements SourceSession {
       for await (const row of stream) {
         batch.push(row.map(toText));
         if (batch.length >= batchSize) {
+          this.guard.check(what);
           yield batch;
           batch = [];
         }
       }
+      this.guard.check(what);
       if (batch.length > 0) yield batch;
     } catch (error) {
-      throw toSourceError(error, `Reading ${qualifyOracleTable(request.table)} AS OF SCN ${this.scn} failed`);
+      throw await this.failure(error, what);
     } finally {
       stream.destroy();
     }
   }
 
   async close(): Promise<void> {
+    await this.guard.settled();
+    this.guard.dispose();
     await this.connection.close().catch(() => undefined);
   }
 }

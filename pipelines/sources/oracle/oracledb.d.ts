@@ -24,6 +24,8 @@ declare module 'oracledb' {
       options?: ExecuteOptions,
     ): Promise<{ rows?: T[] }>;
     queryStream(sql: string, binds?: Record<string, unknown>, options?: ExecuteOptions): QueryStream;
+    /** Interrupts the call in progress on the server (it fails with ORA-01013). */
+    break(): Promise<void>;
     close(): Promise<void>;
   }
   interface OracleDb {

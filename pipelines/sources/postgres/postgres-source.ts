@@ -1,14 +1,18 @@
 // PostgreSQL source (pg). One consistent cut per run: a REPEATABLE READ transaction exports its snapshot
 // (pg_export_snapshot) and records pg_current_wal_lsn(); every table is then read on its own connection that
 // imports that snapshot (SET TRANSACTION SNAPSHOT), through a server-side cursor, so memory stays bounded and
-// all tables of a run show the same committed state.
+// all tables of a run show the same committed state. The run's signal reaches the server: on abort every
+// connection of the session is terminated from a second connection (see stopBackends).
 
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import {
   DEFAULT_BATCH_SIZE,
   SourceError,
+  AbortGuard,
+  sourceAborted,
   type ReadRequest,
+  type SessionOptions,
   type Source,
   type SourceColumn,
   type SourceSession,
@@ -53,6 +57,35 @@ async function connect(url: string): Promise<pg.Client> {
   return client;
 }
 
+/**
+ * Ends the server side of these connections: pg_terminate_backend from a second connection, then waits (up to
+ * 5 s) until they are gone from pg_stat_activity, so a read that fails with the abort has nothing left running.
+ * Not pg_cancel_backend: a cancel is ignored while a backend is blocked sending rows to a client that stopped
+ * reading (a paused COPY or cursor), and a terminated reader leaves nothing behind (its transaction is read-only;
+ * the session is finished anyway). Without a second connection our side is closed instead (`end()` destroys the
+ * socket of a busy client), so at least the read stops waiting. Never rejects.
+ */
+async function stopBackends(url: string, clients: pg.Client[]): Promise<void> {
+  const pids = clients
+    .map((client) => (client as unknown as { processID?: number }).processID)
+    .filter((pid): pid is number => Number.isInteger(pid));
+  try {
+    const killer = await connect(url);
+    try {
+      await killer.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+      for (const until = Date.now() + 5_000; Date.now() < until;) {
+        const left = await killer.query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids]);
+        if (left.rows.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      await killer.end().catch(() => undefined);
+    }
+  } catch {
+    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+  }
+}
+
 async function beginSnapshotTransaction(client: pg.Client, snapshotId?: string): Promise<void> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   if (snapshotId) await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId.replace(/'/g, "''")}'`);
@@ -66,9 +99,16 @@ export class PostgresSource implements Source {
 
   constructor(private readonly url: string) {}
 
-  async openSession(): Promise<SourceSession> {
+  async openSession(options: SessionOptions = {}): Promise<SourceSession> {
+    const { signal } = options;
+    const what = 'Opening a consistent PostgreSQL snapshot';
+    if (signal?.aborted) throw sourceAborted(signal, what);
     const main = await connect(this.url);
+    // Every connection the session opens (main, then each read's), so an abort reaches whichever is busy.
+    const clients = new Set([main]);
+    const guard = new AbortGuard(signal, () => stopBackends(this.url, [...clients]));
     try {
+      guard.check(what);
       await beginSnapshotTransaction(main);
       const row = (
         await main.query<{ snapshot: string; lsn: string | null }>(
@@ -77,34 +117,68 @@ export class PostgresSource implements Source {
         )
       ).rows[0];
       if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
-      return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '');
+      return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
     } catch (error) {
+      await guard.settled();
+      guard.dispose();
       await main.end().catch(() => undefined);
-      throw toSourceError(error, 'Opening a consistent PostgreSQL snapshot failed');
+      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
     }
   }
 }
 
 class PostgresSession implements SourceSession {
   readonly position;
-  private readonly readers = new Set<pg.Client>();
 
   constructor(
     private readonly url: string,
     private readonly main: pg.Client,
     private readonly snapshotId: string,
     lsn: string,
+    private readonly clients: Set<pg.Client>,
+    private readonly guard: AbortGuard,
   ) {
     this.position = { kind: 'lsn' as const, value: lsn };
+  }
+
+  private failure(error: unknown, what: string): SourceError {
+    return this.guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
+  }
+
+  /** A reader connection in the session's snapshot, registered so an abort reaches it. */
+  private async openReader(what: string): Promise<pg.Client> {
+    this.guard.check(what);
+    const client = await connect(this.url);
+    this.clients.add(client);
+    try {
+      this.guard.check(what);
+      await beginSnapshotTransaction(client, this.snapshotId);
+      return client;
+    } catch (error) {
+      await this.closeReader(client);
+      throw this.failure(error, what);
+    }
+  }
+
+  /**
+   * Every read ends here, however it ends (done, failed, or left by its consumer): after an abort, only once the
+   * server has let go of it, so the read's failure means nothing of it still runs there.
+   */
+  private async closeReader(client: pg.Client): Promise<void> {
+    await this.guard.settled();
+    this.clients.delete(client);
+    await client.end().catch(() => undefined);
   }
 
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
     const relation = qualifyPostgresTable(table);
     let rows: { name: string; type: string; nullable: string }[];
+    this.guard.check(`Describing ${relation}`);
     try {
       rows = (await this.main.query(DESCRIBE_POSTGRES_TABLE, [relation])).rows;
     } catch (error) {
-      throw toSourceError(error, `Describing ${relation} failed`);
+      await this.guard.settled();
+      throw this.failure(error, `Describing ${relation}`);
     }
     if (rows.length === 0) {
       throw new SourceError('SOURCE_TABLE_NOT_FOUND', `PostgreSQL has no table ${relation}`);
@@ -120,15 +194,15 @@ class PostgresSession implements SourceSession {
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildPostgresSelect(request);
     const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
-    const client = await connect(this.url);
-    this.readers.add(client);
+    const what = `Reading ${qualifyPostgresTable(request.table)}`;
+    const client = await this.openReader(what);
     try {
-      await beginSnapshotTransaction(client, this.snapshotId);
       await client.query({
         text: `DECLARE extract_cursor NO SCROLL CURSOR FOR ${query.text}`,
         values: query.values,
       });
       for (;;) {
+        this.guard.check(what);
         const result = await client.query<TextRow>({
           text: `FETCH FORWARD ${batchSize} FROM extract_cursor`,
           rowMode: 'array',
@@ -138,19 +212,17 @@ class PostgresSession implements SourceSession {
       }
       await client.query('COMMIT');
     } catch (error) {
-      throw toSourceError(error, `Reading ${qualifyPostgresTable(request.table)} failed`);
+      throw this.failure(error, what);
     } finally {
-      this.readers.delete(client);
-      await client.end().catch(() => undefined);
+      await this.closeReader(client);
     }
   }
 
   async *readCsv(request: ReadRequest): AsyncIterable<Uint8Array> {
     const query = buildPostgresSelect(request);
-    const client = await connect(this.url);
-    this.readers.add(client);
+    const what = `Reading ${qualifyPostgresTable(request.table)}`;
+    const client = await this.openReader(what);
     try {
-      await beginSnapshotTransaction(client, this.snapshotId);
       // COPY cannot take parameters: the watermark goes in as a quoted literal of the parameter's text.
       const text = query.values.reduce(
         (sql, value, index) => sql.replace(`$${index + 1}`, `'${value.replace(/'/g, "''")}'`),
@@ -169,16 +241,18 @@ class PostgresSession implements SourceSession {
       }
       await client.query('COMMIT');
     } catch (error) {
-      throw toSourceError(error, `Reading ${qualifyPostgresTable(request.table)} failed`);
+      throw this.failure(error, what);
     } finally {
-      this.readers.delete(client);
-      await client.end().catch(() => undefined);
+      await this.closeReader(client);
     }
   }
 
   async close(): Promise<void> {
+    await this.guard.settled();
+    this.guard.dispose();
+    this.clients.delete(this.main);
     await this.main.query('COMMIT').catch(() => undefined);
     await this.main.end().catch(() => undefined);
-    await Promise.all([...this.readers].map((client) => client.end().catch(() => undefined)));
+    await Promise.all([...this.clients].map((client) => this.closeReader(client)));
   }
 }
