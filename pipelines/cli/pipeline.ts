@@ -11,14 +11,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
-import { createMySqlConnector } from '../sync/index';
+import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
 import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../runner/definitions-dir';
 import { loadDefinition } from '../runner/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
-
-/** MYSQL_URL's default, as server/config/env.ts has it (pipelines/ cannot import server/). */
-const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306/county_mirror';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -124,7 +121,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
         ? await syncPipelineTables(
             {
               ...effects,
-              connect: createMySqlConnector(values['mysql-url'] ?? env.MYSQL_URL ?? DEFAULT_MYSQL_URL),
+              connect: createMySqlConnector(values['mysql-url'] || env.MYSQL_URL || DEFAULT_MYSQL_URL),
               log,
             },
             definition,

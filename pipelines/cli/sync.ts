@@ -3,7 +3,8 @@
 //   sync status [--table T]… [--json]
 //   sync verify <tableRoot> --mysql-table T --key k1,k2 [--version N] [--json]
 //   sync verify <mysqlTable> [--version N] [--json]   (a table synced before: its Delta root and key are in the state)
-// The lake comes from --lake or LAKE_ROOT (default ./data/lake), MySQL from --mysql-url or MYSQL_URL. Thin entry
+// The lake comes from --lake or LAKE_ROOT (default ./data/lake), MySQL from --mysql-url or MYSQL_URL (default the
+// local county_mirror, as for the worker). Thin entry
 // point: parse → one command → print; errors go to stderr with their code and a non-zero exit code.
 
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
 import {
   createMySqlConnector,
+  DEFAULT_MYSQL_URL,
   describeError,
   readSyncState,
   readSyncStatus,
@@ -35,7 +37,8 @@ const USAGE = `usage:
   sync status [--table T]… [--json]
   sync verify <tableRoot> --mysql-table T --key k1[,k2] [--version N] [--json]
   sync verify <mysqlTable> [--version N] [--json]      (a synced table: Delta root and key from its sync state)
-options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT), --mysql-url <mysql://…> (else MYSQL_URL)`;
+options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT, default ./data/lake),
+         --mysql-url <mysql://…> (else MYSQL_URL, default ${DEFAULT_MYSQL_URL})`;
 
 function parseCliArgs(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -124,9 +127,9 @@ export async function runSyncCli(argv: string[], io: CliIo, env: CliEnv = proces
   let duckdb: Awaited<ReturnType<typeof createDuckDbSession>> | null = null;
   try {
     const args = parseCliArgs(argv);
-    const mysqlUrl = args.mysqlUrl ?? env.MYSQL_URL;
-    if (!mysqlUrl) throw new SyncError('INVALID_ARGUMENT', 'Set MYSQL_URL or pass --mysql-url');
-    const storage = openLakeStorage(args.lake ?? env.LAKE_ROOT ?? path.resolve('data', 'lake'));
+    // The same defaults as the worker (server/config/env.ts): empty counts as unset.
+    const mysqlUrl = args.mysqlUrl || env.MYSQL_URL || DEFAULT_MYSQL_URL;
+    const storage = openLakeStorage(args.lake || env.LAKE_ROOT || path.resolve('data', 'lake'));
     duckdb = await createDuckDbSession();
     const effects: SyncEffects = {
       storage,

@@ -1,5 +1,6 @@
 // Public surface of the MySQL sync: the server, the worker and the CLI import from here.
 
+export { DEFAULT_MYSQL_URL } from './default-target';
 export { describeError, isSyncError, SyncError, type SyncErrorCode } from './errors';
 export { connectMySql, createMySqlConnector, type ConnectMySql, type MySqlClient } from './mysql/connection';
 export { buildCreateTableSql, SYNC_STATE_TABLE, type TableDefinition } from './mysql/ddl';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { redactUrl } from '../../pipelines/sources/redact-url';
+import { DEFAULT_MYSQL_URL } from '../../pipelines/sync/default-target';
 
 const postgresUrl = z
   .string()
@@ -37,7 +38,7 @@ export const envSchema = z.object({
     .default('postgres://postgres@127.0.0.1:5432/lakehouse_control')
     .describe('Control database (Agenda jobs, run records, lineage): PostgreSQL or MongoDB'),
   MYSQL_URL: mysqlUrl
-    .default('mysql://root@127.0.0.1:3306/county_mirror')
+    .default(DEFAULT_MYSQL_URL)
     .describe('MySQL (MariaDB here) database that the front-end team reads; Delta tables are synced into it'),
   DEMO_SOURCE_URL: postgresUrl
     .default('postgres://postgres@127.0.0.1:5432/county_ops')
