@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runPipelineCli } from '../../pipelines/cli/pipeline';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
 import { createTempDatabase, queryRows, type TempDatabase } from '../support/postgres';
 import { createTestDatabase, type TestDatabase } from '../sync/mysql-test-db';
 import { mysqlSkipReason } from './services';
+import { captureCli } from '../support/cli-output';
 
 const skip = await mysqlSkipReason();
 let source: TempDatabase;
@@ -40,20 +40,13 @@ after(async () => {
 });
 
 async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const env = {
     DEMO_SOURCE_URL: source.url,
     MYSQL_URL: mysql.url,
     LAKE_ROOT: lake,
     PIPELINES_DIR: definitions,
   };
-  const code = await runPipelineCli(argv, { stdout, stderr }, env);
-  return { code, out, err };
+  return captureCli((io) => runPipelineCli(argv, io, env));
 }
 
 describe('pipeline run with MySQL sync', { skip: skip ?? false }, () => {

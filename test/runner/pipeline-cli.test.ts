@@ -4,22 +4,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { resolveDefinitionPath, runPipelineCli } from '../../pipelines/cli/pipeline';
+import { captureCli } from '../support/cli-output';
 
 async function run(
   argv: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runPipelineCli(argv, { stdout, stderr }, env);
-  return { code, out, err };
+  return captureCli((io) => runPipelineCli(argv, io, env));
 }
 
 test('a name resolves to the demo definitions; a path is taken as it is', () => {

@@ -2,11 +2,11 @@
 // and list, show and cancel read the same records; bad arguments and refusals are clear, not stack traces.
 
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runRunsCli } from '../../server/cli/runs';
 import { createSchedule } from '../../server/scheduler/schedules';
 import { startWorker, type RunningWorker } from '../../server/scheduler/start-worker';
+import { captureCli } from '../support/cli-output';
 import { openControlTestDb, type ControlTestDb } from './control-test-db';
 
 let control: ControlTestDb;
@@ -44,14 +44,7 @@ after(async () => {
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runRunsCli(argv, { stdout, stderr }, { CONTROL_DB_URL: control.db.url });
-  return { code, out, err };
+  return captureCli((io) => runRunsCli(argv, io, { CONTROL_DB_URL: control.db.url }));
 }
 
 describe('npm run runs', () => {
