@@ -7,7 +7,7 @@ import type { RunLineage } from './describe-lineage';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface JobProgress {
-  stage?: string;
+  stage?: 'extract' | 'apply' | 'sync' | 'maintenance' | 'done' | (string & {});
   rowsExtracted?: number;
   files?: number;
   bytes?: number;

@@ -1,6 +1,7 @@
 // The control database's records: runs (with progress, errors and logs), locks and lineage.
 
 import type { RunEvent, RunEventType } from '../../pipelines/lineage/types';
+import type { JobProgress, LogLevel } from '../../pipelines/runner/job-context';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'abandoned';
 export const RUN_STATUSES: readonly RunStatus[] = [
@@ -14,16 +15,8 @@ export const FINISHED_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', '
 
 export type RunTrigger = 'schedule' | 'manual' | 'retry';
 
-/** Counters per stage; each stage reports what it knows and the store merges them. */
-export interface RunProgress {
-  stage?: 'extract' | 'apply' | 'sync' | 'maintenance' | (string & {});
-  rowsExtracted?: number;
-  files?: number;
-  bytes?: number;
-  deltaVersion?: number;
-  rowsSynced?: number;
-  [key: string]: string | number | boolean | null | undefined;
-}
+/** Counters per stage, as runners report them (JobProgress); the store merges each report into the record. */
+export type RunProgress = JobProgress;
 
 export interface RunError {
   message: string;
@@ -65,7 +58,7 @@ export interface NewRun {
   startedAt: Date;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel };
 
 export interface RunLogLine {
   at: Date;
