@@ -9,8 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { it } from 'node:test';
 import type { Role } from '../../server/auth/permissions';
 import { CSRF_HEADERS } from '../support/auth';
+import { BASE_URL } from './role-sessions';
 
-export const BASE_URL = 'http://127.0.0.1:3000';
 export const CALLERS = ['anonymous', 'frontend', 'analyst', 'admin'] as const;
 export type Caller = (typeof CALLERS)[number];
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
