@@ -15,13 +15,14 @@ import { loadSnapshot } from '../../pipelines/delta/index';
 import { createMySqlConnector, readSyncStatus } from '../../pipelines/sync/index';
 import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
-import { closeAgenda, createAgenda } from '../../server/scheduler/create-agenda';
+import { closeAgenda } from '../../server/scheduler/create-agenda';
 import { executeRun, type ExecuteRunDeps } from '../../server/scheduler/execute-run';
 import type { JobRunner } from '../../server/scheduler/runner-types';
 import { createSchedule, runScheduleNow, type SchedulerContext } from '../../server/scheduler/schedules';
 import type { RunningWorker } from '../../server/scheduler/start-worker';
 import type { RunRecord } from '../../server/store/types';
 import { queryRows } from '../support/postgres';
+import { openWebScheduler } from '../scheduler/control-test-db';
 import { mysqlSkipReason, openRunnerServices, startRealWorker, type RunnerServices } from './services';
 import { assertMySqlEqualsDelta } from './table-equality';
 
@@ -34,13 +35,7 @@ const logs: string[] = [];
 before(async () => {
   if (skip) return;
   services = await openRunnerServices('wkpipe');
-  web = {
-    agenda: createAgenda({ controlDbUrl: services.control.url, name: 'web' }),
-    store: services.store,
-    timezone: 'UTC',
-    now: () => new Date(),
-  };
-  await web.agenda.ready;
+  web = await openWebScheduler(services.control.url, services.store);
   worker = await startRealWorker(services, `pipeline-worker:${process.pid}`, (line) => logs.push(line));
 });
 after(async () => {

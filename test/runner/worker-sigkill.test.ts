@@ -10,10 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyChangeHour } from '../../pipelines/demo/apply-change-hour';
 import { DEMO_TABLES, PRIMARY_KEYS } from '../../pipelines/demo/schema';
-import { closeAgenda, createAgenda } from '../../server/scheduler/create-agenda';
+import { closeAgenda } from '../../server/scheduler/create-agenda';
 import { runScheduleNow, type SchedulerContext } from '../../server/scheduler/schedules';
 import type { RunningWorker } from '../../server/scheduler/start-worker';
 import type { RunRecord } from '../../server/store/types';
+import { openWebScheduler } from '../scheduler/control-test-db';
 import { mysqlSkipReason, openRunnerServices, startRealWorker, type RunnerServices } from './services';
 import { assertMySqlEqualsDelta, deltaKeys, sourceKeys } from './table-equality';
 
@@ -27,13 +28,7 @@ const logs: string[] = [];
 before(async () => {
   if (skip) return;
   services = await openRunnerServices('wkkill', 30_000);
-  web = {
-    agenda: createAgenda({ controlDbUrl: services.control.url, name: 'web' }),
-    store: services.store,
-    timezone: 'UTC',
-    now: () => new Date(),
-  };
-  await web.agenda.ready;
+  web = await openWebScheduler(services.control.url, services.store);
 });
 after(async () => {
   if (skip) return;

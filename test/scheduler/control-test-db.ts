@@ -13,6 +13,26 @@ export interface ControlTestDb {
   close(): Promise<void>;
 }
 
+/**
+ * The web process's scheduler context over a control database: an Agenda that never starts, ready (or, with
+ * `notifications`, listening on its LISTEN/NOTIFY channel as the web process does).
+ */
+export async function openWebScheduler(
+  controlDbUrl: string,
+  store: SchedulerContext['store'],
+  options: { notifications?: boolean } = {},
+): Promise<SchedulerContext> {
+  const web: SchedulerContext = {
+    agenda: createAgenda({ controlDbUrl, name: 'web' }),
+    store,
+    timezone: 'UTC',
+    now: () => new Date(),
+  };
+  if (options.notifications) await connectNotifications(web.agenda);
+  else await web.agenda.ready;
+  return web;
+}
+
 /** `notifications`: connect the web Agenda's LISTEN/NOTIFY channel as the web process does. */
 export async function openControlTestDb(
   prefix: string,
@@ -21,14 +41,7 @@ export async function openControlTestDb(
   const db = await createTempDatabase(prefix);
   const store = new PostgresControlStore(db.url);
   await store.init();
-  const web: SchedulerContext = {
-    agenda: createAgenda({ controlDbUrl: db.url, name: 'web' }),
-    store,
-    timezone: 'UTC',
-    now: () => new Date(),
-  };
-  if (options.notifications) await connectNotifications(web.agenda);
-  else await web.agenda.ready;
+  const web = await openWebScheduler(db.url, store, options);
   return {
     db,
     store,
