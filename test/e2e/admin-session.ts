@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CSRF_HEADERS, login, writeUsersFile } from '../support/auth';
-import { launchChromium } from '../support/browser';
+import { launchChromium, watchBrowser } from '../support/browser';
 import { startNextServer, type NextServer } from '../support/next-server';
 import { createControlFixture, type ControlFixture } from './control-fixture';
 
@@ -86,18 +86,8 @@ export async function startAdminSession(
       const pair = cookies[role];
       const eq = pair.indexOf('=');
       await context.addCookies([{ name: pair.slice(0, eq), value: pair.slice(eq + 1), url: openServer.url }]);
-      context.on('request', (request) => requested.push(request.url()));
-      context.on('requestfailed', (request) => {
-        // Navigation aborts in-flight prefetches and polls; that is not a failure of the app.
-        if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
-          failed.push(`${request.url()}: ${request.failure()?.errorText}`);
-        }
-      });
       const page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') consoleErrors.push(message.text());
-      });
-      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      watchBrowser(context, page, { requested, failed, consoleErrors });
       return { context, page, cookie: cookies[role] };
     },
     call(role, method, url, body) {

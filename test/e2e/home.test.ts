@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { launchChromium } from '../support/browser';
+import { launchChromium, watchBrowser } from '../support/browser';
 import { startNextServer } from '../support/next-server';
 
 const productName = 'County Lakehouse Workbench';
@@ -41,20 +41,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
 
-    const requested: string[] = [];
-    const failed: string[] = [];
-    const consoleErrors: string[] = [];
-    context.on('request', (request) => requested.push(request.url()));
-    context.on('requestfailed', (request) => {
-      // Next aborts in-flight link prefetches when the page navigates; that is not a failure of the app.
-      if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
-        failed.push(`${request.url()}: ${request.failure()?.errorText}`);
-      }
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const { requested, failed, consoleErrors } = watchBrowser(context, page);
 
     const nav = page.getByRole('navigation', { name: 'Main' });
     const navLinks = async () =>

@@ -8,34 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { syncTable } from '../../pipelines/sync/index';
-import { launchChromium } from '../support/browser';
+import { launchChromium, watchBrowser } from '../support/browser';
 import { login, writeUsersFile } from '../support/auth';
 import { startNextServer } from '../support/next-server';
 import { mariaDbSkipReason } from '../sync/mysql-test-db';
 import { createSyncedLake, PERMITS } from '../sync/synced-lake';
 
 const skip = await mariaDbSkipReason();
-
-/** Records every request and failure of a browser context, and the page's console errors. */
-function watch(context: BrowserContext, page: Page) {
-  const requested: string[] = [];
-  const failed: string[] = [];
-  const consoleErrors: string[] = [];
-  context.on('request', (request) => requested.push(request.url()));
-  context.on('requestfailed', (request) => {
-    // Next aborts in-flight prefetches and our poller aborts a superseded refresh; neither is a failure.
-    if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
-      failed.push(`${request.url()}: ${request.failure()?.errorText}`);
-    }
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  return { requested, failed, consoleErrors };
-}
 
 async function logInThroughForm(page: Page, url: string, username: string) {
   await page.goto(`${url}/login?next=%2Fsync`);
@@ -73,7 +54,7 @@ test(
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    const seen = watch(context, page);
+    const seen = watchBrowser(context, page);
 
     await t.test('a frontend user logs in and sees each table with its state', async () => {
       await logInThroughForm(page, server.url, 'frontend');
@@ -119,7 +100,7 @@ test(
       assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
       const analyst = await browser.newContext();
       const analystPage = await analyst.newPage();
-      const analystSeen = watch(analyst, analystPage);
+      const analystSeen = watchBrowser(analyst, analystPage);
       await logInThroughForm(analystPage, server.url, 'analyst');
       const alert = analystPage.getByTestId('sync-error');
       await alert.waitFor();

@@ -1,7 +1,7 @@
 // Chromium comes from Debian here: `npx playwright install` cannot download a browser on these machines.
 
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 // CHROMIUM_PATH is the same override test/support/ensure-chromium.ts honours.
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -23,4 +23,31 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}
+
+/** What the end-to-end tests check a session did: every request, the failed ones, and console errors. */
+export interface BrowserWatch {
+  requested: string[];
+  failed: string[];
+  consoleErrors: string[];
+}
+
+/** Records a context's requests and failures and a page's console errors into `into` (new lists by default). */
+export function watchBrowser(
+  context: BrowserContext,
+  page: Page,
+  into: BrowserWatch = { requested: [], failed: [], consoleErrors: [] },
+): BrowserWatch {
+  context.on('request', (request) => into.requested.push(request.url()));
+  context.on('requestfailed', (request) => {
+    // Navigation aborts in-flight prefetches, and a poller aborts a superseded refresh: not failures of the app.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') {
+      into.failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+    }
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') into.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => into.consoleErrors.push(error.message));
+  return into;
 }
