@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CSRF_HEADERS, login, writeUsersFile } from '../support/auth';
-import { launchChromium, watchBrowser } from '../support/browser';
+import { addSessionCookie, launchChromium, watchBrowser } from '../support/browser';
 import { startNextServer, type NextServer } from '../support/next-server';
 import { createControlFixture, type ControlFixture } from './control-fixture';
 
@@ -83,9 +83,7 @@ export async function startAdminSession(
     async as(role) {
       const context = await openBrowser.newContext();
       contexts.push(context);
-      const pair = cookies[role];
-      const eq = pair.indexOf('=');
-      await context.addCookies([{ name: pair.slice(0, eq), value: pair.slice(eq + 1), url: openServer.url }]);
+      await addSessionCookie(context, cookies[role], openServer.url);
       const page = await context.newPage();
       watchBrowser(context, page, { requested, failed, consoleErrors });
       return { context, page, cookie: cookies[role] };

@@ -51,3 +51,9 @@ export function watchBrowser(
   page.on('pageerror', (error) => into.consoleErrors.push(error.message));
   return into;
 }
+
+/** Signs a browser context in with a session's Cookie header (`name=value`, as the login helpers return it). */
+export async function addSessionCookie(context: BrowserContext, cookie: string, url: string): Promise<void> {
+  const eq = cookie.indexOf('=');
+  await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url }]);
+}

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { addSessionCookie, launchChromium } from '../support/browser';
 import { addSqlCell, readGrid, setCellSql, waitForRuns } from './workbench-page';
 import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
 
@@ -18,8 +18,7 @@ before(async () => {
   browser = await launchChromium();
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: wb.server.url });
-  const [name, ...rest] = wb.analyst.split('=');
-  await context.addCookies([{ name: name as string, value: rest.join('='), url: wb.server.url }]);
+  await addSessionCookie(context, wb.analyst, wb.server.url);
   page = await context.newPage();
   await page.goto(`${wb.server.url}/workbench`);
   await page.getByTestId('new-notebook').click();

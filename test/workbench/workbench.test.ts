@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { addSessionCookie, launchChromium } from '../support/browser';
 import {
   addSqlCell,
   readGrid,
@@ -29,8 +29,7 @@ before(async () => {
   wb = await startWorkbenchServer({ bigRows: 1_000_000 });
   browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true });
-  const [name, ...rest] = wb.analyst.split('=');
-  await context.addCookies([{ name: name as string, value: rest.join('='), url: wb.server.url }]);
+  await addSessionCookie(context, wb.analyst, wb.server.url);
   context.on('request', (request) => requested.push(request.url()));
   // Count what DuckDB-WASM asked for, from each GET's Range header (Playwright reports stale response headers for
   // a worker's synchronous XHRs, so X-Content-Length of the responses cannot be summed).
