@@ -157,11 +157,14 @@ export function declarePipelineLineage(
       ...definition.tables.map((table) =>
         describeDeltaTable(options.lakeRootUrl, options.host, table.target),
       ),
-      ...(options.mysqlUrl
-        ? definition.tables
-            .filter((table): table is SyncedTable => table.sync !== undefined)
-            .map((table) => describeMySqlTable(options.mysqlUrl as string, table.sync.table))
-        : []),
+      ...(options.mysqlUrl ? describeMySqlTargets(definition, options.mysqlUrl) : []),
     ],
   };
+}
+
+/** The MySQL tables a pipeline syncs into, before they are synced (no version yet). */
+export function describeMySqlTargets(definition: PipelineDefinition, mysqlUrl: string): DatasetDescription[] {
+  return definition.tables
+    .filter((table): table is SyncedTable => table.sync !== undefined)
+    .map((table) => describeMySqlTable(mysqlUrl, table.sync.table));
 }

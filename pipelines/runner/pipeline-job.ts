@@ -9,10 +9,10 @@ import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { resolveConnectionUrl, type Env } from '../sources/open-source';
-import { createMySqlConnector, type ConnectMySql } from '../sync/index';
+import type { ConnectMySql } from '../sync/index';
 import {
   declarePipelineLineage,
-  describeMySqlTable,
+  describeMySqlTargets,
   describeRunLineage,
   type RunLineage,
 } from './describe-lineage';
@@ -21,7 +21,8 @@ import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
 import { StepReporter } from './step-reporter';
-import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
+import type { TableSyncRun } from './sync-pipeline';
+import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
 
 export type PipelineJobContext = JobContext;
 
@@ -46,27 +47,6 @@ export interface PipelineJobResult extends PipelineRunResult {
 /** The pipeline's own run id: letters, digits, '.', '_' and '-' only (it names raw folders). */
 export function pipelineRunId(context: Pick<JobContext, 'runId' | 'firstRunId'>): string {
   return (context.firstRunId ?? context.runId).replace(/[^A-Za-z0-9_.-]/g, '-');
-}
-
-/** Adds each table's sync to the run's progress as it finishes. */
-export function recordSync(tracker: ProgressTracker) {
-  return async (run: TableSyncRun): Promise<void> => {
-    if (!run.result) return;
-    const rows = run.result.rowsUpserted + run.result.rowsDeleted;
-    await tracker.table(run.table, { rowsSynced: rows }, { syncedVersion: run.result.version });
-  };
-}
-
-/** The MySQL tables a sync wrote, as lineage outputs (version = the Delta version they now equal). */
-export function mysqlOutputs(mysqlUrl: string, syncs: TableSyncRun[]) {
-  return syncs
-    .filter((run) => run.result)
-    .map((run) =>
-      describeMySqlTable(mysqlUrl, run.mysqlTable, {
-        version: run.result!.version,
-        rows: run.result!.rowsUpserted,
-      }),
-    );
 }
 
 /** A job runner: runs the pipeline; throws (so the worker retries / records FAIL) when any table failed. */
@@ -128,11 +108,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
       const committed = describeRunLineage(definition, result, where);
       // MySQL tables are named before they are synced, so a FAIL event from here on names them next to the
       // Delta versions written; each is replaced by its synced description (version, rows) as it succeeds.
-      const mysqlTables = deps.mysqlUrl
-        ? tablesToSync(definition).map((table) =>
-            describeMySqlTable(deps.mysqlUrl as string, table.sync.table),
-          )
-        : [];
+      const mysqlTables = deps.mysqlUrl ? describeMySqlTargets(definition, deps.mysqlUrl) : [];
       const lineage: RunLineage = {
         inputs: committed.inputs,
         outputs: [...committed.outputs, ...mysqlTables],
@@ -144,21 +120,16 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
       } else {
         await tracker.stage('sync');
         steps.restart();
-        syncs = await syncPipelineTables(
+        syncs = await runSyncStage(
           {
             storage: deps.storage,
             duckdb,
-            connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
-            log,
-            signal: context.signal,
+            mysqlUrl: deps.mysqlUrl,
+            ...(deps.connectMySql ? { connectMySql: deps.connectMySql } : {}),
           },
+          context,
           definition,
-          {
-            onTable: async (run) => {
-              await steps.synced(run, deps.mysqlUrl as string);
-              await recordSync(tracker)(run);
-            },
-          },
+          { steps, tracker },
         );
         const synced = mysqlOutputs(deps.mysqlUrl, syncs);
         lineage.outputs = [
@@ -166,14 +137,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           ...mysqlTables.map((table) => synced.find((done) => done.name === table.name) ?? table),
         ];
         context.declareLineage?.(lineage);
-        const failed = syncs.filter((run) => run.error);
-        if (failed.length > 0) {
-          throw new PipelineError(
-            'SYNC_FAILED',
-            `Pipeline ${definition.name}: Delta committed, MySQL sync failed: ${failed.map((run) => run.error?.message).join('; ')}`,
-            { cause: failed[0]?.error },
-          );
-        }
+        throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
       }
       await tracker.stage('done');
       return { ...result, syncs, lineage };

@@ -4,14 +4,14 @@
 
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
-import { createMySqlConnector } from '../sync/index';
-import { describeDeltaTable, describeMySqlTable, type RunLineage } from './describe-lineage';
+import { describeDeltaTable, describeMySqlTargets, type RunLineage } from './describe-lineage';
 import { PipelineError } from './errors';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
-import { mysqlOutputs, recordSync, type PipelineJobDeps } from './pipeline-job';
+import type { PipelineJobDeps } from './pipeline-job';
 import { StepReporter } from './step-reporter';
-import { syncPipelineTables, tablesToSync, type TableSyncRun } from './sync-pipeline';
+import { tablesToSync, type TableSyncRun } from './sync-pipeline';
+import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
 
 export interface SyncJobResult {
   syncs: TableSyncRun[];
@@ -32,7 +32,7 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
     const inputs = tables.map((table) => describeDeltaTable(deps.storage.rootUrl, host, table.target));
     context.declareLineage?.({
       inputs,
-      outputs: tables.map((table) => describeMySqlTable(deps.mysqlUrl, table.sync.table)),
+      outputs: describeMySqlTargets(definition, deps.mysqlUrl),
       linkedBySteps: context.reportStep !== undefined,
     });
     const steps = new StepReporter(context, definition, { lakeRootUrl: deps.storage.rootUrl, host });
@@ -40,22 +40,7 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
     await tracker.stage('sync', { tables: tables.length });
     const duckdb = await createDuckDbSession({ signal: context.signal });
     try {
-      const syncs = await syncPipelineTables(
-        {
-          storage: deps.storage,
-          duckdb,
-          connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
-          log: (message) => void context.log('info', message).catch(() => undefined),
-          signal: context.signal,
-        },
-        definition,
-        {
-          onTable: async (run) => {
-            await steps.synced(run, deps.mysqlUrl);
-            await recordSync(tracker)(run);
-          },
-        },
-      );
+      const syncs = await runSyncStage({ ...deps, duckdb }, context, definition, { steps, tracker });
       const lineage: RunLineage = {
         inputs: tables.map((table) => {
           const synced = syncs.find((run) => run.table === table.name)?.result;
@@ -64,14 +49,7 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
         outputs: mysqlOutputs(deps.mysqlUrl, syncs),
       };
       context.declareLineage?.(lineage);
-      const failed = syncs.filter((run) => run.error);
-      if (failed.length > 0) {
-        throw new PipelineError(
-          'SYNC_FAILED',
-          `MySQL sync of ${definition.name} failed: ${failed.map((run) => run.error?.message).join('; ')}`,
-          { cause: failed[0]?.error },
-        );
-      }
+      throwIfSyncFailed(syncs, `MySQL sync of ${definition.name} failed`);
       await tracker.stage('done');
       return { syncs, lineage };
     } finally {
