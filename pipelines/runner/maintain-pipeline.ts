@@ -7,7 +7,7 @@
 import { isDeltaError, loadSnapshot } from '../delta/index';
 import { optimize, vacuum, writeCheckpoint, type WriteEffects } from '../delta/write/index';
 import { getDeletedFileRetentionMs, HOUR_MS } from '../delta/write/table-properties';
-import { countRecords } from '../delta/write/write-support';
+import { countRowsFromStats } from '../sync/plan-sync';
 import type { PipelineDefinition } from './load-definition';
 
 export const DEFAULT_VACUUM_RETENTION_HOURS = 7 * 24;
@@ -80,8 +80,8 @@ async function maintainTable(
     retentionHours,
     filesVacuumed: vacuumed.files.length,
     bytesVacuumed: vacuumed.bytes,
-    // Live rows: physical records less the rows deletion vectors drop.
-    rows: before.files.reduce((n, f) => n - (f.deletionVector?.cardinality ?? 0), countRecords(before.files)),
+    // Live rows: records less the rows deletion vectors drop (null when a file's stats lack its row count).
+    rows: countRowsFromStats(before.files),
   };
   effects.log?.(
     `${name}: compacted ${report.filesCompacted} small file(s) into ${report.filesWritten}, checkpoint at v${report.checkpointVersion}, ` +
