@@ -4,7 +4,7 @@
 // to new files. A file whose every row ends up deleted is removed outright.
 
 import { toSqlString } from '../../engine/duckdb-session';
-import { materializeLakeFile, type LocalFile } from '../../engine/local-files';
+import { materializeLakeFile, materializeLakeFiles } from '../../engine/local-files';
 import type { Action, AddFile } from '../actions';
 import { loadDeletedRows } from '../deletion-vectors';
 import { joinLakePath } from '../log-files';
@@ -44,21 +44,18 @@ export async function matchTargetRows(
   const suffix = staged.replace(/^__delta_merge_/, '');
   const table = `__delta_matched_${suffix}`;
   const deleted = `__delta_dv_rows_${suffix}`;
-  const locals: LocalFile[] = [];
+  let materialized: { release(): Promise<void> } | undefined;
   const release = async (): Promise<void> => {
     await effects.duckdb.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     await effects.duckdb.run(`DROP TABLE IF EXISTS ${deleted}`).catch(() => undefined);
-    await Promise.all(locals.map((local) => local.release()));
+    await materialized?.release();
   };
   try {
-    for (const file of candidates) {
-      locals.push(
-        await materializeLakeFile(
-          effects.storage,
-          joinLakePath(snapshot.tableRoot, decodePathUri(file.path)),
-        ),
-      );
-    }
+    const { paths, release: releaseFiles } = await materializeLakeFiles(
+      effects.storage,
+      candidates.map((file) => joinLakePath(snapshot.tableRoot, decodePathUri(file.path))),
+    );
+    materialized = { release: releaseFiles };
     const keyJoin = keys.map((key) => `t.${quoteIdentifier(key)} = s.${quoteIdentifier(key)}`).join(' AND ');
     if (candidates.length === 0) {
       const keyList = keys.map((key) => `s.${quoteIdentifier(key)}`).join(', ');
@@ -73,7 +70,7 @@ export async function matchTargetRows(
         const type = snapshot.schema.fields.find((field) => field.name === key)?.type ?? 'string';
         return toPartitionSqlLiteral(file.partitionValues[key], type);
       });
-      return `(${[toSqlString(locals[index]?.path ?? ''), String(index), ...literals].join(', ')})`;
+      return `(${[toSqlString(paths[index] ?? ''), String(index), ...literals].join(', ')})`;
     });
     const fileColumns = ['__fname', '__idx', ...partitionKeys.map((_, i) => `__pk${i}`)];
     const keyExpr = (key: string): string => {
@@ -81,11 +78,11 @@ export async function matchTargetRows(
       return at >= 0 ? `f.__pk${at}` : `t.${quoteIdentifier(key)}`;
     };
     const dataKeys = keys.filter((key) => !partitionKeys.includes(key)).map(quoteIdentifier);
-    const paths = `[${locals.map((local) => toSqlString(local.path)).join(', ')}]`;
+    const fileList = `[${paths.map(toSqlString).join(', ')}]`;
     const target =
       `SELECT f.__idx, t.file_row_number AS __pos, ${keys.map((key) => `${keyExpr(key)} AS ${quoteIdentifier(key)}`).join(', ')} ` +
       `FROM (SELECT __delta_file, file_row_number${dataKeys.map((k) => `, ${k}`).join('')} ` +
-      `FROM read_parquet(${paths}, filename = '__delta_file', file_row_number = true, union_by_name = true)) t ` +
+      `FROM read_parquet(${fileList}, filename = '__delta_file', file_row_number = true, union_by_name = true)) t ` +
       `JOIN (VALUES ${fileRows.join(', ')}) f(${fileColumns.join(', ')}) ON t.__delta_file = f.__fname`;
     await effects.duckdb.run(`CREATE TEMP TABLE ${deleted} (__idx INTEGER, __pos BIGINT)`);
     // Through DuckDB's appender, not SQL text: a file's deletion vector may hold millions of row positions.
@@ -181,7 +178,8 @@ export async function buildDeletionVectorActions(
     const index = Number(row.__idx);
     const file = candidates[index] as AddFile;
     const positions = (row.positions as unknown[]).map(Number);
-    const union = [...new Set([...(deletedRows[index] ?? []), ...positions])].sort((a, b) => a - b);
+    // Distinct rows, for the count below; the encoder sorts them once.
+    const union = [...new Set([...(deletedRows[index] ?? []), ...positions])];
     const numRecords = await countFileRows(effects, snapshot, file);
     actions.push({ remove: buildRemoveAction(file, now, true) });
     if (union.length >= numRecords) {

@@ -167,7 +167,7 @@ export async function merge(
       const rowsPerFile = estimateRowsPerFile(candidates, snapshot);
       const dataSql = target.carried ? `${target.carried} UNION ALL ${sourceRows}` : sourceRows;
       const adds =
-        (target.carried === '' || candidates.length === 0) && updated + inserted === 0
+        target.carried === '' && updated + inserted === 0
           ? []
           : await writeDataFiles(effects, {
               tableRoot,
