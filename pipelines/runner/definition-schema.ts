@@ -4,6 +4,9 @@
 
 import { z } from 'zod';
 
+/** A pipeline's name: it names its definition file, schedules, raw folders and lineage jobs. */
+export const PIPELINE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
 /** Identifiers that reach SQL: plain names only (Oracle also allows $ and #); quoting happens in each dialect. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$#]{0,127}$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
@@ -118,7 +121,7 @@ const scheduleSchema = z
 
 export const definitionSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - or _'),
+    name: z.string().regex(PIPELINE_NAME, 'must be lower-case letters, digits, - or _'),
     description: z.string().optional(),
     source: z.object({ name: identifier, connection: connectionSchema }).strict(),
     defaults: z

@@ -5,13 +5,14 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PIPELINE_NAME } from './definition-schema';
 import { PipelineError } from './errors';
 import { loadDefinition, type PipelineDefinition } from './load-definition';
 
 export const DEFAULT_PIPELINES_DIR = './pipelines/demo';
 const DEFINITION_FILE = /\.pipeline\.(ya?ml|json)$/;
 
-/** A definition file path as given (absolute or relative to cwd), else `<dir>/<name>.pipeline.(yaml|yml|json)`. */
+/** A definition file path as given (absolute or relative to cwd), else the named pipeline's file in dir. */
 export function resolveDefinitionPath(
   target: string,
   dir: string = DEFAULT_PIPELINES_DIR,
@@ -19,15 +20,27 @@ export function resolveDefinitionPath(
 ): string {
   if (/[/\\]|\.(ya?ml|json)$/.test(target) && existsSync(path.resolve(cwd, target)))
     return path.resolve(cwd, target);
+  return resolveDefinitionName(target, dir, cwd);
+}
+
+/**
+ * `<dir>/<name>.pipeline.(yaml|yml|json)` for a pipeline name, never a path: the worker resolves schedule targets
+ * with this alone, so an admin's schedule cannot make it read another file.
+ */
+export function resolveDefinitionName(
+  name: string,
+  dir: string = DEFAULT_PIPELINES_DIR,
+  cwd: string = process.cwd(),
+): string {
   const base = path.resolve(cwd, dir);
-  const candidates = ['yaml', 'yml', 'json'].map((ext) => path.join(base, `${target}.pipeline.${ext}`));
   // A name must not climb out of the folder (`../x`): only plain names are looked up there.
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(target)) {
+  if (!PIPELINE_NAME.test(name)) {
     throw new PipelineError(
       'DEFINITION_NOT_FOUND',
-      `No pipeline definition ${target}: give a definition file or a pipeline name found in ${base}`,
+      `No pipeline definition ${name}: give a definition file or a pipeline name found in ${base}`,
     );
   }
+  const candidates = ['yaml', 'yml', 'json'].map((ext) => path.join(base, `${name}.pipeline.${ext}`));
   return candidates.find((file) => existsSync(file)) ?? (candidates[0] as string);
 }
 

@@ -3,14 +3,13 @@
 // they meet the scheduler's RunContext.
 
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
-import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
+import { PIPELINE_NAME } from '../../pipelines/runner/definition-schema';
+import { resolveDefinitionName } from '../../pipelines/runner/definitions-dir';
 import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { createSyncJobRunner } from '../../pipelines/runner/sync-job';
 import type { Env } from '../config/env';
 import { PermanentRunError, type JobRunners } from './runner-types';
-
-const PIPELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 export interface PipelineRunnersOptions {
   env: Pick<Env, 'LAKE_ROOT' | 'PIPELINES_DIR' | 'MYSQL_URL' | 'DEMO_SOURCE_URL'>;
@@ -28,10 +27,10 @@ export function createPipelineRunners(options: PipelineRunnersOptions): JobRunne
   const resolve = (target: string) => {
     if (!PIPELINE_NAME.test(target)) {
       throw new PermanentRunError(
-        `"${target}" is not a pipeline name (letters, digits, ".", "_" and "-"); define it in ${env.PIPELINES_DIR}`,
+        `"${target}" is not a pipeline name (lower-case letters, digits, "_" and "-"); define it in ${env.PIPELINES_DIR}`,
       );
     }
-    return resolveDefinitionPath(target, env.PIPELINES_DIR);
+    return resolveDefinitionName(target, env.PIPELINES_DIR);
   };
   // DEMO_SOURCE_URL has a default in the configuration; the demo definition names it by variable, so the
   // configured value (default included) is what its urlEnv must find.

@@ -35,6 +35,7 @@ for (const target of [
   '/etc/hosts',
   'pipelines/demo/county-ops.pipeline.yaml',
   '.hidden',
+  'package.json',
 ]) {
   test(`a schedule target ${JSON.stringify(target)} is refused as not a pipeline name`, async () => {
     for (const run of [runners.runPipeline, runners.runSync, runners.runMaintenance]) {
