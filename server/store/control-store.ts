@@ -4,6 +4,7 @@
 import type {
   DatasetRef,
   LineageGraph,
+  LineageNode,
   LineageGraphQuery,
   ListLineageEventsQuery,
   ListRunsQuery,
@@ -62,4 +63,6 @@ export interface ControlStore {
   /** Oldest first. */
   listLineageEvents(query?: ListLineageEventsQuery): Promise<RunEvent[]>;
   lineageGraph(dataset: DatasetRef, query: LineageGraphQuery): Promise<LineageGraph>;
+  /** Every dataset any lineage event has named, with its latest version and status (in no set order). */
+  listLineageDatasets(): Promise<LineageNode[]>;
 }

@@ -254,6 +254,11 @@ export class MongoControlStore implements ControlStore {
     return docs.reverse().map((d) => d.event);
   }
 
+  async listLineageDatasets(): Promise<LineageNode[]> {
+    const docs = await this.nodes.find({ kind: 'dataset' }).toArray();
+    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+  }
+
   lineageGraph(
     dataset: Parameters<ControlStore['lineageGraph']>[0],
     query: Parameters<ControlStore['lineageGraph']>[1],

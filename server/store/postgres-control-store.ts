@@ -7,7 +7,7 @@ import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import { SCHEMA_LOCK_ID, SCHEMA_SQL } from './postgres-schema';
 import { toNode, toRun, type Row } from './postgres-rows';
-import type { ListRunsQuery, RunRecord } from './types';
+import type { LineageNode, ListRunsQuery, RunRecord } from './types';
 
 const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
   Math.max(1, Math.min(max, Math.floor(limit ?? fallback)));
@@ -237,6 +237,11 @@ export class PostgresControlStore implements ControlStore {
       ],
     );
     return rows.map((r: Row) => r.payload as RunEvent);
+  }
+
+  async listLineageDatasets(): Promise<LineageNode[]> {
+    const { rows } = await this.pool.query("SELECT * FROM lineage_nodes WHERE kind = 'dataset'");
+    return rows.map((r: Row) => toNode(r));
   }
 
   lineageGraph(

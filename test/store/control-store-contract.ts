@@ -283,6 +283,18 @@ export function runControlStoreContract(name: string, open: () => Promise<StoreF
         assert.deepEqual(unknown.edges, []);
       });
 
+      it('lists every dataset the events named, once, with its latest version', async () => {
+        await saveChain();
+        const datasets = await store.listLineageDatasets();
+        assert.deepEqual(
+          datasets.map((d) => d.name).sort(),
+          [delta.name, mysql.name, oracle.name, raw.name].sort(),
+        );
+        assert.ok(datasets.every((d) => d.kind === 'dataset'));
+        assert.equal(datasets.find((d) => d.name === delta.name)?.latestVersion, '3');
+        assert.equal(datasets.find((d) => d.name === oracle.name)?.latestVersion, null);
+      });
+
       it('a run whose steps link its datasets adds no edges of its own, but its events update the nodes', async () => {
         await saveChain();
         const otherSource = { namespace: oracle.namespace, name: 'OPS.PARCELS' };

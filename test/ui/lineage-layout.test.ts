@@ -1,4 +1,4 @@
-// The lineage page's pure parts: the dataset list built from stored events, and the column layout of a graph
+// The lineage page's pure parts: the dataset list and the column layout of a graph, both from lineage nodes
 // folded from real OpenLineage events (the same fold both control stores use).
 
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import {
 } from '../../app/lineage/lineage-layout';
 import type { LineageGraphView } from '../../app/_lib/control-types';
 import { buildCompleteEvent, buildStartEvent, type RunDescription } from '../../pipelines/lineage';
-import { datasetsOfEvents } from '../../server/api/lineage-datasets';
+import { presentDatasets } from '../../server/api/lineage-datasets';
 import { datasetNodeId, foldEvent } from '../../server/store/lineage-fold';
 
 const oracle = { namespace: 'oracle://db.county.local:1521', name: 'OPS.PERMITS' };
@@ -37,8 +37,8 @@ const events = runs.flatMap((run, i) => [
   buildCompleteEvent(run, new Date(Date.UTC(2026, 10, 24, 10, i * 10 + 5))),
 ]);
 
-/** Fold the events as the stores do (latest event wins per node) and serialise as the API does. */
-function graphRootedAt(root: { namespace: string; name: string }): LineageGraphView {
+/** Fold the events as the stores do (latest event wins per node, a START keeps the last version). */
+function foldAll() {
   const nodes = new Map<string, ReturnType<typeof foldEvent>['nodes'][number]>();
   const edges = new Map<string, { from: string; to: string }>();
   for (const event of events) {
@@ -47,6 +47,12 @@ function graphRootedAt(root: { namespace: string; name: string }): LineageGraphV
       nodes.set(n.id, { ...n, latestVersion: n.latestVersion ?? nodes.get(n.id)?.latestVersion ?? null });
     for (const e of folded.edges) edges.set(`${e.from}|${e.to}`, e);
   }
+  return { nodes, edges };
+}
+
+/** The folded graph, serialised as the API does. */
+function graphRootedAt(root: { namespace: string; name: string }): LineageGraphView {
+  const { nodes, edges } = foldAll();
   return JSON.parse(
     JSON.stringify({ root: datasetNodeId(root), nodes: [...nodes.values()], edges: [...edges.values()] }),
   ) as LineageGraphView;
@@ -117,7 +123,7 @@ describe('lineage page layout', () => {
 
 describe('dataset list for the picker', () => {
   it('lists each dataset once, sorted as people read (case-insensitive), with the latest version seen', () => {
-    const list = datasetsOfEvents(events);
+    const list = presentDatasets([...foldAll().nodes.values()].filter((n) => n.kind === 'dataset'));
     assert.deepEqual(
       list.map((d) => d.name),
       ['/lake/raw/ops/permits', '/lake/tables/permits', 'county_mirror.permits', 'OPS.PERMITS'],
