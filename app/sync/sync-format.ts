@@ -1,5 +1,6 @@
 // How the sync page writes numbers and times: short, unambiguous, the same in every row. Pure functions.
 
+import { NOT_KNOWN } from '../_lib/format';
 import type { TableSyncStatus } from '@/server/api/sync-status';
 
 export type DisplayState = 'in-sync' | 'lagging' | 'failed' | 'running';
@@ -16,14 +17,11 @@ export function displayState(table: Pick<TableSyncStatus, 'state' | 'running'>):
   return table.running ? 'running' : table.state;
 }
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatCount(value: number | null): string {
-  return value === null ? '—' : integer.format(value);
-}
+// Counts as on every other page.
+export { formatCount } from '../_lib/format';
 
 export function formatMinutes(minutes: number | null): string {
-  if (minutes === null) return '—';
+  if (minutes === null) return NOT_KNOWN;
   if (minutes < 1) return minutes === 0 ? '0 min' : '< 1 min';
   if (minutes < 120) return `${Math.round(minutes)} min`;
   const hours = Math.floor(minutes / 60);
@@ -32,7 +30,7 @@ export function formatMinutes(minutes: number | null): string {
 }
 
 export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
+  if (ms === null) return NOT_KNOWN;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
   return formatMinutes(ms / 60_000);
@@ -48,5 +46,5 @@ export function formatAgo(iso: string | null, now: number): string {
 }
 
 export function formatVersion(value: number | null): string {
-  return value === null ? '—' : `v${value}`;
+  return value === null ? NOT_KNOWN : `v${value}`;
 }
