@@ -2,9 +2,8 @@
 
 import { z } from 'zod';
 import { getAuthContext } from '../auth/auth-context';
-import { authenticate } from '../auth/authorize';
+import { authenticate, verifyCredentials } from '../auth/authorize';
 import { checkCsrf } from '../auth/csrf';
-import { verifyPassword } from '../auth/passwords';
 import { hasPermission, PERMISSIONS, type SessionUser } from '../auth/permissions';
 import { clearSessionCookieHeader, isHttps, sealSession, sessionCookieHeader } from '../auth/session';
 import { ApiError } from './errors';
@@ -28,10 +27,8 @@ export const login = handleRoute(async (request) => {
   checkCsrf(request); // login CSRF: a forged login would bind the victim's browser to another account
   const input = loginInput.parse(await readJsonBody(request));
   const ctx = await getAuthContext();
-  const record = await ctx.findUser(input.username);
-  const ok = await verifyPassword(record?.passwordHash, input.password);
-  if (!record || !ok) throw new ApiError('UNAUTHENTICATED', 'Wrong username or password');
-  const user: SessionUser = { username: record.username, roles: record.roles };
+  const user = await verifyCredentials(ctx, input.username, input.password);
+  if (!user) throw new ApiError('UNAUTHENTICATED', 'Wrong username or password');
   const sealed = await sealSession(user, ctx.secret);
   return jsonResponse(
     { user: presentUser(user) },

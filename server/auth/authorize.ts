@@ -28,6 +28,20 @@ function readBasicCredentials(request: Request): { username: string; password: s
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/**
+ * The user a username and password sign in, or null: for the login form and HTTP Basic alike. The hash is
+ * checked even for an unknown user, so the answer takes as long either way.
+ */
+export async function verifyCredentials(
+  ctx: Pick<AuthContext, 'findUser'>,
+  username: string,
+  password: string,
+): Promise<SessionUser | null> {
+  const record = await ctx.findUser(username);
+  const valid = await verifyPassword(record?.passwordHash, password);
+  return valid && record ? { username: record.username, roles: record.roles } : null;
+}
+
 /** The caller, or null when anonymous. Session users are re-read from the users file on every request, so
  * removing a user or changing their roles takes effect at once rather than when the cookie expires. */
 export async function authenticate(request: Request, context?: AuthContext): Promise<SessionUser | null> {
@@ -35,12 +49,7 @@ export async function authenticate(request: Request, context?: AuthContext): Pro
   const fromProxy = proxyUser(request, ctx.proxy);
   if (fromProxy) return fromProxy;
   const basic = readBasicCredentials(request);
-  if (basic) {
-    const record = await ctx.findUser(basic.username);
-    // Checked even for an unknown user, so the answer takes as long either way (as at login).
-    const valid = await verifyPassword(record?.passwordHash, basic.password);
-    return valid && record ? { username: record.username, roles: record.roles } : null;
-  }
+  if (basic) return verifyCredentials(ctx, basic.username, basic.password);
   const session = await readSession(request, ctx.secret);
   if (!session) return null;
   const record = await ctx.findUser(session.username);
