@@ -74,11 +74,6 @@ export const api = {
     request<{ history: QueryHistoryEntry[] }>(`/api/query/history?limit=${limit}`).then((r) => r.history),
   recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>
     request<void>('/api/query/history', json('POST', entry)),
-  /** The signed-in user's roles, to show admin-only actions (the server checks again). */
-  me: () =>
-    request<{ user: { username: string; roles: string[]; permissions: string[] } }>('/api/auth/me').then(
-      (r) => r.user,
-    ),
   restoreTable: (table: string, version: number) =>
     request<{ table: string; restoredVersion: number; newVersion: number }>(
       `/api/catalog/tables/${encodeURIComponent(table)}/restore`,

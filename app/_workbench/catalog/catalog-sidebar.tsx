@@ -2,9 +2,8 @@
 // The catalog beside the notebook: every lake table with its schema, rows, size and versions; insert its name
 // into the notebook, preview it, query an earlier version, or (admins) restore one.
 
-import { useEffect, useState } from 'react';
 import type { TableSummary } from '@/server/api/workbench/types';
-import { api } from '../api';
+import { can, useCurrentUser } from '../../_lib/use-current-user';
 import { insertIntoEditor } from '../editor/setup-monaco';
 import { HistoryPanel } from './history-panel';
 import { VersionHistory } from './version-history';
@@ -95,14 +94,8 @@ export function CatalogSidebar({
   onOpen,
   historyKey,
 }: CatalogSidebarProps) {
-  const [canRestore, setCanRestore] = useState(false);
-  useEffect(() => {
-    // Only hides or shows the admin action; the restore route authorizes on its own.
-    api.me().then(
-      (user) => setCanRestore(user.permissions.includes('delta:restore')),
-      () => setCanRestore(false),
-    );
-  }, []);
+  // Only hides or shows the admin action; the restore route authorizes on its own.
+  const canRestore = can(useCurrentUser(), 'delta:restore');
   return (
     <aside className="wb-catalog" aria-label="Catalog">
       <div className="wb-catalog-head">
