@@ -4,6 +4,7 @@
 // the pipeline when the lake lacks any of its tables; a watcher then prints how that run ends.
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeltaError, listLogFiles } from '../../pipelines/delta/index';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
 import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
 import { loadDefinition } from '../../pipelines/runner/load-definition';
@@ -31,15 +32,16 @@ async function withControlPlane<T>(env: Env, use: (ctx: SchedulerContext) => Pro
 }
 
 /** Target tables of the pipeline that have no Delta log in the lake yet. */
-async function missingTables(env: Env, pipeline: string): Promise<string[]> {
+export async function missingTables(env: Env, pipeline: string): Promise<string[]> {
   const definition = await loadDefinition(resolveDefinitionPath(pipeline, env.PIPELINES_DIR));
   const storage = openLakeStorage(env.LAKE_ROOT);
   const missing: string[] = [];
   for (const table of definition.tables) {
-    const entries = await storage.list(`${table.target}/_delta_log`).catch(() => []);
-    if (!entries.some((file) => /^\d{20}\.(json|checkpoint\.parquet)$/.test(file.name))) {
+    // The reader's own test of a Delta table: a _delta_log holding at least one commit or checkpoint.
+    await listLogFiles(storage, table.target).catch((error: unknown) => {
+      if (!isDeltaError(error, 'TABLE_NOT_FOUND')) throw error;
       missing.push(table.target);
-    }
+    });
   }
   return missing;
 }
