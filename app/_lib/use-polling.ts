@@ -10,6 +10,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 export interface PollState<T> {
   data: T | undefined;
   error: Error | undefined;
+  /** A request is on its way (the newest one: a superseded request finishing late does not end it). */
+  loading: boolean;
+  /** The tab is hidden, so polling waits until it is shown again. */
+  paused: boolean;
   /** Load now (after an action), without waiting for the next tick. */
   refresh: () => void;
 }
@@ -27,6 +31,8 @@ export function usePolling<T>(
 ): PollState<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
+  const [loading, setLoading] = useState(true);
+  const [paused, setPaused] = useState(false);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -40,10 +46,12 @@ export function usePolling<T>(
     const run = async () => {
       clearTimeout(timer);
       controller?.abort();
-      controller = new AbortController();
+      const current = new AbortController();
+      controller = current;
       let final = false;
+      setLoading(true);
       try {
-        const value = await loadRef.current(controller.signal);
+        const value = await loadRef.current(current.signal);
         if (cancelled) return;
         setData(value);
         setError(undefined);
@@ -51,12 +59,15 @@ export function usePolling<T>(
         if (cancelled || (e as Error).name === 'AbortError') return;
         setError(e as Error);
         final = isFinalAnswer(e);
+      } finally {
+        if (!cancelled && controller === current) setLoading(false);
       }
       if (!cancelled && !final && intervalMs !== null && document.visibilityState === 'visible') {
         timer = setTimeout(run, intervalMs);
       }
     };
     const onVisibility = () => {
+      setPaused(document.visibilityState !== 'visible');
       if (document.visibilityState === 'visible') void run();
       else {
         clearTimeout(timer);
@@ -74,5 +85,5 @@ export function usePolling<T>(
     // The caller lists what the loader depends on in deps.
   }, [intervalMs, tick, ...deps]);
 
-  return { data, error, refresh };
+  return { data, error, loading, paused, refresh };
 }

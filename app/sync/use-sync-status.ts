@@ -1,9 +1,8 @@
 'use client';
 // GET /api/sync/status every 10 s through the shared usePolling (paused while the tab is hidden, refreshed when it
 // is shown, one request at a time, stopped by an answer a retry cannot change); the last good answer stays on
-// screen when a refresh fails, with the failure beside it. Adds what the page shows: loading and paused.
+// screen when a refresh fails, with the failure beside it.
 
-import { useEffect, useRef, useState } from 'react';
 import type { SyncStatusReport } from '@/server/api/sync-status';
 import { api, ApiClientError } from '../_lib/api-client';
 import { usePolling } from '../_lib/use-polling';
@@ -19,30 +18,11 @@ export interface SyncStatusState {
 }
 
 export function useSyncStatus(): SyncStatusState {
-  const [loading, setLoading] = useState(true);
-  const [paused, setPaused] = useState(false);
-  // Only the newest request ends the loading state: a superseded one finishing late must not.
-  const latest = useRef<AbortSignal | null>(null);
-  const { data, error, refresh } = usePolling(
-    async (signal) => {
-      latest.current = signal;
-      setLoading(true);
-      try {
-        return await api.get<SyncStatusReport>('/api/sync/status', signal);
-      } finally {
-        if (latest.current === signal) setLoading(false);
-      }
-    },
+  const { data, error, loading, paused, refresh } = usePolling(
+    (signal) => api.get<SyncStatusReport>('/api/sync/status', signal),
     REFRESH_MS,
     [],
   );
-
-  useEffect(() => {
-    const onVisibility = () => setPaused(document.visibilityState !== 'visible');
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, []);
-
   return {
     report: data ?? null,
     error: !error
