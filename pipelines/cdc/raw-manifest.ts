@@ -37,6 +37,11 @@ export interface RawManifest {
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+/** Bytes of a run's raw Parquet files for one table (lineage statistics, run progress). */
+export function rawBytes(manifest: Pick<RawManifest, 'files'>): number {
+  return manifest.files.reduce((total, file) => total + file.bytes, 0);
+}
+
 export function assertRunId(runId: string): string {
   if (!RUN_ID.test(runId) || runId.includes('..')) {
     throw new PipelineError(

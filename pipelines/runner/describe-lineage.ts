@@ -5,7 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type { ApplyResult } from '../cdc/apply-run';
-import type { RawManifest } from '../cdc/raw-manifest';
+import { rawBytes, type RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from './load-definition';
@@ -68,7 +68,7 @@ export function describeTableLineage(
       version: manifest.runId,
       statistics: {
         rowCount: manifest.rowCount,
-        size: manifest.files.reduce((total, file) => total + file.bytes, 0),
+        size: rawBytes(manifest),
         fileCount: manifest.files.length,
       },
     },

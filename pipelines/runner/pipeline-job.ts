@@ -6,6 +6,7 @@
 // table by table (step-reporter.ts).
 
 import { hostname } from 'node:os';
+import { rawBytes } from '../cdc/raw-manifest';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { resolveConnectionUrl, type Env } from '../sources/open-source';
@@ -82,11 +83,10 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
             }
             if (event.kind === 'extracted') {
               await steps.extracted(event.table, event.manifest, event.reused);
-              const bytes = event.manifest.files.reduce((total, file) => total + file.bytes, 0);
               return tracker.table(event.table, {
                 rowsExtracted: event.manifest.rowCount,
                 files: event.manifest.files.length,
-                bytes,
+                bytes: rawBytes(event.manifest),
               });
             }
             await steps.applied(event.table, event.apply);
