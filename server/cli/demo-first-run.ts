@@ -86,7 +86,9 @@ function describe(run: RunRecord): string {
 
 /**
  * Prints how the first run of the pipeline started after `since` ends; stops quietly when the demo stops
- * (signal) or after `timeoutMs`.
+ * (signal) or after `timeoutMs`. When the queued run was refused because another run of the pipeline was
+ * active (a schedule's catch-up run, with a control database kept from an earlier demo), that run does the work,
+ * so it is the one followed.
  */
 export async function watchFirstRun(
   env: Env,
@@ -95,18 +97,29 @@ export async function watchFirstRun(
   log: Log,
   signal: AbortSignal,
   timeoutMs = 30 * 60_000,
+  pollMs = 2_000,
 ): Promise<void> {
   const store = openControlStore(env.CONTROL_DB_URL);
   const deadline = Date.now() + timeoutMs;
   try {
     await store.init();
+    let followingOther = false;
     while (!signal.aborted && Date.now() < deadline) {
-      const [latest] = await store.listRuns({ pipeline, limit: 1 });
-      if (latest && latest.startedAt >= since && latest.status !== 'running') {
-        log(describe(latest));
+      const runs = await store.listRuns({ pipeline, jobType: 'pipeline.run', limit: 10 });
+      const refused = runs.find((run) => run.startedAt >= since && run.error?.code === 'CONFLICT');
+      if (refused && !followingOther) {
+        followingOther = true;
+        log(`${refused.error?.message}; following that run instead`);
+      }
+      const run = runs.find(
+        (candidate) =>
+          candidate.error?.code !== 'CONFLICT' && (followingOther || candidate.startedAt >= since),
+      );
+      if (run && run.status !== 'running') {
+        log(describe(run));
         return;
       }
-      await sleep(2_000, undefined, { signal }).catch(() => undefined);
+      await sleep(pollMs, undefined, { signal }).catch(() => undefined);
     }
   } catch (error) {
     log(`could not follow the first run: ${(error as Error).message}`);
