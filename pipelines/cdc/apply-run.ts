@@ -11,7 +11,7 @@ import { isDeltaError } from '../delta/errors';
 import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
 import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
-import { PipelineError } from '../runner/errors';
+import { PipelineError } from '../definition/errors';
 import type { TableDefinition } from '../runner/load-definition';
 import { RUN_INFO_KEY } from './commit-info-storage';
 import { widenRange } from './parquet-chunks';

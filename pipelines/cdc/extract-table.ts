@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
-import { PipelineError } from '../runner/errors';
+import { PipelineError } from '../definition/errors';
 import type { TableDefinition } from '../runner/load-definition';
 import {
   isSourceError,

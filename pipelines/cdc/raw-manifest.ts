@@ -3,7 +3,7 @@
 // applied; the manifest is what apply reads (files, rows, schema, watermark range, source position).
 
 import type { LakeStorage } from '../lake/storage';
-import { PipelineError } from '../runner/errors';
+import { PipelineError } from '../definition/errors';
 import type { SourceColumn, SourcePosition } from '../sources/source';
 
 export interface RawFile {

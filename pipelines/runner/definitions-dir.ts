@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PIPELINE_NAME } from './definition-schema';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 import { loadDefinition, type PipelineDefinition } from './load-definition';
 
 export const DEFAULT_PIPELINES_DIR = './pipelines/demo';

@@ -10,7 +10,7 @@ import {
   type DeleteDetection,
   type ParsedDefinition,
 } from './definition-schema';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 
 export interface TableDefinition {
   name: string;

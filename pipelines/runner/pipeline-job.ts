@@ -17,7 +17,7 @@ import {
   describeRunLineage,
   type RunLineage,
 } from './describe-lineage';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';

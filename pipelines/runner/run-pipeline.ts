@@ -11,7 +11,7 @@ import { readTableState } from '../cdc/read-table-state';
 import type { WriteEffects } from '../delta/write';
 import { openSource, type Env } from '../sources/open-source';
 import type { Source } from '../sources/source';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 import { findTable, type PipelineDefinition, type TableDefinition } from './load-definition';
 
 export interface RunPipelineEffects extends WriteEffects {

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import { describeDeltaTable, describeMySqlTargets, type RunLineage } from './describe-lineage';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from './load-definition';
 import type { PipelineJobDeps } from './pipeline-job';

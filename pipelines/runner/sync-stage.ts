@@ -7,7 +7,7 @@ import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { createMySqlConnector, type ConnectMySql } from '../sync/index';
 import { describeMySqlTable } from './describe-lineage';
-import { PipelineError } from './errors';
+import { PipelineError } from '../definition/errors';
 import type { JobContext, ProgressTracker } from './job-context';
 import type { PipelineDefinition } from './load-definition';
 import type { StepReporter } from './step-reporter';

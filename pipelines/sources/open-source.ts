@@ -3,7 +3,7 @@
 // naming the variable.
 
 import type { ConnectionSpec } from '../runner/definition-schema';
-import { PipelineError } from '../runner/errors';
+import { PipelineError } from '../definition/errors';
 import { MysqlSource } from './mysql/mysql-source';
 import { OracleSource } from './oracle/oracle-source';
 import { PostgresSource } from './postgres/postgres-source';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { isPipelineError } from '../../pipelines/runner/errors';
+import { isPipelineError } from '../../pipelines/definition/errors';
 import { findTable, loadDefinition, parseDefinitionText } from '../../pipelines/runner/load-definition';
 import { resolveConnectionUrl } from '../../pipelines/sources/open-source';
 

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { resolveDefinitionPath } from '../../pipelines/cli/pipeline';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import { isPipelineError } from '../../pipelines/runner/errors';
+import { isPipelineError } from '../../pipelines/definition/errors';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 
