@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PIPELINE_NAME } from './definition-schema';
+import { PIPELINE_NAME } from '../definition/definition-schema';
 import { PipelineError } from '../definition/errors';
 import { loadDefinition, type PipelineDefinition } from './load-definition';
 

@@ -9,7 +9,7 @@ import {
   type ConnectionSpec,
   type DeleteDetection,
   type ParsedDefinition,
-} from './definition-schema';
+} from '../definition/definition-schema';
 import { PipelineError } from '../definition/errors';
 
 export interface TableDefinition {

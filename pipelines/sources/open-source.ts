@@ -2,7 +2,7 @@
 // read from the injected environment at the moment of connecting; a missing variable is MISSING_CREDENTIAL,
 // naming the variable.
 
-import type { ConnectionSpec } from '../runner/definition-schema';
+import type { ConnectionSpec } from '../definition/definition-schema';
 import { PipelineError } from '../definition/errors';
 import { MysqlSource } from './mysql/mysql-source';
 import { OracleSource } from './oracle/oracle-source';

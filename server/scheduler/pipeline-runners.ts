@@ -3,7 +3,7 @@
 // they meet the scheduler's RunContext.
 
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
-import { PIPELINE_NAME } from '../../pipelines/runner/definition-schema';
+import { PIPELINE_NAME } from '../../pipelines/definition/definition-schema';
 import { resolveDefinitionName } from '../../pipelines/runner/definitions-dir';
 import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
