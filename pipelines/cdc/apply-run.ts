@@ -12,7 +12,7 @@ import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
 import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
 import { PipelineError } from '../definition/errors';
-import type { TableDefinition } from '../runner/load-definition';
+import type { TableDefinition } from '../definition/load-definition';
 import { RUN_INFO_KEY } from './commit-info-storage';
 import { widenRange } from './parquet-chunks';
 import { getAppId, type RunInfo } from './plan-run';

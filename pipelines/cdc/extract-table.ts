@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { PipelineError } from '../definition/errors';
-import type { TableDefinition } from '../runner/load-definition';
+import type { TableDefinition } from '../definition/load-definition';
 import {
   isSourceError,
   sourceAborted,

@@ -1,7 +1,7 @@
 // What the next run of a table does, decided from its definition and the state the Delta table records about
 // earlier runs (run sequence in the txn action, watermark and last key comparison in commitInfo). Pure.
 
-import type { TableDefinition } from '../runner/load-definition';
+import type { TableDefinition } from '../definition/load-definition';
 import type { SourcePosition } from '../sources/source';
 
 /** What a run records in its commit (commitInfo.pipelineRun); the next run's plan starts from it. */

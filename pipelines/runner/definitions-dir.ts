@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PIPELINE_NAME } from '../definition/definition-schema';
 import { PipelineError } from '../definition/errors';
-import { loadDefinition, type PipelineDefinition } from './load-definition';
+import { loadDefinition, type PipelineDefinition } from '../definition/load-definition';
 
 export const DEFAULT_PIPELINES_DIR = './pipelines/demo';
 const DEFINITION_FILE = /\.pipeline\.(ya?ml|json)$/;

@@ -8,7 +8,7 @@ import type { ApplyResult } from '../cdc/apply-run';
 import { rawBytes, type RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
-import type { PipelineDefinition } from './load-definition';
+import type { PipelineDefinition } from '../definition/load-definition';
 import type { PipelineRunResult } from './run-pipeline';
 import type { SyncedTable } from './sync-pipeline';
 

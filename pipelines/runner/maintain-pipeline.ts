@@ -8,7 +8,7 @@ import { isDeltaError, loadSnapshot } from '../delta/index';
 import { optimize, vacuum, writeCheckpoint, type WriteEffects } from '../delta/write/index';
 import { getDeletedFileRetentionMs, HOUR_MS } from '../delta/write/table-properties';
 import { countRowsFromStats } from '../sync/plan-sync';
-import type { PipelineDefinition } from './load-definition';
+import type { PipelineDefinition } from '../definition/load-definition';
 
 export const DEFAULT_VACUUM_RETENTION_HOURS = 7 * 24;
 

@@ -6,7 +6,7 @@ import { createDuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { describeDeltaTable, type RunLineage } from './describe-lineage';
 import { ProgressTracker, type JobContext } from './job-context';
-import { loadDefinition } from './load-definition';
+import { loadDefinition } from '../definition/load-definition';
 import { maintainPipelineTables, type MaintenanceOptions, type TableMaintenance } from './maintain-pipeline';
 
 export interface MaintenanceJobDeps {

@@ -19,7 +19,7 @@ import {
 } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
 import { ProgressTracker, type JobContext } from './job-context';
-import { loadDefinition } from './load-definition';
+import { loadDefinition } from '../definition/load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';

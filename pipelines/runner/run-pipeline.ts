@@ -12,7 +12,7 @@ import type { WriteEffects } from '../delta/write';
 import { openSource, type Env } from '../sources/open-source';
 import type { Source } from '../sources/source';
 import { PipelineError } from '../definition/errors';
-import { findTable, type PipelineDefinition, type TableDefinition } from './load-definition';
+import { findTable, type PipelineDefinition, type TableDefinition } from '../definition/load-definition';
 
 export interface RunPipelineEffects extends WriteEffects {
   env: Env;

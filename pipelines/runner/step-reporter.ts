@@ -13,7 +13,7 @@ import {
   type LineageLocation,
 } from './describe-lineage';
 import type { JobContext } from './job-context';
-import type { PipelineDefinition } from './load-definition';
+import type { PipelineDefinition } from '../definition/load-definition';
 import type { TableSyncRun } from './sync-pipeline';
 
 type Lake = Pick<LineageLocation, 'lakeRootUrl' | 'host'>;

@@ -7,7 +7,7 @@ import { createDuckDbSession } from '../engine/duckdb-session';
 import { describeDeltaTable, describeMySqlTargets, type RunLineage } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
 import { ProgressTracker, type JobContext } from './job-context';
-import { loadDefinition } from './load-definition';
+import { loadDefinition } from '../definition/load-definition';
 import type { PipelineJobDeps } from './pipeline-job';
 import { StepReporter } from './step-reporter';
 import { tablesToSync, type TableSyncRun } from './sync-pipeline';

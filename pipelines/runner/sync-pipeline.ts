@@ -6,7 +6,7 @@
 import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { describeError, syncTable, type ConnectMySql, type SyncResult } from '../sync/index';
-import type { PipelineDefinition, TableDefinition } from './load-definition';
+import type { PipelineDefinition, TableDefinition } from '../definition/load-definition';
 
 export interface SyncPipelineEffects {
   storage: LakeStorage;

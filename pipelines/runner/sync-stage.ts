@@ -9,7 +9,7 @@ import { createMySqlConnector, type ConnectMySql } from '../sync/index';
 import { describeMySqlTable } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
 import type { JobContext, ProgressTracker } from './job-context';
-import type { PipelineDefinition } from './load-definition';
+import type { PipelineDefinition } from '../definition/load-definition';
 import type { StepReporter } from './step-reporter';
 import { syncPipelineTables, type TableSyncRun } from './sync-pipeline';
 

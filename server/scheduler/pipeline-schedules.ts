@@ -4,7 +4,7 @@
 // edit survives restarts. A bad definition is logged with its file and error; the others are still scheduled.
 
 import { loadDefinitionsDir } from '../../pipelines/runner/definitions-dir';
-import type { PipelineDefinition } from '../../pipelines/runner/load-definition';
+import type { PipelineDefinition } from '../../pipelines/definition/load-definition';
 import { ensureSchedules, type CreateScheduleInput, type SchedulerContext } from './schedules';
 
 /** 03:30: after the hourly run at :00 has long finished, before the working day. */

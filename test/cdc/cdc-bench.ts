@@ -16,7 +16,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { extractTable } from '../../pipelines/cdc/extract-table';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import { parseDefinitionText } from '../../pipelines/runner/load-definition';
+import { parseDefinitionText } from '../../pipelines/definition/load-definition';
 import { runPipeline } from '../../pipelines/runner/run-pipeline';
 import { buildPostgresSelect } from '../../pipelines/sources/postgres/postgres-sql';
 import { PostgresSource } from '../../pipelines/sources/postgres/postgres-source';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DEFAULT_ROWS_PER_FILE, extractTable } from '../../pipelines/cdc/extract-table';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import { loadDefinition, findTable } from '../../pipelines/runner/load-definition';
+import { loadDefinition, findTable } from '../../pipelines/definition/load-definition';
 import { PostgresSource } from '../../pipelines/sources/postgres/postgres-source';
 
 const url = process.argv[2];

@@ -17,7 +17,7 @@ import { loadSnapshot } from '../../pipelines/delta/snapshot';
 import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { isPipelineError } from '../../pipelines/definition/errors';
-import { parseDefinitionText, type PipelineDefinition } from '../../pipelines/runner/load-definition';
+import { parseDefinitionText, type PipelineDefinition } from '../../pipelines/definition/load-definition';
 import { runPipeline, type RunPipelineEffects } from '../../pipelines/runner/run-pipeline';
 import { PostgresSource } from '../../pipelines/sources/postgres/postgres-source';
 import type { Source } from '../../pipelines/sources/source';

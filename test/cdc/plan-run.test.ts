@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planTableRun, subtractOverlap, type RunInfo, type TableState } from '../../pipelines/cdc/plan-run';
-import type { TableDefinition } from '../../pipelines/runner/load-definition';
+import type { TableDefinition } from '../../pipelines/definition/load-definition';
 
 const TABLE: TableDefinition = {
   name: 'service_requests',

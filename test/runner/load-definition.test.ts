@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isPipelineError } from '../../pipelines/definition/errors';
-import { findTable, loadDefinition, parseDefinitionText } from '../../pipelines/runner/load-definition';
+import { findTable, loadDefinition, parseDefinitionText } from '../../pipelines/definition/load-definition';
 import { resolveConnectionUrl } from '../../pipelines/sources/open-source';
 
 const DEMO = path.resolve('pipelines/demo/county-ops.pipeline.yaml');

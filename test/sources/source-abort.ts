@@ -14,7 +14,7 @@ import { extractTable } from '../../pipelines/cdc/extract-table';
 import { getRawRunDir, readManifest } from '../../pipelines/cdc/raw-manifest';
 import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import type { TableDefinition } from '../../pipelines/runner/load-definition';
+import type { TableDefinition } from '../../pipelines/definition/load-definition';
 import { isSourceError, type Source } from '../../pipelines/sources/source';
 
 export interface AbortFixture {

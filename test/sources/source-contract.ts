@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { extractTable } from '../../pipelines/cdc/extract-table';
 import { createDuckDbSession, toSqlString, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import type { TableDefinition } from '../../pipelines/runner/load-definition';
+import type { TableDefinition } from '../../pipelines/definition/load-definition';
 import { isSourceError, type Source, type SourcePosition } from '../../pipelines/sources/source';
 
 export interface SourceFixture {

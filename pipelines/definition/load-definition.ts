@@ -9,8 +9,8 @@ import {
   type ConnectionSpec,
   type DeleteDetection,
   type ParsedDefinition,
-} from '../definition/definition-schema';
-import { PipelineError } from '../definition/errors';
+} from './definition-schema';
+import { PipelineError } from './errors';
 
 export interface TableDefinition {
   name: string;
