@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
 import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
-import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../runner/definitions-dir';
+import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../definition/definitions-dir';
 import { loadDefinition } from '../definition/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeltaError, listLogFiles } from '../../pipelines/delta/index';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
-import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
+import { resolveDefinitionPath } from '../../pipelines/definition/definitions-dir';
 import { loadDefinition } from '../../pipelines/definition/load-definition';
 import { ApiError } from '../api/errors';
 import type { Env } from '../config/env';

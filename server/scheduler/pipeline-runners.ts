@@ -4,7 +4,7 @@
 
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
 import { PIPELINE_NAME } from '../../pipelines/definition/definition-schema';
-import { resolveDefinitionName } from '../../pipelines/runner/definitions-dir';
+import { resolveDefinitionName } from '../../pipelines/definition/definitions-dir';
 import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { createSyncJobRunner } from '../../pipelines/runner/sync-job';

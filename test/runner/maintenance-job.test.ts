@@ -14,7 +14,7 @@ import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
 import { loadSnapshot, readSnapshotRows } from '../../pipelines/delta/index';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
-import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
+import { resolveDefinitionPath } from '../../pipelines/definition/definitions-dir';
 import type { JobProgress } from '../../pipelines/runner/job-context';
 import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';

@@ -13,7 +13,7 @@ import { DEMO_TABLES } from '../../pipelines/demo/schema';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { loadSnapshot } from '../../pipelines/delta/index';
 import { createMySqlConnector, readSyncStatus } from '../../pipelines/sync/index';
-import { resolveDefinitionPath } from '../../pipelines/runner/definitions-dir';
+import { resolveDefinitionPath } from '../../pipelines/definition/definitions-dir';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
 import { closeAgenda } from '../../server/scheduler/create-agenda';
 import { executeRun, type ExecuteRunDeps } from '../../server/scheduler/execute-run';

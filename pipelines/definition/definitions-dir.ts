@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PIPELINE_NAME } from '../definition/definition-schema';
-import { PipelineError } from '../definition/errors';
-import { loadDefinition, type PipelineDefinition } from '../definition/load-definition';
+import { PIPELINE_NAME } from './definition-schema';
+import { PipelineError } from './errors';
+import { loadDefinition, type PipelineDefinition } from './load-definition';
 
 export const DEFAULT_PIPELINES_DIR = './pipelines/demo';
 const DEFINITION_FILE = /\.pipeline\.(ya?ml|json)$/;
