@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { rawBytes } from '../cdc/raw-manifest';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
-import { resolveConnectionUrl, type Env } from '../sources/open-source';
+import { resolveConnectionUrl, type Env } from '../definition/open-source';
 import type { ConnectMySql } from '../sync/index';
 import {
   declarePipelineLineage,

@@ -9,7 +9,7 @@ import { planTableRun, type TablePlan, type TableState } from '../cdc/plan-run';
 import { readManifest, type RawManifest } from '../cdc/raw-manifest';
 import { readTableState } from '../cdc/read-table-state';
 import type { WriteEffects } from '../delta/write';
-import { openSource, type Env } from '../sources/open-source';
+import { openSource, type Env } from '../definition/open-source';
 import type { Source } from '../sources/source';
 import { PipelineError } from '../definition/errors';
 import { findTable, type PipelineDefinition, type TableDefinition } from '../definition/load-definition';

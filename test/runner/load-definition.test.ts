@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isPipelineError } from '../../pipelines/definition/errors';
 import { findTable, loadDefinition, parseDefinitionText } from '../../pipelines/definition/load-definition';
-import { resolveConnectionUrl } from '../../pipelines/sources/open-source';
+import { resolveConnectionUrl } from '../../pipelines/definition/open-source';
 
 const DEMO = path.resolve('pipelines/demo/county-ops.pipeline.yaml');
 

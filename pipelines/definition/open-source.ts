@@ -2,12 +2,12 @@
 // read from the injected environment at the moment of connecting; a missing variable is MISSING_CREDENTIAL,
 // naming the variable.
 
-import type { ConnectionSpec } from '../definition/definition-schema';
-import { PipelineError } from '../definition/errors';
-import { MysqlSource } from './mysql/mysql-source';
-import { OracleSource } from './oracle/oracle-source';
-import { PostgresSource } from './postgres/postgres-source';
-import type { Source } from './source';
+import type { ConnectionSpec } from './definition-schema';
+import { PipelineError } from './errors';
+import { MysqlSource } from '../sources/mysql/mysql-source';
+import { OracleSource } from '../sources/oracle/oracle-source';
+import { PostgresSource } from '../sources/postgres/postgres-source';
+import type { Source } from '../sources/source';
 
 export type Env = Record<string, string | undefined>;
 
