@@ -3,6 +3,7 @@
 // can live in git and be shown in the UI without leaking secrets.
 
 import { z } from 'zod';
+import { SOURCE_KIND_INFO, SOURCE_KINDS } from '../sources/kinds';
 
 /** A pipeline's name: it names its definition file, schedules, raw folders and lineage jobs. */
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -26,7 +27,7 @@ const noInlinePassword = (url: string): boolean => {
 
 export const connectionSchema = z
   .object({
-    kind: z.enum(['oracle', 'postgres', 'mysql']),
+    kind: z.enum(SOURCE_KINDS),
     /** Name of the environment variable holding the whole connection URL (which may carry the password). */
     urlEnv: envName.optional(),
     /** A URL without password; credentials come from userEnv / passwordEnv. */
@@ -49,7 +50,7 @@ export const connectionSchema = z
     if (ways !== 1) {
       ctx.addIssue({ code: 'custom', message: 'give exactly one of urlEnv, url or host' });
     }
-    if (value.kind === 'oracle' && value.host && !value.service) {
+    if (SOURCE_KIND_INFO[value.kind].hostNeedsService && value.host && !value.service) {
       ctx.addIssue({ code: 'custom', path: ['service'], message: 'an Oracle host needs a service name' });
     }
   });

@@ -4,9 +4,8 @@
 
 import type { ConnectionSpec } from './definition-schema';
 import { PipelineError } from './errors';
-import { MysqlSource } from '../sources/mysql/mysql-source';
-import { OracleSource } from '../sources/oracle/oracle-source';
-import { PostgresSource } from '../sources/postgres/postgres-source';
+import { SOURCE_DRIVERS } from '../sources/drivers';
+import { SOURCE_KIND_INFO } from '../sources/kinds';
 import type { Source } from '../sources/source';
 
 export type Env = Record<string, string | undefined>;
@@ -20,16 +19,14 @@ function readEnv(env: Env, name: string | undefined, what: string): string | und
   return value;
 }
 
-const DEFAULT_PORTS = { postgres: 5432, mysql: 3306, oracle: 1521 } as const;
-
 /** The connection URL (postgres:// or mysql://) with credentials filled in from the environment. */
 export function resolveConnectionUrl(spec: ConnectionSpec, env: Env): string {
   const fromEnv = readEnv(env, spec.urlEnv, 'connection URL');
-  const scheme = spec.kind === 'postgres' ? 'postgres' : spec.kind;
+  const { urlSchemes, defaultPort } = SOURCE_KIND_INFO[spec.kind];
   const url = new URL(
     fromEnv ??
       spec.url ??
-      `${scheme}://${spec.host}:${spec.port ?? DEFAULT_PORTS[spec.kind]}/${spec.database ?? spec.service ?? ''}`,
+      `${urlSchemes[0]}://${spec.host}:${spec.port ?? defaultPort}/${spec.database ?? spec.service ?? ''}`,
   );
   const user = readEnv(env, spec.userEnv, 'user');
   const password = readEnv(env, spec.passwordEnv, 'password');
@@ -39,13 +36,5 @@ export function resolveConnectionUrl(spec: ConnectionSpec, env: Env): string {
 }
 
 export function openSource(spec: ConnectionSpec, env: Env): Source {
-  const url = resolveConnectionUrl(spec, env);
-  if (spec.kind === 'postgres') return new PostgresSource(url);
-  if (spec.kind === 'mysql') return new MysqlSource(url);
-  const parsed = new URL(url);
-  return new OracleSource({
-    connectString: `${parsed.hostname}:${parsed.port || DEFAULT_PORTS.oracle}${parsed.pathname}`,
-    ...(parsed.username ? { user: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-  });
+  return SOURCE_DRIVERS[spec.kind].open(resolveConnectionUrl(spec, env));
 }

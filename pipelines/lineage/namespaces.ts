@@ -2,12 +2,16 @@
 // `<scheme>://<host>:<port>` with the default port written out, so the same server always gets the same
 // namespace whichever URL spelled it; files are `file://<host>` or `hdfs://<namenode>:<port>`.
 
-const DEFAULT_PORTS: Record<string, number> = { oracle: 1521, postgres: 5432, mysql: 3306, hdfs: 8020 };
+import { SOURCE_KIND_INFO, sourceKindOfScheme, type SourceKind } from '../sources/kinds';
 
-export type DatabaseKind = 'oracle' | 'postgres' | 'mysql';
+const HDFS_DEFAULT_PORT = 8020;
+
+/** The databases a lineage event names: the source kinds (MySQL is also the sync target). */
+export type DatabaseKind = SourceKind;
 
 export function databaseNamespace(kind: DatabaseKind, host: string, port?: number): string {
-  return `${kind}://${host.toLowerCase()}:${port ?? DEFAULT_PORTS[kind]}`;
+  const info = SOURCE_KIND_INFO[kind];
+  return `${info.lineageScheme}://${host.toLowerCase()}:${port ?? info.defaultPort}`;
 }
 
 /**
@@ -17,14 +21,7 @@ export function databaseNamespace(kind: DatabaseKind, host: string, port?: numbe
 export function namespaceFromConnectionUrl(url: string): string {
   const u = new URL(url);
   const scheme = u.protocol.replace(/:$/, '');
-  const kind: DatabaseKind | undefined =
-    scheme === 'postgres' || scheme === 'postgresql'
-      ? 'postgres'
-      : scheme === 'mysql' || scheme === 'mariadb'
-        ? 'mysql'
-        : scheme === 'oracle'
-          ? 'oracle'
-          : undefined;
+  const kind = sourceKindOfScheme(scheme);
   if (!kind) throw new Error(`No OpenLineage namespace for a ${scheme}:// connection`);
   return databaseNamespace(kind, u.hostname, u.port ? Number(u.port) : undefined);
 }
@@ -35,7 +32,7 @@ export function fileNamespace(host = 'localhost'): string {
 }
 
 export function hdfsNamespace(namenode: string, port?: number): string {
-  return `hdfs://${namenode.toLowerCase()}:${port ?? DEFAULT_PORTS.hdfs}`;
+  return `hdfs://${namenode.toLowerCase()}:${port ?? HDFS_DEFAULT_PORT}`;
 }
 
 /** A database table's dataset name: the spec joins database, schema and table with dots. */

@@ -3,6 +3,8 @@
 // implementation passes test/sources/source-contract.ts. Values travel as text (or null) in a form DuckDB casts
 // exactly (see MappedType.decode), which keeps numerics and timestamps lossless and the drivers simple.
 
+import type { SourceKind } from './kinds';
+
 /** How a source column lands: its Delta (Spark) type, the DuckDB type written to Parquet, and how text decodes. */
 export interface MappedType {
   /** Delta/Spark type: long, integer, decimal(p,s), double, string, boolean, date, timestamp, binary, array<…>. */
@@ -72,7 +74,7 @@ export interface SessionOptions {
 }
 
 export interface Source {
-  readonly kind: 'oracle' | 'postgres' | 'mysql';
+  readonly kind: SourceKind;
   openSession(options?: SessionOptions): Promise<SourceSession>;
 }
 
