@@ -7,6 +7,52 @@ import tseslint from 'typescript-eslint';
 const importsOf = (/** @type {string[]} */ dirs) =>
   dirs.flatMap((dir) => [`@/${dir}`, `@/${dir}/*`, `**/${dir}`, `**/${dir}/*`, `../${dir}/*`]);
 
+// Inside pipelines/ the order is strict (ARCHITECTURE.md §3): a folder imports only folders of an earlier rank,
+// never a later one nor a peer of its own rank. engine/ comes before delta/ because the Delta writer and reader
+// run on native DuckDB; demo/ (the demo source and its definition) needs only sources/.
+const PIPELINE_ORDER = [
+  ['lake'],
+  ['sources'],
+  ['lineage', 'definition', 'demo'],
+  ['engine'],
+  ['delta'],
+  ['cdc', 'sync'],
+  ['runner'],
+  ['cli'],
+];
+const ORDER_TEXT = PIPELINE_ORDER.map((rank) => rank.join(', ')).join(' → ');
+
+const serverOrApp = {
+  group: importsOf(['server', 'app']),
+  message: 'pipelines/ is the data plane and must not import server/ or app/ (ARCHITECTURE.md §3).',
+};
+
+/** One config per pipelines/ folder refusing the folders at its own rank or later, relative or through "@/". */
+const pipelineOrder = PIPELINE_ORDER.flatMap((rank, index) =>
+  rank.map((dir) => {
+    const later = PIPELINE_ORDER.slice(index)
+      .flat()
+      .filter((other) => other !== dir);
+    return {
+      files: [`pipelines/${dir}/**/*.{ts,tsx}`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              serverOrApp,
+              {
+                regex: `^(@/pipelines/|(\\.\\./)+)(${later.join('|')})(/|$)`,
+                message: `pipelines/${dir}/ must not import a later folder of pipelines/ (order: ${ORDER_TEXT}; ARCHITECTURE.md §3).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  }),
+);
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', 'data/**', 'public/**', 'next-env.d.ts', 'bench-results/**'] },
   js.configs.recommended,
@@ -24,17 +70,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: importsOf(['server', 'app']),
-              message:
-                'pipelines/ is the data plane and must not import server/ or app/ (ARCHITECTURE.md §3).',
-            },
-          ],
+          patterns: [serverOrApp],
         },
       ],
     },
   },
+  // After the pipelines/** entry: a later config's options for the same rule replace the earlier ones.
+  ...pipelineOrder,
   {
     files: ['server/**/*.{ts,tsx}'],
     rules: {
