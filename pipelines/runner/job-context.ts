@@ -1,8 +1,9 @@
-// What a job runner gets from the worker, typed structurally (pipelines/ never imports server/): the
-// scheduler's RunContext fits, and tests pass plain objects. Progress is merged into the run record, so a
-// runner reports only what changed; per-table figures go under `<table>.<figure>` next to the run's totals.
+// The worker↔runner contract, defined once here in the data plane: what a job runner gets from the worker and
+// what it returns. pipelines/ never imports server/, so the scheduler's RunContext extends JobContext (adding what
+// only the scheduler knows), and tests pass plain objects. Progress is merged into the run record, so a runner
+// reports only what changed; per-table figures go under `<table>.<figure>` next to the run's totals.
 
-import type { RunLineage } from './describe-lineage';
+import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -16,27 +17,49 @@ export interface JobProgress {
   [key: string]: string | number | boolean | null | undefined;
 }
 
+/** Datasets a run reads and writes (the COMPLETE event's, or declared early for a FAIL event). */
+export interface JobLineage {
+  inputs?: DatasetDescription[];
+  outputs?: OutputDescription[];
+  /** Steps reported through reportStep link the datasets; the run's own events add no graph edges. */
+  linkedBySteps?: boolean;
+}
+
 export interface JobContext {
   runId: string;
-  /** The run id of the first attempt when this is a retry: the pipeline's run id, so nothing applies twice. */
+  /**
+   * The run id of the first attempt (this run's own id on a first attempt): the pipeline's run id, so nothing
+   * applies twice across retries.
+   */
   firstRunId?: string;
   /** The pipeline: a name found in the pipelines folder, or a definition file. */
   target: string;
+  /** Aborted on timeout, cancel, lost lock or shutdown; pass it to every query and fetch. */
   signal: AbortSignal;
   log(level: LogLevel, message: string): Promise<void>;
   progress?(progress: JobProgress): Promise<void>;
   /** Datasets known before the run finishes, so a FAIL lineage event still names them. */
-  declareLineage?(lineage: Partial<RunLineage> & { linkedBySteps?: boolean }): void;
-  /** One table's extract, apply or sync as a lineage step run of this run (the scheduler's RunStep). */
+  declareLineage?(lineage: JobLineage): void;
+  /**
+   * Records one step of the run (a table's extract, apply or sync) as its own lineage run, a child of this one,
+   * so the graph links each dataset to the ones it was made from rather than to every input of the run.
+   */
   reportStep?(step: JobStep): Promise<void>;
 }
 
 export interface JobStep {
+  /** Names the step's job, after the run's target: `<target>.<name>`, e.g. county-ops.parcels.extract. */
   name: string;
   startedAt: Date;
-  inputs?: RunLineage['inputs'];
-  outputs?: RunLineage['outputs'];
+  inputs?: DatasetDescription[];
+  outputs?: OutputDescription[];
+  /** Set when the step failed: its events end in FAIL with this message. */
   error?: { message: string; stack?: string };
+}
+
+export interface JobResult {
+  /** Datasets read and written, with versions and statistics, for the COMPLETE lineage event. */
+  lineage?: JobLineage;
 }
 
 type Figure = 'rowsExtracted' | 'files' | 'bytes' | 'rowsSynced';

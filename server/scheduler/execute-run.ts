@@ -13,7 +13,8 @@ import {
 import type { RunEvent } from '../../pipelines/lineage/types';
 import type { ControlStore } from '../store/control-store';
 import type { RunError, RunRecord, RunStatus, RunTrigger } from '../store/types';
-import type { JobRunner, JobType, RunContext, RunLineage } from './runner-types';
+import type { JobLineage } from '../../pipelines/runner/job-context';
+import type { JobRunner, JobType, RunContext } from './runner-types';
 
 export interface Clock {
   now(): Date;
@@ -126,7 +127,7 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   const controller = new AbortController();
   deps.activeRuns?.add(runId, controller);
   let run = await store.createRun({ ...baseRun(deps, request), id: runId, lockKey, startedAt: clock.now() });
-  let lineage: RunLineage = {};
+  let lineage: JobLineage = {};
   const job = { namespace: deps.lineageNamespace, name: `${request.target}.${request.jobType}` };
   const nominalTime = request.scheduledFor ? { nominalTime: { start: request.scheduledFor } } : {};
   const description = (): RunDescription => ({

@@ -2,59 +2,25 @@
 // maintenance) are built in pipeline-runners.ts; a worker started without one gets notBuiltRunner, which fails
 // every run plainly.
 
-import type { DatasetDescription, OutputDescription } from '../../pipelines/lineage/build-events';
-import type { LogLevel, RunProgress, RunTrigger } from '../store/types';
+import type { JobContext, JobResult } from '../../pipelines/runner/job-context';
+import type { RunTrigger } from '../store/types';
 
 export const JOB_TYPES = ['pipeline.run', 'sync.run', 'delta.maintenance'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
-export interface RunContext {
-  runId: string;
-  /** The first attempt's run id (this run's own id on a first attempt): runners key idempotence on it. */
-  firstRunId: string;
+/**
+ * The worker's side of the contract (pipelines/runner/job-context.ts): every member a runner may use is given,
+ * plus what only the scheduler knows.
+ */
+export interface RunContext extends Required<JobContext> {
   jobType: JobType;
-  /** The pipeline (or table) the run works on. */
-  target: string;
   trigger: RunTrigger;
   attempt: number;
   /** The scheduled time this run stands for, if a schedule started it. */
   scheduledFor: Date | null;
-  /** Aborted on timeout, cancel, lost lock or shutdown; pass it to every query and fetch. */
-  signal: AbortSignal;
-  progress(progress: RunProgress): Promise<void>;
-  log(level: LogLevel, message: string): Promise<void>;
-  /** Datasets the run reads and writes, known before it finishes; used by the FAIL lineage event. */
-  declareLineage(lineage: RunLineage): void;
-  /**
-   * Records one step of the run (a table's extract, apply or sync) as its own lineage run, a child of this one,
-   * so the graph links each dataset to the ones it was made from rather than to every input of the run.
-   */
-  reportStep(step: RunStep): Promise<void>;
 }
 
-export interface RunLineage {
-  inputs?: DatasetDescription[];
-  outputs?: OutputDescription[];
-  /** Steps reported through reportStep link the datasets; the run's own events add no graph edges. */
-  linkedBySteps?: boolean;
-}
-
-export interface RunStep {
-  /** Names the step's job, after the run's target: `<target>.<name>`, e.g. county-ops.parcels.extract. */
-  name: string;
-  startedAt: Date;
-  inputs?: DatasetDescription[];
-  outputs?: OutputDescription[];
-  /** Set when the step failed: its events end in FAIL with this message. */
-  error?: { message: string; stack?: string };
-}
-
-export interface RunResult {
-  /** Datasets read and written, with versions and statistics, for the COMPLETE lineage event. */
-  lineage?: RunLineage;
-}
-
-export type JobRunner = (context: RunContext) => Promise<RunResult | void>;
+export type JobRunner = (context: RunContext) => Promise<JobResult | void>;
 
 export interface JobRunners {
   runPipeline: JobRunner;
