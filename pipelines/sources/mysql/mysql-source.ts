@@ -7,10 +7,8 @@
 import mysql from 'mysql2';
 import mysqlPromise, { type Connection as PromiseConnection, type RowDataPacket } from 'mysql2/promise';
 import {
-  DEFAULT_BATCH_SIZE,
   SourceError,
   AbortGuard,
-  sourceAborted,
   type ReadRequest,
   type SessionOptions,
   type Source,
@@ -20,6 +18,13 @@ import {
   type TableRef,
   type TextRow,
 } from '../source';
+import {
+  batchSizeOf,
+  fromDriverError,
+  inBatches,
+  openGuardedSession,
+  settledFailure,
+} from '../session-steps';
 import { DESCRIBE_MYSQL_TABLE, buildMysqlSelect, qualifyMysqlTable } from './mysql-sql';
 import { mapMysqlType } from './type-mapping';
 
@@ -29,19 +34,15 @@ type TypeCastField = { string(): string | null };
 const asText = (field: TypeCastField): string | null => field.string();
 
 function toSourceError(error: unknown, what: string): SourceError {
-  if (error instanceof SourceError) return error;
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const lost =
+  return fromDriverError(error, what, (code, message) =>
     code === 'PROTOCOL_CONNECTION_LOST' ||
     code === 'ER_CONNECTION_KILLED' ||
     code === 'ECONNRESET' ||
-    /Connection lost|connection was killed|closed state/i.test(message);
-  const notFound = code === 'ER_NO_SUCH_TABLE';
-  return new SourceError(
-    lost ? 'SOURCE_CONNECTION_LOST' : notFound ? 'SOURCE_TABLE_NOT_FOUND' : 'SOURCE_QUERY_FAILED',
-    `${what}: ${message}`,
-    { cause: error, ...(code ? { sourceCode: code } : {}) },
+    /Connection lost|connection was killed|closed state/i.test(message)
+      ? 'SOURCE_CONNECTION_LOST'
+      : code === 'ER_NO_SUCH_TABLE'
+        ? 'SOURCE_TABLE_NOT_FOUND'
+        : 'SOURCE_QUERY_FAILED',
   );
 }
 
@@ -96,36 +97,45 @@ export class MysqlSource implements Source {
   constructor(private readonly url: string) {}
 
   async openSession(options: SessionOptions = {}): Promise<SourceSession> {
-    const { signal } = options;
     const what = 'Opening a consistent MySQL snapshot';
-    if (signal?.aborted) throw sourceAborted(signal, what);
-    const core = mysql.createConnection({ uri: this.url, connectTimeout: 10_000, timezone: 'Z' });
-    core.on('error', () => undefined);
-    const connection = core.promise();
-    try {
-      await connection.connect();
-    } catch (cause) {
-      core.destroy();
-      throw new SourceError('SOURCE_UNREACHABLE', `Cannot connect to MySQL: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    const guard = new AbortGuard(signal, () => killConnection(this.url, core));
-    try {
-      guard.check(what);
-      await connection.query("SET SESSION time_zone = '+00:00'");
-      await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      // A FLUSH TABLES WITH READ LOCK elsewhere can hold this for as long as it lasts: the abort reaches it too.
-      await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      const position = await readBinlogPosition(connection);
-      guard.check(what);
-      return new MysqlSession(core, position, guard);
-    } catch (error) {
-      await guard.settled();
-      guard.dispose();
-      await connection.end().catch(() => core.destroy());
-      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
-    }
+    return openGuardedSession<mysql.Connection, SourceSession>({
+      what,
+      signal: options.signal,
+      connect: async () => {
+        const core = mysql.createConnection({ uri: this.url, connectTimeout: 10_000, timezone: 'Z' });
+        core.on('error', () => undefined);
+        try {
+          await core.promise().connect();
+        } catch (cause) {
+          core.destroy();
+          throw new SourceError(
+            'SOURCE_UNREACHABLE',
+            `Cannot connect to MySQL: ${(cause as Error).message}`,
+            {
+              cause,
+            },
+          );
+        }
+        return core;
+      },
+      stop: (core) => killConnection(this.url, core),
+      start: async (core, guard) => {
+        const connection = core.promise();
+        await connection.query("SET SESSION time_zone = '+00:00'");
+        await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        // A FLUSH TABLES WITH READ LOCK elsewhere can hold this for as long as it lasts: the abort reaches it too.
+        await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+        const position = await readBinlogPosition(connection);
+        guard.check(what);
+        return new MysqlSession(core, position, guard);
+      },
+      discard: (core) =>
+        core
+          .promise()
+          .end()
+          .catch(() => core.destroy()),
+      toError: toSourceError,
+    });
   }
 }
 
@@ -141,9 +151,8 @@ class MysqlSession implements SourceSession {
   }
 
   /** Once aborted: waits until the server has dropped the connection, then reports the abort. */
-  private async failure(error: unknown, what: string): Promise<SourceError> {
-    await this.guard.settled();
-    return this.guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
+  private failure(error: unknown, what: string): Promise<SourceError> {
+    return settledFailure(this.guard, error, what, toSourceError);
   }
 
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
@@ -171,7 +180,7 @@ class MysqlSession implements SourceSession {
 
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildMysqlSelect(request);
-    const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const batchSize = batchSizeOf(request);
     const what = `Reading ${qualifyMysqlTable(request.table)}`;
     this.guard.check(what);
     const stream = this.core
@@ -188,18 +197,8 @@ class MysqlSession implements SourceSession {
     this.core.once('error', lost);
     this.core.once('end', lost);
     socket?.once('close', lost);
-    let batch: TextRow[] = [];
     try {
-      for await (const row of stream as AsyncIterable<TextRow>) {
-        batch.push(row);
-        if (batch.length >= batchSize) {
-          this.guard.check(what);
-          yield batch;
-          batch = [];
-        }
-      }
-      this.guard.check(what);
-      if (batch.length > 0) yield batch;
+      yield* inBatches(stream as AsyncIterable<TextRow>, batchSize, this.guard, what, (row) => row);
     } catch (error) {
       throw await this.failure(error, what);
     } finally {

@@ -5,10 +5,8 @@
 
 import oracledb, { type ColumnMetadata, type Connection } from 'oracledb';
 import {
-  DEFAULT_BATCH_SIZE,
   SourceError,
   AbortGuard,
-  sourceAborted,
   type ReadRequest,
   type SessionOptions,
   type Source,
@@ -17,6 +15,13 @@ import {
   type TableRef,
   type TextRow,
 } from '../source';
+import {
+  batchSizeOf,
+  fromDriverError,
+  inBatches,
+  openGuardedSession,
+  settledFailure,
+} from '../session-steps';
 import {
   DESCRIBE_ORACLE_TABLE,
   READ_CURRENT_SCN,
@@ -42,23 +47,21 @@ export function findOraCode(error: unknown): string | undefined {
 }
 
 function toSourceError(error: unknown, what: string): SourceError {
-  if (error instanceof SourceError) return error;
-  const code = findOraCode(error);
-  const message = error instanceof Error ? error.message : String(error);
   // ORA-00942 table or view does not exist; ORA-00028/03113/03135 session killed or connection lost.
-  const kind =
-    code === 'ORA-00942'
-      ? 'SOURCE_TABLE_NOT_FOUND'
-      : code === 'ORA-00028' ||
-          code === 'ORA-03113' ||
-          code === 'ORA-03135' ||
-          /^NJS-(500|501|503)$/.test(code ?? '')
-        ? 'SOURCE_CONNECTION_LOST'
-        : 'SOURCE_QUERY_FAILED';
-  return new SourceError(kind, `${what}: ${message}`, {
-    cause: error,
-    ...(code ? { sourceCode: code } : {}),
-  });
+  return fromDriverError(
+    error,
+    what,
+    (code) =>
+      code === 'ORA-00942'
+        ? 'SOURCE_TABLE_NOT_FOUND'
+        : code === 'ORA-00028' ||
+            code === 'ORA-03113' ||
+            code === 'ORA-03135' ||
+            /^NJS-(500|501|503)$/.test(code ?? '')
+          ? 'SOURCE_CONNECTION_LOST'
+          : 'SOURCE_QUERY_FAILED',
+    findOraCode,
+  );
 }
 
 // Numbers as text (exact, no float rounding), LOBs fetched whole: CLOB as text, BLOB as bytes.
@@ -89,48 +92,47 @@ export class OracleSource implements Source {
   constructor(private readonly options: OracleConnectOptions) {}
 
   async openSession(options: SessionOptions = {}): Promise<SourceSession> {
-    const { signal } = options;
     const what = 'Reading the current SCN';
-    if (signal?.aborted) throw sourceAborted(signal, what);
-    let connection: Connection;
-    try {
-      connection = await oracledb.getConnection(this.options);
-    } catch (cause) {
-      throw toSourceError(cause, `Cannot connect to Oracle at ${this.options.connectString}`);
-    }
-    // break() interrupts the call in progress on the server, which fails with ORA-01013 (the session stays usable
-    // until closed). With none in progress (a paused stream) it does nothing and the checks between batches stop
-    // the read; its stream's cursor is closed as the read ends.
-    const guard = new AbortGuard(signal, () => connection.break().catch(() => undefined));
-    try {
-      guard.check(what);
-      await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
-      let scn: string;
-      try {
-        scn = String(
-          (await connection.execute<unknown[]>(READ_CURRENT_SCN, {}, { fetchTypeHandler: fetchAsText }))
-            .rows?.[0]?.[0],
-        );
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        scn = String(
-          (
-            await connection.execute<unknown[]>(
-              READ_CURRENT_SCN_FALLBACK,
-              {},
-              { fetchTypeHandler: fetchAsText },
-            )
-          ).rows?.[0]?.[0],
-        );
-      }
-      guard.check(what);
-      return new OracleSession(connection, scn, guard);
-    } catch (error) {
-      await guard.settled();
-      guard.dispose();
-      await connection.close().catch(() => undefined);
-      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
-    }
+    return openGuardedSession<Connection, SourceSession>({
+      what,
+      signal: options.signal,
+      connect: async () => {
+        try {
+          return await oracledb.getConnection(this.options);
+        } catch (cause) {
+          throw toSourceError(cause, `Cannot connect to Oracle at ${this.options.connectString}`);
+        }
+      },
+      // break() interrupts the call in progress on the server, which fails with ORA-01013 (the session stays
+      // usable until closed). With none in progress (a paused stream) it does nothing and the checks between
+      // batches stop the read; its stream's cursor is closed as the read ends.
+      stop: (connection) => connection.break().catch(() => undefined),
+      start: async (connection, guard) => {
+        await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
+        let scn: string;
+        try {
+          scn = String(
+            (await connection.execute<unknown[]>(READ_CURRENT_SCN, {}, { fetchTypeHandler: fetchAsText }))
+              .rows?.[0]?.[0],
+          );
+        } catch (error) {
+          if (options.signal?.aborted) throw error;
+          scn = String(
+            (
+              await connection.execute<unknown[]>(
+                READ_CURRENT_SCN_FALLBACK,
+                {},
+                { fetchTypeHandler: fetchAsText },
+              )
+            ).rows?.[0]?.[0],
+          );
+        }
+        guard.check(what);
+        return new OracleSession(connection, scn, guard);
+      },
+      discard: (connection) => connection.close().catch(() => undefined),
+      toError: toSourceError,
+    });
   }
 }
 
@@ -146,9 +148,8 @@ class OracleSession implements SourceSession {
   }
 
   /** Once aborted: waits for the break to be acknowledged, then reports the abort (not ORA-01013). */
-  private async failure(error: unknown, what: string): Promise<SourceError> {
-    await this.guard.settled();
-    return this.guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
+  private failure(error: unknown, what: string): Promise<SourceError> {
+    return settledFailure(this.guard, error, what, toSourceError);
   }
 
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
@@ -189,7 +190,7 @@ class OracleSession implements SourceSession {
 
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildOracleSelect(request, this.scn);
-    const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const batchSize = batchSizeOf(request);
     const what = `Reading ${qualifyOracleTable(request.table)} AS OF SCN ${this.scn}`;
     this.guard.check(what);
     const stream = this.connection.queryStream(query.sql, query.binds, {
@@ -197,18 +198,8 @@ class OracleSession implements SourceSession {
       fetchArraySize: Math.min(batchSize, 5_000),
       fetchTypeHandler: fetchAsText,
     });
-    let batch: TextRow[] = [];
     try {
-      for await (const row of stream) {
-        batch.push(row.map(toText));
-        if (batch.length >= batchSize) {
-          this.guard.check(what);
-          yield batch;
-          batch = [];
-        }
-      }
-      this.guard.check(what);
-      if (batch.length > 0) yield batch;
+      yield* inBatches(stream, batchSize, this.guard, what, (row) => row.map(toText));
     } catch (error) {
       throw await this.failure(error, what);
     } finally {

@@ -7,10 +7,8 @@
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import {
-  DEFAULT_BATCH_SIZE,
   SourceError,
   AbortGuard,
-  sourceAborted,
   type ReadRequest,
   type SessionOptions,
   type Source,
@@ -19,6 +17,7 @@ import {
   type TableRef,
   type TextRow,
 } from '../source';
+import { batchSizeOf, fromDriverError, openGuardedSession } from '../session-steps';
 import { DESCRIBE_POSTGRES_TABLE, buildPostgresSelect, qualifyPostgresTable } from './postgres-sql';
 import { mapPostgresType } from './type-mapping';
 
@@ -26,20 +25,16 @@ import { mapPostgresType } from './type-mapping';
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
 function toSourceError(error: unknown, what: string): SourceError {
-  if (error instanceof SourceError) return error;
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
   // 57P01 admin_shutdown (pg_terminate_backend), 08xxx connection exceptions, or the socket going away.
-  const lost =
+  return fromDriverError(error, what, (code, message) =>
     code === '57P01' ||
     code === '57P02' ||
     code === '57P03' ||
     code?.startsWith('08') === true ||
-    /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(message);
-  return new SourceError(lost ? 'SOURCE_CONNECTION_LOST' : 'SOURCE_QUERY_FAILED', `${what}: ${message}`, {
-    cause: error,
-    ...(code ? { sourceCode: code } : {}),
-  });
+    /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(message)
+      ? 'SOURCE_CONNECTION_LOST'
+      : 'SOURCE_QUERY_FAILED',
+  );
 }
 
 async function connect(url: string): Promise<pg.Client> {
@@ -100,30 +95,31 @@ export class PostgresSource implements Source {
   constructor(private readonly url: string) {}
 
   async openSession(options: SessionOptions = {}): Promise<SourceSession> {
-    const { signal } = options;
-    const what = 'Opening a consistent PostgreSQL snapshot';
-    if (signal?.aborted) throw sourceAborted(signal, what);
-    const main = await connect(this.url);
     // Every connection the session opens (main, then each read's), so an abort reaches whichever is busy.
-    const clients = new Set([main]);
-    const guard = new AbortGuard(signal, () => stopBackends(this.url, [...clients]));
-    try {
-      guard.check(what);
-      await beginSnapshotTransaction(main);
-      const row = (
-        await main.query<{ snapshot: string; lsn: string | null }>(
-          `SELECT pg_export_snapshot() AS snapshot,
+    const clients = new Set<pg.Client>();
+    return openGuardedSession<pg.Client, SourceSession>({
+      what: 'Opening a consistent PostgreSQL snapshot',
+      signal: options.signal,
+      connect: async () => {
+        const main = await connect(this.url);
+        clients.add(main);
+        return main;
+      },
+      stop: () => stopBackends(this.url, [...clients]),
+      start: async (main, guard) => {
+        await beginSnapshotTransaction(main);
+        const row = (
+          await main.query<{ snapshot: string; lsn: string | null }>(
+            `SELECT pg_export_snapshot() AS snapshot,
              CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text AS lsn`,
-        )
-      ).rows[0];
-      if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
-      return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
-    } catch (error) {
-      await guard.settled();
-      guard.dispose();
-      await main.end().catch(() => undefined);
-      throw guard.failure(error, what, (cause) => toSourceError(cause, `${what} failed`));
-    }
+          )
+        ).rows[0];
+        if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
+        return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
+      },
+      discard: (main) => main.end().catch(() => undefined),
+      toError: toSourceError,
+    });
   }
 }
 
@@ -193,7 +189,7 @@ class PostgresSession implements SourceSession {
 
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildPostgresSelect(request);
-    const batchSize = Math.max(1, Math.floor(request.batchSize ?? DEFAULT_BATCH_SIZE));
+    const batchSize = batchSizeOf(request);
     const what = `Reading ${qualifyPostgresTable(request.table)}`;
     const client = await this.openReader(what);
     try {
