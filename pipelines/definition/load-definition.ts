@@ -11,6 +11,7 @@ import {
   type ParsedDefinition,
 } from './definition-schema';
 import { PipelineError } from './errors';
+import { defaultTableRoot } from './table-roots';
 
 export interface TableDefinition {
   name: string;
@@ -70,7 +71,7 @@ function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
       ...(table.watermark ? { watermark: table.watermark } : {}),
       overlapMs: table.overlap ?? parsed.defaults.overlap,
       deleteDetection: table.deleteDetection ?? parsed.defaults.deleteDetection,
-      target: table.target ?? `tables/${parsed.source.name}/${table.name}`,
+      target: table.target ?? defaultTableRoot(parsed.source.name, table.name),
       partitionBy: table.partitionBy,
       ...(table.sync ? { sync: table.sync } : {}),
     })),

@@ -8,14 +8,16 @@ import {
   type Snapshot,
   type SnapshotOptions,
 } from '@/pipelines/delta';
+import { listDeltaTables, tableRootOf as rootOfTable } from '@/pipelines/definition/table-roots';
 import { countRows, describeColumns, describeSnapshot } from './describe-snapshot';
-import { TABLE_NAME, TABLES_DIR, type LakeContext } from './lake-context';
+import type { LakeContext } from './lake-context';
 import type { HistoryItem, SnapshotView, TableSummary } from './types';
 import { WorkbenchError } from './workbench-error';
 
 export function tableRootOf(table: string): string {
-  if (!TABLE_NAME.test(table)) throw new WorkbenchError('TABLE_NOT_FOUND', `No table named '${table}'`);
-  return `${TABLES_DIR}/${table}`;
+  const root = rootOfTable(table);
+  if (root === undefined) throw new WorkbenchError('TABLE_NOT_FOUND', `No table named '${table}'`);
+  return root;
 }
 
 const ZONELESS = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?$/;
@@ -60,16 +62,11 @@ export async function openSnapshot(
   }
 }
 
-/** Every table under tables/ with its current version, schema, size and row count. */
+/** Every Delta table under tables/ (listDeltaTables names them) with its current version, schema, size and row count. */
 export async function listTables(context: LakeContext): Promise<TableSummary[]> {
-  const entries = await context.storage.list(TABLES_DIR);
-  const names = entries
-    .filter((entry) => entry.isDirectory && TABLE_NAME.test(entry.name))
-    .map((e) => e.name);
-  const summaries = await Promise.all(
-    names.map(async (name): Promise<TableSummary | null> => {
-      const hasLog = (await context.storage.stat(`${TABLES_DIR}/${name}/_delta_log`))?.isDirectory;
-      if (!hasLog) return null;
+  const tables = await listDeltaTables(context.storage);
+  return Promise.all(
+    tables.map(async ({ name }): Promise<TableSummary> => {
       try {
         const snapshot = await openSnapshot(context, name);
         const history = await readHistory(context, tableRootOf(name), { limit: 1 });
@@ -99,7 +96,6 @@ export async function listTables(context: LakeContext): Promise<TableSummary[]> 
       }
     }),
   );
-  return summaries.filter((summary): summary is TableSummary => summary !== null);
 }
 
 export async function getSnapshotView(

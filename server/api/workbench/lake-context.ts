@@ -11,9 +11,6 @@ export interface LakeContext {
   duckdb: DuckDbSession;
 }
 
-/** Folder of the lake under which every Delta table lives. */
-export const TABLES_DIR = 'tables';
-
 let opened: { key: string; context: Promise<LakeContext> } | null = null;
 
 /** The process-wide lake context for the current LAKE_ROOT. */
@@ -30,5 +27,5 @@ export function getLakeContext(): Promise<LakeContext> {
   return context;
 }
 
-/** Table names are single folder names under tables/: letters, digits, '_' and '-'. */
-export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+/** Table names (`<table>` or `<source>/<table>` under tables/) are the data plane's: pipelines/definition/table-roots.ts. */
+export { TABLE_NAME, TABLES_DIR } from '@/pipelines/definition/table-roots';
