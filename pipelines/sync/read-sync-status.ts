@@ -1,6 +1,7 @@
 // Status of every synced table for the server, the UI and the CLI: versions and lag, the last run, row counts on
 // both sides, and one state a person can read: in-sync, lagging or failed.
 
+import { tableNameOf } from '../definition/table-roots';
 import { loadSnapshot, planScan, readHistory, type Snapshot } from '../delta/index';
 import { describeError } from './errors';
 import type { MySqlClient } from './mysql/connection';
@@ -15,6 +16,8 @@ export type SyncHealth = 'in-sync' | 'lagging' | 'failed';
 export interface TableSyncStatus {
   table: string;
   deltaTableRoot: string;
+  /** The Delta table's name in the workbench catalog (tableNameOf its root); null for a root outside tables/. */
+  deltaTableName: string | null;
   state: SyncHealth;
   /** A sync holds the table's lock right now. */
   running: boolean;
@@ -84,6 +87,7 @@ async function readTableStatus(
   return {
     table: row.tableName,
     deltaTableRoot: row.deltaTableRoot,
+    deltaTableName: tableNameOf(row.deltaTableRoot) ?? null,
     state: failed ? 'failed' : lagVersions === 0 ? 'in-sync' : 'lagging',
     running: row.status === 'running' && !lockFree,
     syncedVersion: row.deltaVersion,

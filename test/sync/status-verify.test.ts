@@ -50,6 +50,8 @@ test(
     const result = await syncTable(effects, options);
     const [synced] = await readSyncStatus(effects);
     assert.equal(synced?.state, 'in-sync');
+    // The name the catalog lists the Delta table under (pipelines/definition/table-roots.ts).
+    assert.equal(synced?.deltaTableName, 'permits');
     assert.equal(synced?.running, false);
     assert.equal(synced?.lastRowsUpserted, 400);
     assert.equal(synced?.lastRowsDeleted, 0);
