@@ -3,14 +3,13 @@
 // The check reads each route file's syntax tree, and is proved here to fire on the shapes it must refuse.
 
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { HTTP_METHODS } from '../api/route-table';
+import { API_DIR, HTTP_METHODS, routeFiles } from '../api/route-table';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const API_DIR = path.join(root, 'app', 'api');
 const METHODS = new Set<string>(HTTP_METHODS);
 // Next.js route segment config: https://nextjs.org/docs/app/api-reference/file-conventions/route-segment-config
 const ROUTE_CONFIG = new Set([
@@ -84,18 +83,6 @@ export function thinRouteViolations(source: string): string[] {
     }
   }
   return problems;
-}
-
-async function routeFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return routeFiles(full);
-      return Promise.resolve(/^route\.(ts|tsx|js|mjs)$/.test(entry.name) ? [full] : []);
-    }),
-  );
-  return nested.flat();
 }
 
 describe('app/api route files are one-line re-exports of server/api handlers', () => {
