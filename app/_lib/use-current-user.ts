@@ -3,7 +3,7 @@
 // this only keeps buttons that would be refused off the screen.
 
 import { useEffect, useState } from 'react';
-import { api, ApiClientError } from './api-client';
+import { apiFetch, ApiClientError } from './api-client';
 import type { CurrentUser, Permission } from './control-types';
 
 export type UserState =
@@ -16,8 +16,8 @@ export function useCurrentUser(): UserState {
   const [state, setState] = useState<UserState>({ status: 'loading' });
   useEffect(() => {
     const controller = new AbortController();
-    api
-      .get<{ user: CurrentUser }>('/api/auth/me', controller.signal)
+    // A 401 here answers "nobody is signed in" (the page shows its log-in notice), so no redirect.
+    apiFetch<{ user: CurrentUser }>('/api/auth/me', { signal: controller.signal, redirectOn401: false })
       .then(({ user }) => setState({ status: 'ready', user }))
       .catch((error: unknown) => {
         if ((error as Error).name === 'AbortError') return;

@@ -1,47 +1,13 @@
 'use client';
-// The workbench's calls to its own API (same origin only). State-changing requests carry the CSRF header that
-// server/auth/csrf.ts requires; errors come back as WorkbenchApiError with the server's code and message.
+// The workbench's calls to its own API, made through the app's one browser client (app/_lib/api-client.ts): the
+// same CSRF header, the same ApiClientError, the same return to the login page when the session has ended.
 
 import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
 import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
 import type { QueryHistoryEntry } from '@/server/notebooks/query-history';
+import { apiFetch as request, apiRequest, type ApiRequestOptions } from '../_lib/api-client';
 
-export class WorkbenchApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'WorkbenchApiError';
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function toError(response: Response): Promise<WorkbenchApiError> {
-  const body = (await response.json().catch(() => null)) as {
-    error?: { code?: string; message?: string };
-  } | null;
-  const message =
-    response.status === 401
-      ? 'Your session has ended: log in again to continue.'
-      : (body?.error?.message ?? `The server answered ${response.status}`);
-  return new WorkbenchApiError(response.status, body?.error?.code ?? String(response.status), message);
-}
-
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const method = init.method ?? 'GET';
-  const headers = new Headers(init.headers);
-  if (method !== 'GET' && method !== 'HEAD') headers.set('x-lakehouse-csrf', '1');
-  if (init.body !== undefined && typeof init.body === 'string')
-    headers.set('Content-Type', 'application/json');
-  const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
-  if (!response.ok) throw await toError(response);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
-}
-
-const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body) });
+const json = (method: ApiRequestOptions['method'], body: unknown): ApiRequestOptions => ({ method, body });
 
 export const api = {
   listTables: () => request<{ tables: TableSummary[] }>('/api/catalog/tables').then((r) => r.tables),
@@ -64,7 +30,7 @@ export const api = {
   saveNotebook: (notebook: Notebook, options: { keepalive?: boolean } = {}) =>
     request<NotebookSummary>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
       ...json('PUT', { title: notebook.title, parameters: notebook.parameters, cells: notebook.cells }),
-      ...(options.keepalive ? { keepalive: true } : {}),
+      keepalive: options.keepalive,
     }),
   renameNotebook: (id: string, title: string) =>
     request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
@@ -98,10 +64,9 @@ export async function runOnServer(
   signal: AbortSignal,
   results: { name: string; parquet: Uint8Array }[] = [],
 ): Promise<{ bytes: Uint8Array; versions: Record<string, number> }> {
-  let body: BodyInit = JSON.stringify(input);
-  const headers: Record<string, string> = { 'x-lakehouse-csrf': '1' };
+  let form: FormData | undefined;
   if (results.length > 0) {
-    const form = new FormData();
+    form = new FormData();
     form.set('request', JSON.stringify(input));
     for (const result of results) {
       const blob = new Blob([result.parquet as Uint8Array<ArrayBuffer>], {
@@ -109,18 +74,12 @@ export async function runOnServer(
       });
       form.set(`result:${result.name}`, blob, `${result.name}.parquet`);
     }
-    body = form;
-  } else {
-    headers['Content-Type'] = 'application/json';
   }
-  const response = await fetch('/api/query', {
+  const response = await apiRequest('/api/query', {
     method: 'POST',
-    headers,
-    body,
-    credentials: 'same-origin',
+    ...(form ? { form } : { body: input }),
     signal,
   });
-  if (!response.ok) throw await toError(response);
   let versions: Record<string, number> = {};
   try {
     versions = JSON.parse(response.headers.get('X-Snapshot-Versions') ?? '{}') as Record<string, number>;

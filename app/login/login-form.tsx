@@ -2,7 +2,7 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { api, ApiClientError } from '../_lib/api-client';
+import { apiFetch, ApiClientError } from '../_lib/api-client';
 
 /** Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect. */
 function safeNext(next: string | null): string {
@@ -21,7 +21,12 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await api.post('/api/auth/login', { username: form.get('username'), password: form.get('password') });
+      // A 401 here is a wrong password, shown below, not an ended session.
+      await apiFetch('/api/auth/login', {
+        method: 'POST',
+        body: { username: form.get('username'), password: form.get('password') },
+        redirectOn401: false,
+      });
       router.replace(safeNext(params.get('next')));
       router.refresh();
     } catch (e) {

@@ -3,7 +3,9 @@
 // synced, and failures a person can act on (log in, ask for the role, MySQL down).
 
 import type { SyncStatusReport } from '@/server/api/sync-status';
+import { AccessNotice } from '../_components/access-notice';
 import type { ApiClientError } from '../_lib/api-client';
+import { useCurrentUser } from '../_lib/use-current-user';
 import { SyncTable } from './sync-table';
 import { useSyncStatus } from './use-sync-status';
 
@@ -49,6 +51,16 @@ function EmptyState() {
 }
 
 export function SyncStatusView() {
+  // A visitor who has not signed in gets the log-in link, as on the other pages, instead of a poll whose 401
+  // would send them straight to the login page; a signed-in user without sync:read still sees the server's 403.
+  const user = useCurrentUser();
+  if (user.status === 'loading' || user.status === 'anonymous') {
+    return <AccessNotice user={user} permission="sync:read" next="/sync" what="the MySQL sync status" />;
+  }
+  return <LiveSyncStatus />;
+}
+
+function LiveSyncStatus() {
   const { report, error, loading, paused, refresh } = useSyncStatus();
   const now = report ? Date.parse(report.generatedAt) : Date.now();
   return (

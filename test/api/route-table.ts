@@ -115,7 +115,7 @@ export const WORKBENCH_ROUTES = [
   'query/history',
 ];
 
-const API_DIR = fileURLToPath(new URL('../../app/api/', import.meta.url));
+export const API_DIR = fileURLToPath(new URL('../../app/api/', import.meta.url));
 const ROUTE_FILE = /^route\.(ts|tsx|js|mjs)$/;
 const METHOD_NAMES = HTTP_METHODS.join('|');
 // `export const GET =`, `export function GET(`, `export async function GET(`, and `export { GET, x as POST }`.
@@ -125,7 +125,7 @@ const DECLARED = new RegExp(
 );
 const LISTED = /export\s*(?:type\s*)?\{([^}]*)\}/g;
 
-async function routeFiles(dir: string): Promise<string[]> {
+export async function routeFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
     entries.map((entry) => {

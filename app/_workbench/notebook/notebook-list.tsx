@@ -1,13 +1,22 @@
 'use client';
-// The notebooks at /workbench: open, create, rename, duplicate, delete.
+// The notebooks at /workbench: open, create, rename, duplicate, delete. A visitor who has not signed in gets the
+// log-in link (as on the admin pages) instead of a call that would send them straight to the login page.
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import type { NotebookSummary } from '@/server/notebooks/types';
+import { useCurrentUser } from '../../_lib/use-current-user';
 import { api } from '../api';
-import { ErrorNotice } from '../error-notice';
+import { ErrorNotice, LoginNotice } from '../error-notice';
 
 export function NotebookList() {
+  const user = useCurrentUser();
+  if (user.status === 'loading') return <p className="wb-muted">Loading notebooks…</p>;
+  if (user.status === 'anonymous') return <LoginNotice />;
+  return <Notebooks />;
+}
+
+function Notebooks() {
   const router = useRouter();
   const [notebooks, setNotebooks] = useState<NotebookSummary[] | null>(null);
   const [error, setError] = useState<Error | null>(null);

@@ -1,11 +1,6 @@
-// Liveness of the web process only: it answers without touching any database, so a slow control store
-// cannot make the load balancer (or the e2e test's start-up wait) think the web process is down.
+// GET /api/health: liveness of the web process only, without touching any database.
+
+import { getHealth } from '@/server/api/health-routes';
 
 export const dynamic = 'force-dynamic';
-
-export function GET(): Response {
-  return Response.json(
-    { status: 'ok', process: 'web', time: new Date().toISOString() },
-    { headers: { 'Cache-Control': 'no-store' } },
-  );
-}
+export const GET = getHealth;

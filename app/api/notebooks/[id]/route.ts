@@ -1,47 +1,14 @@
 // /api/notebooks/<id>: GET open, PUT save (autosave), PATCH rename, DELETE.
 
-import { z } from 'zod';
-import { handleRoute, jsonResponse, readJsonBody } from '@/server/api/handle-route';
 import {
-  deleteNotebook,
-  getNotebookStore,
-  notebookBodySchema,
-  notebookIdSchema,
-  openNotebook,
-  renameNotebook,
-  saveNotebook,
-} from '@/server/api/workbench/notebooks';
-import { authorize } from '@/server/auth/authorize';
+  getNotebook,
+  patchNotebook,
+  putNotebook,
+  removeNotebook,
+} from '@/server/api/workbench/notebook-routes';
 
 export const dynamic = 'force-dynamic';
-
-type Context = { params: Promise<{ id: string }> };
-
-const renameSchema = z.object({ title: z.string().trim().min(1).max(200) });
-
-export const GET = handleRoute<Context>(async (request, context) => {
-  const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  return jsonResponse(await openNotebook(getNotebookStore(), id));
-});
-
-export const PUT = handleRoute<Context>(async (request, context) => {
-  const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  const body = notebookBodySchema.parse(await readJsonBody(request));
-  return jsonResponse(await saveNotebook(getNotebookStore(), id, body));
-});
-
-export const PATCH = handleRoute<Context>(async (request, context) => {
-  const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  const { title } = renameSchema.parse(await readJsonBody(request));
-  return jsonResponse(await renameNotebook(getNotebookStore(), id, title));
-});
-
-export const DELETE = handleRoute<Context>(async (request, context) => {
-  const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  await deleteNotebook(getNotebookStore(), id);
-  return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
-});
+export const GET = getNotebook;
+export const PUT = putNotebook;
+export const PATCH = patchNotebook;
+export const DELETE = removeNotebook;

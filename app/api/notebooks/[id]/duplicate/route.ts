@@ -1,15 +1,6 @@
 // POST /api/notebooks/<id>/duplicate: a copy under a new id, titled "<title> (copy)".
 
-import { handleRoute, jsonResponse } from '@/server/api/handle-route';
-import { duplicateNotebook, getNotebookStore, notebookIdSchema } from '@/server/api/workbench/notebooks';
-import { authorize } from '@/server/auth/authorize';
+import { postDuplicate } from '@/server/api/workbench/notebook-routes';
 
 export const dynamic = 'force-dynamic';
-
-type Context = { params: Promise<{ id: string }> };
-
-export const POST = handleRoute<Context>(async (request, context) => {
-  const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  return jsonResponse(await duplicateNotebook(getNotebookStore(), id), { status: 201 });
-});
+export const POST = postDuplicate;
