@@ -3,7 +3,7 @@
 
 import { useState, type ReactNode } from 'react';
 import type { NotebookCell } from '@/server/notebooks/types';
-import { Markdown } from './markdown';
+import { Markdown } from '../cells/markdown/markdown';
 
 interface CellFrameProps {
   cell: NotebookCell;

@@ -11,7 +11,7 @@ import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-mon
 import { describeColumns } from '../results/result-data';
 import { CellFrame } from './cell-frame';
 import { ParametersEditor } from './parameters-editor';
-import { SqlCell } from './sql-cell';
+import { SqlCell } from '../cells/sql/sql-cell';
 import { useAutosave } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 

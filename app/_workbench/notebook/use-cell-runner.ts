@@ -8,7 +8,7 @@ import { api } from '../api';
 import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
 import { CellRunError, runCell } from '../engine/run-cell';
 import { applyParameters } from '../engine/sql-rewrite';
-import type { CellRuntime } from './sql-cell';
+import type { CellRuntime } from '../cells/sql/sql-cell';
 
 export interface CellRunner {
   engine: BrowserEngine;

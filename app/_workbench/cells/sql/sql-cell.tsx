@@ -7,10 +7,10 @@ import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { format } from 'sql-formatter';
 import type { NotebookCell } from '@/server/notebooks/types';
-import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../editor/duckdb-language';
-import { registerSqlCompletion, trackEditorFocus } from '../editor/setup-monaco';
-import type { ErrorPosition } from '../engine/error-position';
-import { ResultView, type ResultInfo } from '../results/result-view';
+import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../../editor/duckdb-language';
+import { registerSqlCompletion, trackEditorFocus } from '../../editor/setup-monaco';
+import type { ErrorPosition } from '../../engine/error-position';
+import { ResultView, type ResultInfo } from '../../results/result-view';
 import type { Table } from 'apache-arrow';
 
 export interface CellRuntime {
