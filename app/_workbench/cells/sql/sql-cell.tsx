@@ -9,17 +9,9 @@ import { format } from 'sql-formatter';
 import type { NotebookCell } from '@/server/notebooks/types';
 import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../../editor/duckdb-language';
 import { registerSqlCompletion, trackEditorFocus } from '../../editor/setup-monaco';
-import type { ErrorPosition } from '../../engine/error-position';
-import { ResultView, type ResultInfo } from '../../results/result-view';
+import { ResultView } from '../../results/result-view';
+import type { CellRuntime } from '../../notebook/use-cell-runner';
 import type { Table } from 'apache-arrow';
-
-export interface CellRuntime {
-  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
-  /** Finished runs of the cell, so tests and tools can wait for the next one. */
-  runs?: number;
-  result?: ResultInfo;
-  error?: { message: string; position: ErrorPosition | null };
-}
 
 interface SqlCellProps {
   cell: NotebookCell;
