@@ -10,8 +10,10 @@ import ts from 'typescript';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const vendorDir = path.join(repoRoot, 'public', 'vendor');
 
-// DuckDB-WASM 1.28.0 (pinned: the last release with Parquet inside the wasm); eh first, mvp as fallback. The
-// threaded coi bundle is left out: it fails in Chromium with "startWorker is not defined".
+// DuckDB-WASM 1.28.0 (pinned: the last release with Parquet inside the wasm; later builds leave Parquet to a
+// loadable extension fetched from extensions.duckdb.org, see https://github.com/duckdb/duckdb-wasm/pull/1860 and
+// https://github.com/observablehq/framework/issues/1070); eh first, mvp as fallback. The threaded coi bundle is
+// left out: it fails in Chromium with "startWorker is not defined" (no upstream issue found for that error).
 const DUCKDB_FILES = [
   'duckdb-eh.wasm',
   'duckdb-browser-eh.worker.js',

@@ -1,11 +1,15 @@
 // The worker the workbench starts: DuckDB-WASM's own worker (server/cli/copy-vendor.ts appends the importScripts
 // that loads it after this code) wrapped with two fixes for reading lake files over HTTP:
 // 1. Content-Length falls back to X-Content-Length: Next 16 removes Content-Length from route handler responses,
-//    and DuckDB-WASM 1.28 decides between ranged reads and downloading the whole file by it.
+//    and DuckDB-WASM 1.28 decides between ranged reads and downloading the whole file by it. Upstream: Next's
+//    response header filter, reported for HEAD answers in https://github.com/vercel/next.js/issues/48838 (open);
+//    https://github.com/vercel/next.js/pull/50188 tried to let Content-Length through and was closed unmerged.
 // 2. Read-ahead: DuckDB-WASM reads a Parquet file as many small synchronous range requests, one after another, so
 //    on a cold scan most of the time is per-request overhead. When a file is read sequentially, the request is
 //    widened (512 KB, doubling up to 8 MB) and later ranges inside that block are answered from memory. Random
 //    reads (a selective query that skips row groups) stay exact, so they still fetch only what they need.
+//    Upstream: https://github.com/duckdb/duckdb-wasm/issues/381 (serial range requests) and
+//    https://github.com/duckdb/duckdb-wasm/issues/1723 (asynchronous HTTP reads, open).
 //
 // A classic worker script, not a module: it is never imported. copy-vendor.ts compiles it with TypeScript's
 // transpileModule (a declared dependency, the same compiler that type-checks it here; the file has no imports, so
