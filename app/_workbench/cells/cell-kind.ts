@@ -29,7 +29,7 @@ export interface CellKindUi {
   label: string;
   /** A new cell of this kind; `cells` are the notebook's current ones (for fresh names). */
   create(id: string, cells: readonly NotebookCell[], source: string): NotebookCell;
-  /** What Run (and Run all) runs for the cell, or null when the kind does not run or the cell has nothing to run. */
+  /** What Run (and Run all) runs for the cell; null when the kind does not run or the cell is empty. */
   toQuery(cell: NotebookCell): CellQuery | null;
   Editor: ComponentType<CellEditorProps>;
 }
