@@ -64,7 +64,7 @@ export async function loadSnapshot(
   }
   // Every commit's time is needed to resolve a timestamp: that takes the whole log.
   const files = await listLogFiles(effects.storage, tableRoot);
-  const timestamps = await readCommitTimestamps(effects, tableRoot, files, options.timestampSource ?? 'file');
+  const timestamps = await readCommitTimestamps(effects, files, options.timestampSource ?? 'file');
   const version = resolveVersionAtTimestamp(timestamps, options.timestamp);
   return loadSnapshotFromLog(effects, tableRoot, files, version);
 }

@@ -71,7 +71,6 @@ export function resolveVersionAtTimestamp(timestamps: CommitTimestamp[], at: Dat
 /** Commit times of every commit file in the log, ascending by version. */
 export async function readCommitTimestamps(
   effects: ReadEffects,
-  _tableRoot: string,
   files: LogFile[],
   source: TimestampSource,
 ): Promise<CommitTimestamp[]> {

@@ -2,8 +2,6 @@
 // (local PostgreSQL and MariaDB with their default trust/root accounts); anything malformed fails at start
 // with a message that names the variable, so a typo never turns into a silent default.
 
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { redactUrl } from '../../pipelines/sources/redact-url';
 import { DEFAULT_MYSQL_URL } from '../../pipelines/sync/default-target';
@@ -137,13 +135,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
-}
-
-/** The lake root as an absolute local path, or null when the lake is on WebHDFS. */
-export function localLakePath(env: Env, cwd: string = process.cwd()): string | null {
-  if (/^webhdfs:\/\//.test(env.LAKE_ROOT)) return null;
-  if (env.LAKE_ROOT.startsWith('file://')) return fileURLToPath(env.LAKE_ROOT);
-  return path.resolve(cwd, env.LAKE_ROOT);
 }
 
 /** The database name in a connection URL (the path without its slash). */

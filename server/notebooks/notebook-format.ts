@@ -9,11 +9,14 @@
 //
 //   -- %% markdown id=c2
 //   -- # Findings
+//
+// What a cell's marker attributes and body look like depends on its kind: see ./cells/<kind>.ts.
 
+import { CELL_FORMATS, CELL_KINDS, type CellKind } from './cell-kinds';
+import { CELL_NAME as NAME } from './cells/cell-format';
 import type { Notebook, NotebookCell } from './types';
 
-const MARKER = /^-- %% (sql|markdown)((?: [a-z]+=[^\s]*)*)\s*$/;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const MARKER = new RegExp(`^-- %% (${CELL_KINDS.join('|')})((?: [a-z]+=[^\\s]*)*)\\s*$`);
 const CELL_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 export function serializeNotebook(notebook: Notebook): string {
@@ -23,17 +26,10 @@ export function serializeNotebook(notebook: Notebook): string {
   }
   for (const cell of notebook.cells) {
     out.push('');
-    const attributes = [`id=${cell.id}`];
-    if (cell.kind === 'sql' && cell.name) attributes.push(`name=${cell.name}`);
-    if (cell.kind === 'sql') attributes.push(`run=${cell.runOn ?? 'browser'}`);
+    const format = CELL_FORMATS[cell.kind];
+    const attributes = [`id=${cell.id}`, ...format.writeAttributes(cell)];
     out.push(`-- %% ${cell.kind} ${attributes.join(' ')}`);
-    const body = cell.source.replace(/\s+$/, '');
-    if (cell.kind === 'markdown') {
-      for (const line of body.split('\n')) out.push(line === '' ? '--' : `-- ${line}`);
-    } else if (body !== '') {
-      // A line that looks like a marker would split the cell on reading; a space keeps it a comment.
-      out.push(...body.split('\n').map((line) => (line.startsWith('-- %%') ? ` ${line}` : line)));
-    }
+    out.push(...format.writeBody(cell.source.replace(/\s+$/, '')));
   }
   return `${out.join('\n')}\n`;
 }
@@ -63,14 +59,16 @@ export function parseNotebook(id: string, text: string): Notebook {
     const marker = MARKER.exec(line);
     if (marker) {
       finish();
-      const kind = marker[1] as NotebookCell['kind'];
+      // The marker pattern only matches listed kinds.
+      const kind = marker[1] as CellKind;
       const attributes = readAttributes(marker[2] ?? '');
       const cellId = attributes.id && CELL_ID.test(attributes.id) ? attributes.id : `c${cells.length + 1}`;
-      const cell: NotebookCell = { id: cellId, kind, source: '' };
-      if (kind === 'sql') {
-        if (attributes.name && NAME.test(attributes.name)) cell.name = attributes.name;
-        cell.runOn = attributes.run === 'server' ? 'server' : 'browser';
-      }
+      const cell: NotebookCell = {
+        ...CELL_FORMATS[kind].readAttributes(attributes),
+        id: cellId,
+        kind,
+        source: '',
+      };
       current = { cell, lines: [] };
       continue;
     }
@@ -80,11 +78,7 @@ export function parseNotebook(id: string, text: string): Notebook {
       if (header?.[1] === 'Parameters') parameters = parseParameters(header[2] ?? '');
       continue;
     }
-    if (current.cell.kind === 'markdown') {
-      current.lines.push(line === '--' ? '' : line.replace(/^-- ?/, ''));
-    } else {
-      current.lines.push(line.startsWith(' -- %%') ? line.slice(1) : line);
-    }
+    current.lines.push(CELL_FORMATS[current.cell.kind].readLine(line));
   }
   finish();
   return { id, title, parameters, cells };

@@ -1,6 +1,8 @@
 // Notebook shapes shared by the store, the API and (as types only) the browser.
 
-export type CellKind = 'sql' | 'markdown';
+import type { CellKind } from './cell-kinds';
+
+export type { CellKind };
 export type RunTarget = 'browser' | 'server';
 
 export interface NotebookCell {

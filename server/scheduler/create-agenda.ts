@@ -60,6 +60,7 @@ const backends = new WeakMap<
  * Lets an Agenda that is never started (the web process, the demo) publish job notifications. Agenda connects its
  * notification channel (PostgreSQL LISTEN/NOTIFY) only in start(), and without it a "run now" waits for the
  * worker's next poll (up to 30 s) instead of starting at once. MongoDB has no channel: the poll it is.
+ * No upstream issue found for connecting the channel without start() (agenda/agenda).
  */
 export async function connectNotifications(agenda: Agenda): Promise<void> {
   await agenda.ready;
@@ -71,6 +72,7 @@ export async function connectNotifications(agenda: Agenda): Promise<void> {
 /**
  * Close an Agenda's database connection. Agenda.stop() only disconnects an Agenda that was started, and the
  * web process never starts one (it only edits schedules), so its pool would otherwise stay open.
+ * No upstream issue found for closing an Agenda that was never started (agenda/agenda).
  */
 export async function closeAgenda(agenda: Agenda, started: boolean): Promise<void> {
   if (started) {

@@ -57,7 +57,7 @@ async function compareRows(effects: ReadEffects, table: ConformanceTable, check:
 /** Timestamp travel with commitInfo.timestamp (fixture mtimes are lost): each vN resolves back to N. */
 async function checkTimestampTravel(effects: ReadEffects, table: ConformanceTable): Promise<void> {
   const log = await listLogFiles(effects.storage, table.root);
-  const times = await readCommitTimestamps(effects, table.root, log, 'commitInfo');
+  const times = await readCommitTimestamps(effects, log, 'commitInfo');
   for (const check of table.rowChecks) {
     if (check.version === undefined) continue;
     const entry = times.find((time) => time.version === check.version);

@@ -1,33 +1,46 @@
 'use client';
-// The frame around a cell: its kind, move up/down, delete; Markdown cells switch between editing and reading.
+// The frame around a cell: its kind's badge, what the kind shows beside it, move up/down, delete. Each kind's
+// editor (app/_workbench/cells/<kind>) renders itself inside one.
 
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { NotebookCell } from '@/server/notebooks/types';
-import { Markdown } from './markdown';
 
-interface CellFrameProps {
-  cell: NotebookCell;
+/** What the notebook page gives every cell editor to pass on to its frame. */
+export interface CellFrameControls {
   index: number;
   count: number;
   onMove(delta: -1 | 1): void;
   onDelete(): void;
-  onChange(cell: NotebookCell): void;
+}
+
+interface CellFrameProps extends CellFrameControls {
+  cell: NotebookCell;
+  label: string;
+  /** Beside the badge (e.g. a SQL cell's result name). */
+  detail?: ReactNode;
+  /** Before the move and delete buttons (e.g. a Markdown cell's Edit/Done). */
+  actions?: ReactNode;
   children?: ReactNode;
 }
 
-export function CellFrame({ cell, index, count, onMove, onDelete, onChange, children }: CellFrameProps) {
-  const [editing, setEditing] = useState(cell.source === '');
+export function CellFrame({
+  cell,
+  label,
+  detail,
+  actions,
+  index,
+  count,
+  onMove,
+  onDelete,
+  children,
+}: CellFrameProps) {
   return (
     <section className={`wb-cell wb-cell-${cell.kind}`} data-testid="cell" data-cell-id={cell.id}>
       <div className="wb-cell-head">
-        <span className="wb-badge">{cell.kind === 'sql' ? 'SQL' : 'Markdown'}</span>
-        {cell.kind === 'sql' && cell.name ? <code className="wb-muted">{cell.name}</code> : null}
+        <span className="wb-badge">{label}</span>
+        {detail}
         <span className="wb-spacer" />
-        {cell.kind === 'markdown' ? (
-          <button type="button" onClick={() => setEditing((e) => !e)}>
-            {editing ? 'Done' : 'Edit'}
-          </button>
-        ) : null}
+        {actions}
         <button type="button" aria-label="Move cell up" disabled={index === 0} onClick={() => onMove(-1)}>
           ↑
         </button>
@@ -43,23 +56,7 @@ export function CellFrame({ cell, index, count, onMove, onDelete, onChange, chil
           ✕
         </button>
       </div>
-      {cell.kind === 'markdown' ? (
-        editing ? (
-          <textarea
-            className="wb-markdown-input"
-            value={cell.source}
-            rows={Math.max(3, cell.source.split('\n').length + 1)}
-            aria-label="Markdown"
-            onChange={(event) => onChange({ ...cell, source: event.target.value })}
-          />
-        ) : (
-          <div className="wb-markdown" onDoubleClick={() => setEditing(true)}>
-            <Markdown source={cell.source} />
-          </div>
-        )
-      ) : (
-        children
-      )}
+      {children}
     </section>
   );
 }

@@ -9,9 +9,8 @@ import { ErrorNotice } from '../error-notice';
 import { CatalogSidebar } from '../catalog/catalog-sidebar';
 import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-monaco';
 import { describeColumns } from '../results/result-data';
-import { CellFrame } from './cell-frame';
+import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
 import { ParametersEditor } from './parameters-editor';
-import { SqlCell } from './sql-cell';
 import { useAutosave } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 
@@ -21,12 +20,6 @@ function newCellId(cells: NotebookCell[]): string {
   let n = cells.length + 1;
   while (cells.some((cell) => cell.id === `c${n}`)) n += 1;
   return `c${n}`;
-}
-
-function nextResultName(cells: NotebookCell[]): string {
-  let n = cells.length + 1;
-  while (cells.some((cell) => cell.name === `result_${n}`)) n += 1;
-  return `result_${n}`;
 }
 
 export function NotebookPage({ id }: { id: string }) {
@@ -85,10 +78,7 @@ export function NotebookPage({ id }: { id: string }) {
   const addCell = (kind: NotebookCell['kind'], source = ''): string => {
     const cells = notebook?.cells ?? [];
     const created = newCellId(cells);
-    const cell: NotebookCell =
-      kind === 'sql'
-        ? { id: created, kind, name: nextResultName(cells), runOn: 'browser', source }
-        : { id: created, kind, source };
+    const cell = CELL_KIND_UI[kind].create(created, cells, source);
     update((n) => ({ ...n, cells: [...n.cells, cell] }));
     return created;
   };
@@ -185,40 +175,30 @@ export function NotebookPage({ id }: { id: string }) {
           parameters={notebook.parameters}
           onChange={(parameters) => update((n) => ({ ...n, parameters }))}
         />
-        {notebook.cells.map((cell, index) => (
-          <CellFrame
-            key={cell.id}
-            cell={cell}
-            index={index}
-            count={notebook.cells.length}
-            onMove={(delta) => moveCell(index, delta)}
-            onDelete={() => update((n) => ({ ...n, cells: n.cells.filter((c) => c.id !== cell.id) }))}
-            onChange={updateCell}
-          >
-            {cell.kind === 'sql' ? (
-              <SqlCell
-                cell={cell}
-                runtime={runner.runtimes[cell.id] ?? { status: 'idle' }}
-                onChange={updateCell}
-                onRun={() => void runner.run(cell.id)}
-                onCancel={() => void runner.cancel()}
-                onRunOnServer={() => {
-                  updateCell({ ...cell, runOn: 'server' });
-                  setPendingRun(cell.id);
-                }}
-                blocked={runner.runningId !== null && runner.runningId !== cell.id}
-                toParquet={(table) => runner.engine.toParquet(table)}
-              />
-            ) : null}
-          </CellFrame>
-        ))}
+        {notebook.cells.map((cell, index) => {
+          const { Editor } = CELL_KIND_UI[cell.kind];
+          return (
+            <Editor
+              key={cell.id}
+              cell={cell}
+              frame={{
+                index,
+                count: notebook.cells.length,
+                onMove: (delta) => moveCell(index, delta),
+                onDelete: () => update((n) => ({ ...n, cells: n.cells.filter((c) => c.id !== cell.id) })),
+              }}
+              onChange={updateCell}
+              runner={runner}
+              runWhenRendered={() => setPendingRun(cell.id)}
+            />
+          );
+        })}
         <div className="wb-add">
-          <button type="button" onClick={() => addCell('sql')} data-testid="add-sql">
-            + SQL
-          </button>
-          <button type="button" onClick={() => addCell('markdown')} data-testid="add-markdown">
-            + Markdown
-          </button>
+          {CELL_KIND_ORDER.map((kind) => (
+            <button key={kind} type="button" onClick={() => addCell(kind)} data-testid={`add-${kind}`}>
+              + {CELL_KIND_UI[kind].label}
+            </button>
+          ))}
         </div>
       </div>
     </div>

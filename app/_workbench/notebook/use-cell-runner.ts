@@ -8,7 +8,17 @@ import { api } from '../api';
 import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
 import { CellRunError, runCell } from '../engine/run-cell';
 import { applyParameters } from '../engine/sql-rewrite';
-import type { CellRuntime } from './sql-cell';
+import type { ErrorPosition } from '../engine/error-position';
+import type { ResultInfo } from '../results/result-view';
+import { CELL_KIND_UI } from '../cells/registry';
+
+export interface CellRuntime {
+  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  /** Finished runs of the cell, so tests and tools can wait for the next one. */
+  runs?: number;
+  result?: ResultInfo;
+  error?: { message: string; position: ErrorPosition | null };
+}
 
 export interface CellRunner {
   engine: BrowserEngine;
@@ -52,33 +62,34 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
     async (cellId: string): Promise<boolean> => {
       const { notebook: current, tables: names } = latest.current;
       const cell = current?.cells.find((c) => c.id === cellId);
-      if (!current || !cell || cell.kind !== 'sql') return true;
-      if (cell.source.trim() === '') return true;
+      // Each kind says what Run means for it (cells/<kind>); nothing to run counts as success, so Run all goes on.
+      const query = cell ? CELL_KIND_UI[cell.kind].toQuery(cell) : null;
+      if (!current || !cell || !query) return true;
       if (busy.current) return false;
       busy.current = true;
       const controller = new AbortController();
       abort.current = controller;
       setRunningId(cellId);
       setRuntime(cellId, { status: 'running' });
-      const runOn = cell.runOn ?? 'browser';
+      const { runOn } = query;
       const remember = (outcome: { elapsedMs?: number; rows?: number; error?: string }) =>
         void api
           .recordHistory({
             // What ran, parameters filled in, so reopening it from the history gives the same query.
-            sql: applyParameters(cell.source, current.parameters),
+            sql: applyParameters(query.sql, current.parameters),
             runOn,
             notebookId: current.id,
-            ...(cell.name ? { cellName: cell.name } : {}),
+            ...(query.name ? { cellName: query.name } : {}),
             ...outcome,
           })
           .catch(() => undefined)
           .finally(() => setFinishedRuns((n) => n + 1));
       try {
         const result = await runCell(engine, {
-          sql: cell.source,
+          sql: query.sql,
           parameters: current.parameters,
           runOn,
-          ...(cell.name ? { name: cell.name } : {}),
+          ...(query.name ? { name: query.name } : {}),
           tables: names,
           signal: controller.signal,
         });
@@ -105,7 +116,6 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
 
   const runAll = useCallback(async () => {
     for (const cell of latest.current.notebook?.cells ?? []) {
-      if (cell.kind !== 'sql') continue;
       if (!(await run(cell.id))) break;
     }
   }, [run]);

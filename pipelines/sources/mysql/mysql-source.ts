@@ -187,7 +187,8 @@ class MysqlSession implements SourceSession {
       .query({ sql: query.sql, values: query.values, rowsAsArray: true, typeCast: asText })
       .stream({ highWaterMark: batchSize });
     // mysql2 does not always fail a paused result stream when its connection dies (KILL, network): watch the
-    // connection and the socket ourselves and fail the stream.
+    // connection and the socket ourselves and fail the stream. Upstream:
+    // https://github.com/sidorares/node-mysql2/issues/3082 (open).
     const lost = (error?: unknown): void => {
       stream.destroy(
         error instanceof Error ? error : new Error('Connection lost: the server closed the connection'),

@@ -7,19 +7,11 @@ import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { format } from 'sql-formatter';
 import type { NotebookCell } from '@/server/notebooks/types';
-import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../editor/duckdb-language';
-import { registerSqlCompletion, trackEditorFocus } from '../editor/setup-monaco';
-import type { ErrorPosition } from '../engine/error-position';
-import { ResultView, type ResultInfo } from '../results/result-view';
+import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../../editor/duckdb-language';
+import { registerSqlCompletion, trackEditorFocus } from '../../editor/setup-monaco';
+import { ResultView } from '../../results/result-view';
+import type { CellRuntime } from '../../notebook/use-cell-runner';
 import type { Table } from 'apache-arrow';
-
-export interface CellRuntime {
-  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
-  /** Finished runs of the cell, so tests and tools can wait for the next one. */
-  runs?: number;
-  result?: ResultInfo;
-  error?: { message: string; position: ErrorPosition | null };
-}
 
 interface SqlCellProps {
   cell: NotebookCell;
@@ -70,7 +62,7 @@ export function SqlCell({
     editor.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, doFormat);
     // The library creates the editor a render before it calls this and subscribes onChange right after it; text
     // set in between (a fast paste, a script) would stay in the editor but never reach the cell, and Run would
-    // run the old SQL. Catch up with what the editor holds.
+    // run the old SQL. Catch up with what the editor holds. (@monaco-editor/react; no upstream issue found.)
     const typed = editor.getValue();
     if (typed !== latest.current.cell.source)
       latest.current.onChange({ ...latest.current.cell, source: typed });

@@ -1,0 +1,47 @@
+// SQL cells: a named result, run in the browser (DuckDB-WASM) or on the server (native DuckDB).
+
+import type { NotebookCell } from '@/server/notebooks/types';
+import type { CellEditorProps, CellKindUi } from '../cell-kind';
+import { CellFrame } from '../../notebook/cell-frame';
+import { SqlCell } from './sql-cell';
+
+function nextResultName(cells: readonly NotebookCell[]): string {
+  let n = cells.length + 1;
+  while (cells.some((cell) => cell.name === `result_${n}`)) n += 1;
+  return `result_${n}`;
+}
+
+function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered }: CellEditorProps) {
+  return (
+    <CellFrame
+      {...frame}
+      cell={cell}
+      label={sqlCellKind.label}
+      detail={cell.name ? <code className="wb-muted">{cell.name}</code> : null}
+    >
+      <SqlCell
+        cell={cell}
+        runtime={runner.runtimes[cell.id] ?? { status: 'idle' }}
+        onChange={onChange}
+        onRun={() => void runner.run(cell.id)}
+        onCancel={() => void runner.cancel()}
+        onRunOnServer={() => {
+          onChange({ ...cell, runOn: 'server' });
+          runWhenRendered();
+        }}
+        blocked={runner.runningId !== null && runner.runningId !== cell.id}
+        toParquet={(table) => runner.engine.toParquet(table)}
+      />
+    </CellFrame>
+  );
+}
+
+export const sqlCellKind: CellKindUi = {
+  label: 'SQL',
+  create: (id, cells, source) => ({ id, kind: 'sql', name: nextResultName(cells), runOn: 'browser', source }),
+  toQuery: (cell) =>
+    cell.source.trim() === ''
+      ? null
+      : { sql: cell.source, runOn: cell.runOn ?? 'browser', ...(cell.name ? { name: cell.name } : {}) },
+  Editor: SqlCellEditor,
+};
