@@ -79,6 +79,8 @@ describe('analysts cannot change anything through the server path', { skip }, ()
       otherTableFile: path.join(lake.lakeDir, otherFile),
       usersFile,
       rawManifest: path.join(rawRun, '_manifest.json'),
+      // next start runs in the repository folder, as the tests do.
+      sessionSecretFile: path.resolve('data/session-secret'),
     };
     server = await startNextServer({
       env: {

@@ -14,6 +14,8 @@ export interface HostilePaths {
   usersFile: string;
   /** A raw run's manifest. */
   rawManifest: string;
+  /** Where the server keeps a generated session secret (./data/session-secret under its working folder). */
+  sessionSecretFile: string;
 }
 
 export type HostileCode = 'QUERY_NOT_READ_ONLY' | 'QUERY_FILE_NOT_ALLOWED' | 'INVALID_INPUT';
@@ -120,6 +122,7 @@ export function hostileStatements(p: HostilePaths): HostileStatement[] {
     read('read_text /etc/passwd', `SELECT * FROM read_text('/etc/passwd')`),
     read('read_csv /etc/passwd', `SELECT * FROM read_csv('/etc/passwd')`),
     read('read_blob the users file', `SELECT * FROM read_blob(${q(p.usersFile)})`),
+    read('read_text the session secret file', `SELECT * FROM read_text(${q(p.sessionSecretFile)})`),
     read('read_text the session secret (environment)', `SELECT * FROM read_text('/proc/self/environ')`),
     read('read_json a log commit', `SELECT * FROM read_json(${q(`${log}/00000000000000000000.json`)})`),
     read('read_text a log commit', `SELECT * FROM read_text(${q(`${log}/00000000000000000001.json`)})`),
