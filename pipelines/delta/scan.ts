@@ -20,6 +20,8 @@ export interface ScanPlan {
   sql: string;
   /** Column names in order. */
   columns: string[];
+  /** Local paths of the files `sql` reads (a sandboxed session may read these and nothing else). */
+  files: string[];
   /** Frees temporary copies of remote files; call after the query has run. */
   release(): Promise<void>;
 }
@@ -101,7 +103,12 @@ export async function planScan(
       mode: snapshot.columnMappingMode,
       ...(options.partitionTimeZone ? { partitionTimeZone: options.partitionTimeZone } : {}),
     });
-    return { sql, columns: schema.fields.map((field) => field.name), release };
+    return {
+      sql,
+      columns: schema.fields.map((field) => field.name),
+      files: locals.map((local) => local.path),
+      release,
+    };
   } catch (error) {
     await release();
     throw error;

@@ -6,6 +6,9 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   CSRF: 403,
   INVALID_INPUT: 400,
+  // The server path of a cell refused a statement that is not a pure query, or a file outside its snapshots.
+  QUERY_NOT_READ_ONLY: 400,
+  QUERY_FILE_NOT_ALLOWED: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   INTERNAL: 500,

@@ -1,11 +1,14 @@
-// The lake file command: ranges (206, 416, suffix, open-ended), HEAD, ETag and 304, caching, and confinement.
+// The lake file command: ranges (206, 416, suffix, open-ended), HEAD, ETag and 304, caching, and confinement to
+// the files snapshots expose (data and deletion-vector files of any readable version; 404 for everything else).
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { createTable, loadSnapshot, overwrite, resolveDeletionVectorLocation } from '../../pipelines/delta';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
+import { getDataFilePath } from '../../server/api/workbench/describe-snapshot';
 import type { LakeContext } from '../../server/api/workbench/lake-context';
 import { serveLakeFile, toLakePath, type LakeFileRequest } from '../../server/api/workbench/lake-file';
 import { parseRangeHeader } from '../../server/api/workbench/range-header';
@@ -53,7 +56,7 @@ test('a whole file: 200, length, ETag, immutable caching', async () => {
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('accept-ranges'), 'bytes');
   assert.equal(response.headers.get('content-length'), String(file.length));
-  assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.equal(response.headers.get('cache-control'), 'private, max-age=31536000, immutable');
   assert.ok(response.headers.get('etag'));
   assert.deepEqual(Buffer.from(await response.arrayBuffer()), file);
 });
@@ -87,20 +90,77 @@ test('HEAD: headers without a body; If-None-Match: 304; stale If-Range: whole fi
   await stale.body?.cancel();
 });
 
-test('log files are readable but revalidated', async () => {
-  const response = await serveLakeFile(
-    context,
-    request({ path: 'tables/big_events/_delta_log/00000000000000000000.json' }),
-  );
-  assert.equal(response.status, 200);
-  assert.equal(response.headers.get('cache-control'), 'no-cache, must-revalidate');
-  assert.match(await response.text(), /"metaData"/);
+test('the log, raw files, stray, hidden and temp files are 404, like a missing file', async () => {
+  const table = path.join(fixture.root, 'tables/big_events');
+  await writeFile(path.join(table, 'pwned.txt'), 'owned');
+  await copyFile(path.join(fixture.root, filePath), path.join(table, 'stray.parquet'));
+  await copyFile(path.join(fixture.root, filePath), path.join(table, '.hidden.parquet'));
+  await copyFile(path.join(fixture.root, filePath), path.join(table, '.part.0123456789abcdef.tmp'));
+  await mkdir(path.join(fixture.root, 'raw/src/t/run-1'), { recursive: true });
+  await writeFile(path.join(fixture.root, 'raw/src/t/run-1/_manifest.json'), '{}');
+  await copyFile(path.join(fixture.root, filePath), path.join(fixture.root, 'raw/src/t/run-1/part.parquet'));
+  for (const refused of [
+    'tables/big_events/_delta_log/00000000000000000000.json',
+    'tables/dv_partitioned/_delta_log/_last_checkpoint',
+    'tables/big_events/pwned.txt',
+    'tables/big_events/stray.parquet',
+    'tables/big_events/.hidden.parquet',
+    'tables/big_events/.part.0123456789abcdef.tmp',
+    'raw/src/t/run-1/_manifest.json',
+    'raw/src/t/run-1/part.parquet',
+    'tables/missing/part-00000-big.snappy.parquet',
+    'tables/basic_append/part-00000-big.snappy.parquet',
+    'tables/big_events',
+    'tables',
+  ]) {
+    await assert.rejects(serveLakeFile(context, request({ path: refused })), { status: 404 }, refused);
+    await assert.rejects(serveLakeFile(context, request({ method: 'HEAD', path: refused })), { status: 404 });
+  }
+});
+
+test('deletion-vector files and files of every readable version are served', async () => {
+  // Every file of every version time travel reaches is served; the DV files Spark left behind unreferenced
+  // (this table has some) are not part of any snapshot and are not.
+  const latest = await loadSnapshot(context, 'tables/dv_partitioned');
+  const referenced = new Set<string>();
+  for (let version = 0; version <= latest.version; version += 1) {
+    const snapshot = await loadSnapshot(context, 'tables/dv_partitioned', { version });
+    for (const file of snapshot.files) {
+      referenced.add(getDataFilePath(snapshot, file));
+      const dv = file.deletionVector;
+      const location = dv && dv.storageType === 'u' ? resolveDeletionVectorLocation(dv) : null;
+      if (location?.kind === 'relative') referenced.add(`tables/dv_partitioned/${location.path}`);
+    }
+  }
+  const dvFiles = (await readdir(path.join(fixture.root, 'tables/dv_partitioned')))
+    .filter((name) => name.endsWith('.bin'))
+    .map((name) => `tables/dv_partitioned/${name}`);
+  const orphans = dvFiles.filter((dvFile) => !referenced.has(dvFile));
+  assert.ok(orphans.length > 0 && orphans.length < dvFiles.length);
+  for (const lakePath of referenced) {
+    const response = await serveLakeFile(context, request({ method: 'HEAD', path: lakePath }));
+    assert.equal(response.status, 200, lakePath);
+    assert.equal(response.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+  }
+  for (const orphan of orphans) {
+    await assert.rejects(serveLakeFile(context, request({ path: orphan })), { status: 404 }, orphan);
+  }
+  // An overwrite removes v0's file from the latest snapshot; time travel still reads it, and the new file is
+  // served as soon as it is committed, though the table's file list was cached before.
+  await createTable(context, 'tables/rewritten', { data: 'SELECT 1::BIGINT AS id' });
+  const v0 = await loadSnapshot(context, 'tables/rewritten');
+  const v0File = getDataFilePath(v0, v0.files[0] as (typeof v0.files)[number]);
+  assert.equal((await serveLakeFile(context, request({ method: 'HEAD', path: v0File }))).status, 200);
+  await overwrite(context, 'tables/rewritten', 'SELECT 2::BIGINT AS id');
+  const v1 = await loadSnapshot(context, 'tables/rewritten');
+  const v1File = getDataFilePath(v1, v1.files[0] as (typeof v1.files)[number]);
+  assert.notEqual(v1File, v0File);
+  assert.equal((await serveLakeFile(context, request({ method: 'HEAD', path: v1File }))).status, 200);
+  assert.equal((await serveLakeFile(context, request({ method: 'HEAD', path: v0File }))).status, 200);
 });
 
 test('paths stay inside the lake', async () => {
   for (const segments of [['..', 'etc', 'passwd'], ['tables', '..', '..', 'x'], ['', 'etc'], ['a\\b']]) {
-    assert.throws(() => toLakePath(segments), { status: 400 }, segments.join('/'));
+    assert.throws(() => toLakePath(segments), { status: 404 }, segments.join('/'));
   }
-  await assert.rejects(serveLakeFile(context, request({ path: 'tables/missing.parquet' })), { status: 404 });
-  await assert.rejects(serveLakeFile(context, request({ path: 'tables' })), { status: 404 });
 });

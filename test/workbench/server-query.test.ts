@@ -2,6 +2,7 @@
 // that keeps analysts' SQL away from the server's files.
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import type { LakeContext } from '../../server/api/workbench/lake-context';
 import { queryRequestSchema } from '../../server/api/workbench/query-request';
 import { readQueryBody } from '../../server/api/workbench/query-upload';
 import { runServerQuery } from '../../server/api/workbench/run-server-query';
+import { lockSession, streamSelect } from '../../server/api/workbench/sandbox-session';
 import { createLakeFixture, type LakeFixture } from './lake-fixture';
 
 let fixture: LakeFixture;
@@ -98,6 +100,41 @@ test('only one SELECT runs, and nothing outside the named tables can be read', a
   ];
   for (const sql of refused) {
     await assert.rejects(query(sql, [{ view: 'big_events', table: 'big_events' }]), { status: 400 }, sql);
+  }
+});
+
+test('plain EXPLAIN of a query runs; EXPLAIN ANALYZE and EXPLAIN of a write are refused as not read-only', async () => {
+  const { table } = await query('EXPLAIN SELECT count(*) FROM big_events', [
+    { view: 'big_events', table: 'big_events' },
+  ]);
+  assert.ok(table.numRows > 0);
+  for (const sql of [
+    'EXPLAIN ANALYZE SELECT 1',
+    "EXPLAIN COPY (SELECT 1) TO '/tmp/workbench-escape.csv'",
+    'EXPLAIN (FORMAT JSON) SELECT 1',
+  ]) {
+    await assert.rejects(query(sql), { status: 400, code: 'QUERY_NOT_READ_ONLY' }, sql);
+  }
+});
+
+test('a locked session still spills, into its own folder only, within the spill cap', async () => {
+  const session = await createDuckDbSession({ threads: 1, memoryLimit: '32MB' });
+  try {
+    const folder = String((await session.queryJson("SELECT current_setting('temp_directory') AS d"))[0]?.d);
+    assert.match(folder, /lakehouse-duckdb-spill\/\d+-[0-9a-f-]{36}$/);
+    await lockSession(session, { files: [], maxSpill: '2GB' });
+    // Grouping 1,000,000 wide keys needs far more than 32 MB: only spilling lets it finish, and DuckDB makes
+    // the folder on its first spill.
+    const result = await streamSelect(
+      session,
+      'SELECT count(*) AS n FROM (SELECT s, count(*) FROM (SELECT md5(i::VARCHAR) || md5((i+1)::VARCHAR) AS s FROM range(1000000) t(i)) GROUP BY s)',
+    );
+    const rows = await result.getRowsJson();
+    assert.equal(Number(rows[0]?.[0]), 1_000_000);
+    assert.ok(existsSync(folder), 'the query spilled into the session folder');
+    await assert.rejects(session.run(`SET temp_directory = '/tmp/elsewhere'`), /locked/i);
+  } finally {
+    session.close();
   }
 });
 

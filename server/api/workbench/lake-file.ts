@@ -1,18 +1,26 @@
 // The lake file command: a HEAD or ranged GET of one file inside the lake, streamed from LakeStorage. Paths are
-// checked segment by segment (no '..', no empty or absolute segment), so nothing outside LAKE_ROOT can be named.
+// checked segment by segment (no '..', no empty or absolute segment), so nothing outside LAKE_ROOT can be named,
+// and only files a snapshot exposes are served (exposed-files.ts); everything else is 404, so the answer does not
+// reveal whether a file exists.
 
 import { Readable } from 'node:stream';
 import { parseLakePath } from '@/pipelines/lake/lake-paths';
 import { LakeError } from '@/pipelines/lake/storage';
+import { isExposedFile } from './exposed-files';
 import type { LakeContext } from './lake-context';
 import { buildEtag, parseRangeHeader } from './range-header';
 import { WorkbenchError } from './workbench-error';
 
 const BUFFERED_RANGE_BYTES = 8 * 1024 * 1024;
 
-/** Data files never change once committed (Delta writes new files); log files may be rewritten by a checkpoint. */
-function isImmutable(path: string): boolean {
-  return /\.(parquet|bin)$/i.test(path) && !path.split('/').includes('_delta_log');
+/**
+ * Data and deletion-vector files never change once committed (Delta writes new files), so the browser may keep them;
+ * private, because they are one user's authorised reads and no shared cache may hand them to another.
+ */
+const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
+
+function notFound(path: string): WorkbenchError {
+  return new WorkbenchError('FILE_NOT_FOUND', `No file at ${path} in the lake`);
 }
 
 /** Joins URL path segments into a lake path, refusing anything that could escape the lake. */
@@ -21,7 +29,8 @@ export function toLakePath(segments: string[]): string {
   try {
     parseLakePath(path);
   } catch (cause) {
-    throw new WorkbenchError('INVALID_PATH', `Not a path inside the lake: ${path}`, { cause });
+    // 404 like any other file the route does not serve: a different answer would tell paths apart.
+    throw new WorkbenchError('FILE_NOT_FOUND', `No file at ${path} in the lake`, { cause });
   }
   return path;
 }
@@ -36,24 +45,20 @@ export interface LakeFileRequest {
 
 /** Answers one request for a lake file. */
 export async function serveLakeFile(context: LakeContext, request: LakeFileRequest): Promise<Response> {
+  if (!(await isExposedFile(context, request.path))) throw notFound(request.path);
   const status = await context.storage.stat(request.path).catch((cause: unknown) => {
-    if (cause instanceof LakeError && cause.code === 'INVALID_PATH') {
-      throw new WorkbenchError('INVALID_PATH', `Not a path inside the lake: ${request.path}`, { cause });
-    }
+    if (cause instanceof LakeError && cause.code === 'INVALID_PATH') throw notFound(request.path);
     throw cause;
   });
-  if (!status || status.isDirectory) {
-    throw new WorkbenchError('FILE_NOT_FOUND', `No file at ${request.path} in the lake`);
-  }
+  // A vacuumed file is still named by old commits, but is gone.
+  if (!status || status.isDirectory) throw notFound(request.path);
   const etag = buildEtag(request.path, status.size, status.modifiedMs);
   const headers = new Headers({
     'Accept-Ranges': 'bytes',
     ETag: etag,
     'Last-Modified': new Date(status.modifiedMs).toUTCString(),
-    'Content-Type': request.path.endsWith('.json') ? 'application/json' : 'application/octet-stream',
-    'Cache-Control': isImmutable(request.path)
-      ? 'public, max-age=31536000, immutable'
-      : 'no-cache, must-revalidate',
+    'Content-Type': 'application/octet-stream',
+    'Cache-Control': IMMUTABLE_PRIVATE,
     // The route is same-origin only; the header keeps shared caches from mixing users' sessions up.
     Vary: 'Cookie',
   });

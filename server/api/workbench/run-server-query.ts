@@ -8,11 +8,11 @@ import { planScan, type SnapshotOptions } from '@/pipelines/delta';
 import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
 import { quoteIdentifier } from '@/pipelines/delta/schema';
 import { createArrowBatcher, END_OF_STREAM, type Json } from './arrow-batches';
-import { openSnapshot, tableRootOf } from './catalog';
+import { openSnapshot } from './catalog';
 import type { LakeContext } from './lake-context';
 import type { QueryRequest } from './query-request';
 import type { UploadedResult } from './query-upload';
-import { allowedDirectories, lockSession, streamSelect } from './sandbox-session';
+import { lockSession, streamSelect } from './sandbox-session';
 import { WorkbenchError } from './workbench-error';
 
 const BATCH_ROWS = 16_384;
@@ -76,6 +76,7 @@ export async function runServerQuery(
   };
   try {
     const versions: Record<string, number> = {};
+    const files: string[] = [];
     for (const ref of request.tables) {
       const options: SnapshotOptions =
         ref.version !== undefined
@@ -86,12 +87,12 @@ export async function runServerQuery(
       const snapshot = await openSnapshot(context, ref.table, options);
       const plan = await planScan({ storage: context.storage, duckdb: session }, snapshot);
       releases.push(plan.release);
+      files.push(...plan.files);
       await session.run(`CREATE TEMP VIEW ${quoteIdentifier(ref.view)} AS ${plan.sql}`);
       versions[ref.view] = snapshot.version;
     }
     await loadResults(session, results);
-    const tableRoots = [...new Set(request.tables.map((ref) => tableRootOf(ref.table)))];
-    await lockSession(session, allowedDirectories(context.storage, tableRoots));
+    await lockSession(session, { files });
     if (signal?.aborted) throw new WorkbenchError('QUERY_FAILED', 'The query was cancelled');
     const result = await streamSelect(session, request.sql);
     const batcher = createArrowBatcher(result.columnNames(), result.columnTypes());

@@ -10,7 +10,9 @@ export type WorkbenchErrorCode =
   | 'INVALID_PATH'
   | 'FILE_NOT_FOUND'
   | 'NOTEBOOK_NOT_FOUND'
-  | 'QUERY_FAILED';
+  | 'QUERY_FAILED'
+  | 'QUERY_NOT_READ_ONLY'
+  | 'QUERY_FILE_NOT_ALLOWED';
 
 const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   TABLE_NOT_FOUND: 'NOT_FOUND',
@@ -20,6 +22,8 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   FILE_NOT_FOUND: 'NOT_FOUND',
   NOTEBOOK_NOT_FOUND: 'NOT_FOUND',
   QUERY_FAILED: 'INVALID_INPUT',
+  QUERY_NOT_READ_ONLY: 'QUERY_NOT_READ_ONLY',
+  QUERY_FILE_NOT_ALLOWED: 'QUERY_FILE_NOT_ALLOWED',
 };
 
 export class WorkbenchError extends ApiError {
