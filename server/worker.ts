@@ -7,11 +7,13 @@ import os from 'node:os';
 import { loadEnv, redactUrl } from './config/env';
 import { createPipelineRunners } from './scheduler/pipeline-runners';
 import { startWorker } from './scheduler/start-worker';
+import { installProcessGuards } from './services/process-guards';
 import { openControlStore } from './store/open-control-store';
 
 const log = (line: string) => console.log(`[worker] ${new Date().toISOString()} ${line}`);
 
 async function main(): Promise<void> {
+  installProcessGuards(log);
   const env = loadEnv();
   const store = openControlStore(env.CONTROL_DB_URL);
   await store.init();

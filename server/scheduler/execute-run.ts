@@ -15,6 +15,7 @@ import type { ControlStore } from '../store/control-store';
 import type { RunError, RunRecord, RunStatus, RunTrigger } from '../store/types';
 import type { JobLineage } from '../../pipelines/runner/job-context';
 import type { JobRunner, JobType, RunContext } from './runner-types';
+import { retryWhileUnreachable } from './retry-while-unreachable';
 
 export interface Clock {
   now(): Date;
@@ -85,6 +86,12 @@ export interface ExecuteRunDeps {
   log?: (line: string) => void;
   /** How long to wait for a runner that ignores its aborted signal before recording the verdict. */
   abortGraceMs?: number;
+  /**
+   * How long the verdict's writes (last log line, run record, lock release) keep retrying while the control
+   * database is unreachable, so a run whose work is done is recorded when the database is back instead of
+   * being left "running". Default 10 minutes.
+   */
+  recordRetryMs?: number;
 }
 
 export type ExecuteOutcome =
@@ -240,27 +247,38 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   if (status === 'failed' && retryable && deps.scheduleRetry && request.attempt < deps.retry.maxAttempts) {
     retryAt = new Date(clock.now().getTime() + backoffDelay(deps.retry, request.attempt));
   }
-  await appendLog(
-    status === 'succeeded' ? 'info' : 'error',
-    status === 'succeeded'
-      ? 'finished'
-      : `${status}: ${runError?.message ?? ''}${retryAt ? `; retry ${request.attempt + 1} of ${deps.retry.maxAttempts} at ${retryAt.toISOString()}` : ''}`,
+  const persist = <T>(what: string, write: () => Promise<T>) =>
+    retryWhileUnreachable(write, {
+      what: `${what} of run ${runId}`,
+      forMs: deps.recordRetryMs ?? 10 * 60_000,
+      log,
+    });
+  await persist('last log line', () =>
+    appendLog(
+      status === 'succeeded' ? 'info' : 'error',
+      status === 'succeeded'
+        ? 'finished'
+        : `${status}: ${runError?.message ?? ''}${retryAt ? `; retry ${request.attempt + 1} of ${deps.retry.maxAttempts} at ${retryAt.toISOString()}` : ''}`,
+    ),
   );
-  await emit(
+  const finalEvent =
     status === 'succeeded'
       ? buildCompleteEvent(description(), clock.now())
       : buildFailEvent(description(), clock.now(), {
           message: runError?.message ?? status,
           ...(runError?.stack ? { stack: runError.stack } : {}),
-        }),
+        });
+  await persist(`lineage ${finalEvent.eventType}`, () => deps.emitLineage(finalEvent)).catch((error: Error) =>
+    log(`lineage event ${finalEvent.eventType} of run ${runId} not recorded: ${error.message}`),
   );
+  const finishedAt = clock.now();
   run =
-    (await store.finishRun(runId, { status, error: runError, now: clock.now() })) ??
+    (await persist('record', () => store.finishRun(runId, { status, error: runError, now: finishedAt }))) ??
     (await store.getRun(runId)) ??
     run;
   // A runner that never settled may still be writing: keep its lock until it expires rather than let the
   // next run start on top of it. A lost lock belongs to someone else now.
-  if (settled && !lockLost) await store.releaseLock(lockKey, runId);
+  if (settled && !lockLost) await persist('lock release', () => store.releaseLock(lockKey, runId));
   if (retryAt && deps.scheduleRetry) {
     await deps.scheduleRetry(retryAt, {
       ...request,

@@ -47,7 +47,7 @@ export async function pingMysql(url: string): Promise<void> {
   }
 }
 
-async function startPostgres(): Promise<void> {
+export async function startPostgres(): Promise<void> {
   const versions = existsSync('/etc/postgresql') ? readdirSync('/etc/postgresql') : [];
   const version = versions.sort().at(-1);
   if (!version)
@@ -55,7 +55,7 @@ async function startPostgres(): Promise<void> {
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start']);
 }
 
-async function startMariadb(): Promise<void> {
+export async function startMariadb(): Promise<void> {
   if (!existsSync('/run/mysqld')) {
     mkdirSync('/run/mysqld', { recursive: true });
     const { stdout } = await run('id', ['-u', 'mysql']).catch(() => ({ stdout: '' }));
