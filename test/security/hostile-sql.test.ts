@@ -136,7 +136,7 @@ describe('analysts cannot change anything through the server path', { skip }, ()
     assert.equal(await describeDatabase(lake), databaseBefore, 'the MariaDB database changed');
   });
 
-  test('ordinary queries still work: SELECT, WITH, EXPLAIN, a join, an earlier result', async () => {
+  test('ordinary queries still work: SELECT, WITH, range(), SUMMARIZE, EXPLAIN, a join, an earlier result', async () => {
     const tables = [
       { view: 'permits', table: 'permits' },
       { view: 'inspections', table: 'inspections' },
@@ -157,6 +157,8 @@ describe('analysts cannot change anything through the server path', { skip }, ()
       'WITH recent AS (SELECT * FROM permits WHERE permit_id < 10) SELECT count(*) AS n FROM recent',
     );
     assert.equal(Number(withQuery.get(0)?.n), 10);
+    assert.equal(Number((await run('SELECT count(*) AS n FROM range(5)')).get(0)?.n), 5);
+    assert.equal((await run('SUMMARIZE permits')).numRows, 4, 'one summary row per column');
     const plan = await run('EXPLAIN SELECT count(*) FROM permits');
     assert.ok(plan.numRows > 0);
     const joined = await run(

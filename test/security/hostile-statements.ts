@@ -18,7 +18,7 @@ export interface HostilePaths {
   sessionSecretFile: string;
 }
 
-export type HostileCode = 'QUERY_NOT_READ_ONLY' | 'QUERY_FILE_NOT_ALLOWED' | 'INVALID_INPUT';
+export type HostileCode = 'QUERY_NOT_READ_ONLY' | 'QUERY_FILE_NOT_ALLOWED';
 
 export interface HostileStatement {
   name: string;
@@ -144,12 +144,25 @@ export function hostileStatements(p: HostilePaths): HostileStatement[] {
     read('SUMMARIZE of a file path', `SUMMARIZE ${q(p.otherTableFile)}`),
     read('DESCRIBE of a log file', `DESCRIBE ${q(`${log}/00000000000000000000.json`)}`),
     read('read_parquet over HTTP', `SELECT * FROM read_parquet('http://127.0.0.1:9/x.parquet')`),
-    read('query() reading a file', `SELECT * FROM query('SELECT * FROM read_text(''/etc/passwd'')')`),
-    {
-      name: 'query() running a COPY',
-      sql: `SELECT * FROM query('COPY (SELECT 1) TO ''${p.tableDir}/q.txt''')`,
-      code: 'INVALID_INPUT',
-      message: /single SELECT statement/,
-    },
+    // SELECTs that call table functions which change the session or run text the check never saw.
+    write('query() running a COPY', `SELECT * FROM query('COPY (SELECT 1) TO ''${p.tableDir}/q.txt''')`),
+    write('query() reading a file', `SELECT * FROM query('SELECT * FROM read_text(''/etc/passwd'')')`),
+    write('query_table()', `SELECT * FROM query_table('permits')`),
+    write(
+      'enable_logging to a file (DuckDB aborts the process when the locked session cannot write it)',
+      `SELECT * FROM enable_logging(storage = 'file', storage_path = ${q(p.tableDir)})`,
+    ),
+    write(
+      'enable_logging hidden in a subquery behind query()',
+      `SELECT * FROM range(1) WHERE EXISTS (SELECT * FROM query('SELECT * FROM enable_logging()'))`,
+    ),
+    write('checkpoint() in a CTE', 'WITH c AS (SELECT * FROM checkpoint()) SELECT * FROM c'),
+    write('enable_profiling()', 'SELECT * FROM system.main.enable_profiling()'),
+    write('enable_peg_parser()', 'SELECT * FROM enable_peg_parser()'),
+    write(
+      'json_execute_serialized_sql',
+      `SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))`,
+    ),
+    write('EXPLAIN of enable_logging', 'EXPLAIN SELECT * FROM enable_logging()'),
   ];
 }

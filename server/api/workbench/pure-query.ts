@@ -17,6 +17,85 @@ interface SerializedSql {
   statements?: unknown[];
 }
 
+/**
+ * Table functions a cell may call by name. A SELECT can still call table functions that change the session or reach
+ * outside it: enable_logging(storage = 'file') switches logging to a file (and DuckDB then aborts the whole process
+ * when the locked session cannot write it), query()/query_table()/json_execute_serialized_sql run text this check
+ * never saw, checkpoint(), enable_profiling(), enable_peg_parser() change state. So this is an allow-list: what is
+ * not on it is refused, including functions a later DuckDB adds. The file readers stay: the session's file
+ * allow-list confines them to the snapshots' own files.
+ */
+export const ALLOWED_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'range',
+  'generate_series',
+  'unnest',
+  'repeat',
+  'repeat_row',
+  'json_each',
+  'json_tree',
+  'histogram',
+  'histogram_values',
+  'read_parquet',
+  'parquet_scan',
+  'parquet_metadata',
+  'parquet_schema',
+  'parquet_file_metadata',
+  'parquet_kv_metadata',
+  'read_csv',
+  'read_csv_auto',
+  'sniff_csv',
+  'read_json',
+  'read_json_auto',
+  'read_json_objects',
+  'read_json_objects_auto',
+  'read_ndjson',
+  'read_ndjson_auto',
+  'read_ndjson_objects',
+  'read_text',
+  'read_blob',
+  'glob',
+  'summary',
+  'duckdb_columns',
+  'duckdb_constraints',
+  'duckdb_databases',
+  'duckdb_dependencies',
+  'duckdb_functions',
+  'duckdb_indexes',
+  'duckdb_keywords',
+  'duckdb_memory',
+  'duckdb_schemas',
+  'duckdb_sequences',
+  'duckdb_settings',
+  'duckdb_tables',
+  'duckdb_temporary_files',
+  'duckdb_types',
+  'duckdb_variables',
+  'duckdb_views',
+  'pragma_table_info',
+  'pragma_show',
+  'pragma_version',
+  'pragma_platform',
+  'pragma_collations',
+  'pragma_database_size',
+  'pg_timezone_names',
+  'icu_calendar_names',
+]);
+
+/** Names of every table function the serialized tree calls, wherever it sits (joins, subqueries, CTEs). */
+export function collectTableFunctions(node: unknown, into: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const child of node) collectTableFunctions(child, into);
+  } else if (node !== null && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    if (record.type === 'TABLE_FUNCTION') {
+      const fn = record.function as { function_name?: unknown } | undefined;
+      into.push(typeof fn?.function_name === 'string' ? fn.function_name : '');
+    }
+    for (const value of Object.values(record)) collectTableFunctions(value, into);
+  }
+  return into;
+}
+
 function notReadOnly(detail: string): WorkbenchError {
   return new WorkbenchError('QUERY_NOT_READ_ONLY', `${PURE_QUERY_HELP}; ${detail}`);
 }
@@ -56,6 +135,12 @@ export async function assertPureSelect(session: DuckDbSession, sql: string): Pro
   }
   const count = tree.statements?.length ?? 0;
   if (count !== 1) throw notReadOnly(`this cell holds ${count} statements; send exactly one`);
+  const refused = collectTableFunctions(tree.statements).find(
+    (name) => !ALLOWED_TABLE_FUNCTIONS.has(name.toLowerCase()),
+  );
+  if (refused !== undefined) {
+    throw notReadOnly(`the table function ${refused || '(unnamed)'}() is not available on the server path`);
+  }
 }
 
 /**
