@@ -10,7 +10,13 @@ export type WorkbenchErrorCode =
   | 'INVALID_PATH'
   | 'FILE_NOT_FOUND'
   | 'NOTEBOOK_NOT_FOUND'
-  | 'QUERY_FAILED';
+  | 'QUERY_FAILED'
+  /** A server query ran past QUERY_TIMEOUT_MS. */
+  | 'QUERY_TIMEOUT'
+  /** A server query outgrew its memory or spill cap, or its process died. */
+  | 'QUERY_RESOURCES'
+  /** The per-user or total bound of concurrent server queries is reached. */
+  | 'QUERY_BUSY';
 
 const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   TABLE_NOT_FOUND: 'NOT_FOUND',
@@ -20,12 +26,19 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   FILE_NOT_FOUND: 'NOT_FOUND',
   NOTEBOOK_NOT_FOUND: 'NOT_FOUND',
   QUERY_FAILED: 'INVALID_INPUT',
+  QUERY_TIMEOUT: 'TIMEOUT',
+  QUERY_RESOURCES: 'RESOURCE_LIMIT',
+  QUERY_BUSY: 'TOO_MANY_REQUESTS',
 };
 
 export class WorkbenchError extends ApiError {
   readonly reason: WorkbenchErrorCode;
 
-  constructor(reason: WorkbenchErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    reason: WorkbenchErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(API_CODE[reason], message, options);
     this.name = 'WorkbenchError';
     this.reason = reason;
