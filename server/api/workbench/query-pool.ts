@@ -41,7 +41,8 @@ export interface QueryRun {
 
 const CHILD_ENTRY = 'server/api/workbench/query-child.ts';
 const WATCH_INTERVAL_MS = 200;
-const START_TIMEOUT_MS = 60_000;
+// Generous: four children loading at once on a loaded two-core machine took 35 s (measured).
+const START_TIMEOUT_MS = 120_000;
 
 interface Spare {
   child: ChildProcess;
@@ -79,20 +80,22 @@ export class QueryPool {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    // Queries yield the CPU to the web process's own requests (sign-in, pages, the browser path's files).
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, 10);
-    } catch {
-      // Not permitted on some systems; the query still runs, at normal priority.
-    }
     child.once('exit', () => {
       // A killed DuckDB cannot delete its own spill files.
       if (child.pid !== undefined) void removeSpillFolders(child.pid);
     });
     const ready = new Promise<void>((resolve, reject) => {
-      child.once('message', (message: FromChild) =>
-        message.type === 'ready' ? resolve() : reject(new Error('unexpected first message')),
-      );
+      child.once('message', (message: FromChild) => {
+        if (message.type !== 'ready') return reject(new Error('unexpected first message'));
+        // Queries yield the CPU to the web process's own requests (sign-in, pages, the browser path's files);
+        // only once started, so a child that is loading is not starved by the queries already running.
+        try {
+          if (child.pid !== undefined) setPriority(child.pid, 10);
+        } catch {
+          // Not permitted on some systems; the query still runs, at normal priority.
+        }
+        resolve();
+      });
       child.once('exit', (code, signal) =>
         reject(new Error(`query process exited before it was ready (${signal ?? code})`)),
       );
@@ -145,7 +148,11 @@ export class QueryPool {
       child.off('message', onMessage);
       child.off('exit', onExit);
       if (reusable && isAlive(child)) void this.giveBack(spare);
-      else if (isAlive(child)) child.kill('SIGKILL');
+      else {
+        if (isAlive(child)) child.kill('SIGKILL');
+        // Its replacement starts now, not when the next query comes.
+        this.warm();
+      }
       query.onSettled?.();
     };
     const fail = (error: Error) => {

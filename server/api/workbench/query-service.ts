@@ -25,7 +25,11 @@ export function getQueryPool(): QueryPool {
     },
     timeoutMs: env.QUERY_TIMEOUT_MS,
     maxRssBytes: (env.QUERY_MEMORY_LIMIT_MB + RSS_HEADROOM_MB) * 1024 * 1024,
+    // As many started children as may run at once, so a burst of queries does not wait for processes to load.
+    spare: env.QUERY_MAX_TOTAL,
+    maxIdle: env.QUERY_MAX_TOTAL,
   });
+  pool.warm();
   return pool;
 }
 
