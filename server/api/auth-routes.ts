@@ -25,7 +25,8 @@ export function presentUser(user: SessionUser) {
 
 export const login = handleRoute(async (request) => {
   checkCsrf(request); // login CSRF: a forged login would bind the victim's browser to another account
-  const input = loginInput.parse(await readJsonBody(request));
+  // Sign-in is the one body read before authentication: a username and a password need no more than this.
+  const input = loginInput.parse(await readJsonBody(request, 16 * 1024));
   const ctx = await getAuthContext();
   const user = await verifyCredentials(ctx, input.username, input.password);
   if (!user) throw new ApiError('UNAUTHENTICATED', 'Wrong username or password');

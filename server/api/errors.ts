@@ -11,7 +11,14 @@ export const ERROR_STATUS = {
   QUERY_FILE_NOT_ALLOWED: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  /** Also carries Retry-After (ApiError.retryAfterSeconds). */
+  TOO_MANY_REQUESTS: 429,
+  /** A server-path query outgrew its memory or disk caps. */
+  RESOURCE_LIMIT: 422,
   INTERNAL: 500,
+  /** A server-path query ran past its time limit. */
+  TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -19,12 +26,15 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
+  /** Sent as Retry-After: when a refused request (429) is worth sending again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

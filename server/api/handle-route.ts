@@ -3,7 +3,9 @@
 // answered as INTERNAL without the stack, so internals never reach a browser.
 
 import { ZodError } from 'zod';
+import { loadEnv } from '../config/env';
 import { ApiError, ERROR_STATUS, type ApiErrorBody } from './errors';
+import { readBodyBytes } from './read-body';
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -30,7 +32,9 @@ export function handleRoute<C = unknown>(handler: Handler<C>, options: HandleRou
 export function errorResponse(error: unknown, logUnexpected: (error: unknown) => void): Response {
   if (error instanceof ApiError) {
     const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
-    return Response.json(body, { status: error.status, headers: noStore });
+    const headers: Record<string, string> = { ...noStore };
+    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+    return Response.json(body, { status: error.status, headers });
   }
   if (error instanceof ZodError) {
     const issues = error.issues.map((issue) => ({
@@ -55,9 +59,14 @@ export function jsonResponse(data: unknown, init: ResponseInit = {}): Response {
   return Response.json(data, { ...init, headers });
 }
 
-/** Parse a JSON request body, answering INVALID_INPUT for anything that is not JSON. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
+/**
+ * Parse a JSON request body, answering INVALID_INPUT for anything that is not JSON and PAYLOAD_TOO_LARGE (413) as
+ * soon as more than `maxBytes` (API_MAX_BODY_BYTES by default) have arrived. Callers authorize first: an
+ * unauthenticated request gets its 401 before a byte of its body is read.
+ */
+export async function readJsonBody(request: Request, maxBytes?: number): Promise<unknown> {
+  const limit = maxBytes ?? loadEnv().API_MAX_BODY_BYTES;
+  const text = new TextDecoder().decode(await readBodyBytes(request, limit));
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text) as unknown;

@@ -71,7 +71,7 @@ export async function restoreTable(
 
 export const postRestore = handleRoute<TableParams>(async (request, context) => {
   const { table } = await context.params;
-  const { version } = restoreInput.parse(await readJsonBody(request));
   const user = await authorize(request, 'delta:restore');
+  const { version } = restoreInput.parse(await readJsonBody(request));
   return jsonResponse(await restoreTable(await getLakeContext(), table, version, user.username));
 });

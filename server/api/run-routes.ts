@@ -46,8 +46,8 @@ export const getRun = handleRoute<IdParams>(async (request, context) => {
 
 export const postRunAction = handleRoute<IdParams>(async (request, context) => {
   const id = runId.parse((await context.params).id);
-  runAction.parse(await readJsonBody(request));
   await authorize(request, 'runs:write');
+  runAction.parse(await readJsonBody(request));
   return jsonResponse({ run: await cancelRun(await getControlPlane(), id) });
 });
 

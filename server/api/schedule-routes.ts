@@ -45,15 +45,15 @@ export const getSchedules = handleRoute(async (request) => {
 });
 
 export const postSchedule = handleRoute(async (request) => {
-  const input = createInput.parse(await readJsonBody(request));
   await authorize(request, 'schedules:write');
+  const input = createInput.parse(await readJsonBody(request));
   return jsonResponse({ schedule: await createSchedule(await getControlPlane(), input) }, { status: 201 });
 });
 
 export const patchSchedule = handleRoute<NameParams>(async (request, context) => {
   const name = await nameOf(context);
-  const change = patchInput.parse(await readJsonBody(request));
   await authorize(request, 'schedules:write');
+  const change = patchInput.parse(await readJsonBody(request));
   return jsonResponse({ schedule: await updateSchedule(await getControlPlane(), name, change) });
 });
 

@@ -107,6 +107,68 @@ export const envSchema = z.object({
     .url()
     .optional()
     .describe('OpenLineage HTTP endpoint (Marquez-compatible); events are also sent there when set'),
+  QUERY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('Server-path query: time from start to the last result byte before it is stopped'),
+  QUERY_MEMORY_LIMIT_MB: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .max(65_536)
+    .default(1_024)
+    .describe(
+      "Server-path query: DuckDB's memory limit; its process is killed past this plus 512 MB of headroom",
+    ),
+  QUERY_MAX_SPILL_MB: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_048_576)
+    .default(4_096)
+    .describe('Server-path query: most disk its own spill folder may take (max_temp_directory_size)'),
+  QUERY_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Server-path query: DuckDB threads of one query'),
+  QUERY_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(256 * 1024 * 1024)
+    .describe('Server-path query: Arrow bytes sent back at most; the result is cut there and marked cut'),
+  QUERY_MAX_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Server-path queries one user may run at once; more answer 429 with Retry-After'),
+  QUERY_MAX_TOTAL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(4)
+    .describe('Server-path queries running at once for all users; more answer 429 with Retry-After'),
+  QUERY_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(256 * 1024 * 1024)
+    .describe("Server-path query: most bytes of a request body (earlier cells' results as Parquet)"),
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(8 * 1024 * 1024)
+    .describe('Most bytes of any other JSON request body; larger ones answer 413 while being read'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -204,8 +204,13 @@ test('the query body: JSON alone, or a form with the request and named results a
     [['totals', [80, 65, 82, 49]]],
   );
   await assert.rejects(readQueryBody(await form('bad-name')), /not a valid result name/);
-  // Without a declared size the form is not read at all: the cap could not be checked before buffering it.
-  await assert.rejects(readQueryBody(await form('totals', {}, false)), /must declare its size/);
+  // Without a declared size the form is read through the byte counter, which enforces the cap while reading.
+  const undeclared = await readQueryBody(await form('totals', {}, false));
+  assert.equal(undeclared.results[0]?.name, 'totals');
+  await assert.rejects(readQueryBody(await form('totals', {}, false), 100), {
+    code: 'PAYLOAD_TOO_LARGE',
+    status: 413,
+  });
   const tooBig = new Request('http://x/api/query', {
     method: 'POST',
     headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(2 ** 30) },

@@ -18,7 +18,9 @@ export interface WorkbenchServer {
   stop(): Promise<void>;
 }
 
-export async function startWorkbenchServer(options: { bigRows?: number } = {}): Promise<WorkbenchServer> {
+export async function startWorkbenchServer(
+  options: { bigRows?: number; env?: Record<string, string> } = {},
+): Promise<WorkbenchServer> {
   const fixture = await createLakeFixture(options);
   const usersFile = await writeUsersFile(path.join(fixture.notebooksDir, '..', 'auth'), [
     { username: 'ana', password: 'analyst-password-1', roles: ['analyst'] },
@@ -34,6 +36,7 @@ export async function startWorkbenchServer(options: { bigRows?: number } = {}): 
         NOTEBOOKS_DIR: fixture.notebooksDir,
         USERS_FILE: usersFile,
         SESSION_SECRET: 'workbench-test-secret-0123456789abcdef-0123456789',
+        ...options.env,
       },
     });
   } catch (error) {

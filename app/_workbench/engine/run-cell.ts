@@ -5,6 +5,7 @@
 
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { api, runOnServer } from '../api';
+import { splitResultCut } from './result-cut';
 import { QueryCancelledError, type BrowserEngine } from './browser-engine';
 import { findErrorPosition, type ErrorPosition } from './error-position';
 import {
@@ -117,8 +118,10 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
       input.signal,
       results,
     ).catch(mapError);
-    const table = tableFromIPC(bytes);
-    const truncated = table.numRows > SERVER_MAX_ROWS;
+    // A result past the server's byte cap arrives cut, with a trailer saying so: shown as truncated too.
+    const { arrow, cut } = splitResultCut(bytes);
+    const table = tableFromIPC(arrow);
+    const truncated = cut !== null || table.numRows > SERVER_MAX_ROWS;
     result = {
       table: truncated ? table.slice(0, SERVER_MAX_ROWS) : table,
       elapsedMs: performance.now() - started,

@@ -4,29 +4,41 @@
 import { z } from 'zod';
 import { authorize } from '../../auth/authorize';
 import { handleRoute, jsonResponse, readJsonBody } from '../handle-route';
-import { getLakeContext } from './lake-context';
 import { getQueryHistory, historyEntrySchema } from './notebooks';
 import { readQueryBody } from './query-upload';
-import { runServerQuery } from './run-server-query';
+import { getQueryAdmission, getQueryPool } from './query-service';
 
 const limitSchema = z.coerce.number().int().min(1).max(500).default(100);
 
 /**
  * POST /api/query: the server path of a cell. Native DuckDB runs the SQL over the same snapshots the browser
- * would read and streams the result back as Arrow IPC; earlier cells' named results come along as Parquet.
+ * would read, in a query process of its own (query-pool.ts), and the result streams back as Arrow IPC; earlier
+ * cells' named results come along as Parquet.
  */
 export const postQuery = handleRoute(async (request) => {
-  await authorize(request, 'workbench');
-  const { request: input, results } = await readQueryBody(request);
-  const result = await runServerQuery(await getLakeContext(), input, results, request.signal);
-  return new Response(result.body, {
-    headers: {
-      'Content-Type': 'application/vnd.apache.arrow.stream',
-      'Cache-Control': 'no-store',
-      'X-Snapshot-Versions': JSON.stringify(result.versions),
-      'X-Row-Limit': String(input.maxRows),
-    },
-  });
+  const user = await authorize(request, 'workbench');
+  // A slot is taken before the body is read, so a refused query never uploads its results for nothing.
+  const release = getQueryAdmission().admit(user.username);
+  try {
+    const { request: input, results } = await readQueryBody(request);
+    const result = await getQueryPool().run({
+      request: input,
+      results,
+      signal: request.signal,
+      onSettled: release,
+    });
+    return new Response(result.body, {
+      headers: {
+        'Content-Type': 'application/vnd.apache.arrow.stream',
+        'Cache-Control': 'no-store',
+        'X-Snapshot-Versions': JSON.stringify(result.versions),
+        'X-Row-Limit': String(input.maxRows),
+      },
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
 });
 
 /** GET /api/query/history[?limit=N]: the caller's recent queries, newest first. */

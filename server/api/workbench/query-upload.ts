@@ -3,12 +3,13 @@
 // as Parquet (written by DuckDB-WASM, so types survive) beside the JSON request, and the server loads them into
 // the query's own DuckDB before the cell runs.
 
+import { loadEnv } from '../../config/env';
+import { ApiError } from '../errors';
 import { readJsonBody } from '../handle-route';
+import { formatBytes, limitBody } from '../read-body';
 import { queryRequestSchema, VIEW_NAME, type QueryRequest } from './query-request';
 import { WorkbenchError } from './workbench-error';
 
-/** Upload budget for named results on one server run; larger results should be rebuilt on the server. */
-export const MAX_RESULT_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Form field prefix of a named result's Parquet file: `result:<name>`. */
 export const RESULT_FIELD_PREFIX = 'result:';
 
@@ -22,29 +23,31 @@ export interface ParsedQueryBody {
   results: UploadedResult[];
 }
 
-function tooLarge(): WorkbenchError {
-  return new WorkbenchError(
-    'QUERY_FAILED',
-    `The named results this cell selects from are larger than ${MAX_RESULT_UPLOAD_BYTES / 1024 / 1024} MB ` +
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(
+    'PAYLOAD_TOO_LARGE',
+    `The named results this cell selects from are larger than ${formatBytes(maxBytes)} ` +
       'together; run the cells that build them on the server too, or reduce them first',
   );
 }
 
-export async function readQueryBody(request: Request): Promise<ParsedQueryBody> {
+/** Reads the body through a counter: past `maxBytes` (QUERY_MAX_UPLOAD_BYTES) the read stops with 413. */
+export async function readQueryBody(request: Request, maxBytes?: number): Promise<ParsedQueryBody> {
+  const limit = maxBytes ?? loadEnv().QUERY_MAX_UPLOAD_BYTES;
   const type = request.headers.get('content-type') ?? '';
   if (!type.startsWith('multipart/form-data')) {
-    return { request: queryRequestSchema.parse(await readJsonBody(request)), results: [] };
+    return { request: queryRequestSchema.parse(await readJsonBody(request, limit)), results: [] };
   }
-  // The cap is checked before the form is read into memory, so an upload must say its size (browsers do).
-  const declared = Number(request.headers.get('content-length') ?? 'NaN');
-  if (!Number.isFinite(declared)) {
-    throw new WorkbenchError('QUERY_FAILED', 'A query upload must declare its size (Content-Length)');
-  }
-  if (declared > MAX_RESULT_UPLOAD_BYTES + 1_000_000) throw tooLarge();
   let form: FormData;
   try {
-    form = await request.formData();
+    const counted = limitBody(request, limit);
+    form = await new Response(counted, { headers: { 'content-type': type } }).formData();
   } catch (cause) {
+    // The counter's 413 may arrive wrapped by the form parser.
+    const limitError = [cause, (cause as { cause?: unknown } | null)?.cause].find(
+      (e) => e instanceof ApiError && e.code === 'PAYLOAD_TOO_LARGE',
+    );
+    if (limitError) throw tooLarge(limit);
     throw new WorkbenchError('QUERY_FAILED', 'The query upload is not a readable form', { cause });
   }
   const json = form.get('request');
@@ -76,7 +79,7 @@ export async function readQueryBody(request: Request): Promise<ParsedQueryBody> 
       throw new WorkbenchError('QUERY_FAILED', `The result "${name}" was not sent as a file`);
     }
     total += value.size;
-    if (total > MAX_RESULT_UPLOAD_BYTES) throw tooLarge();
+    if (total > limit) throw tooLarge(limit);
     results.push({ name, parquet: new Uint8Array(await value.arrayBuffer()) });
   }
   if (results.length > 32)

@@ -17,6 +17,36 @@ import { WorkbenchError } from './workbench-error';
 
 const BATCH_ROWS = 16_384;
 
+/** Caps of one query's DuckDB and of its result; the query children pass the configured ones. */
+export interface ServerQueryLimits {
+  threads: number;
+  /** DuckDB memory_limit, e.g. '1GB'; past it, sorts and joins spill. */
+  memoryLimit: string;
+  /** DuckDB max_temp_directory_size of the query's own spill folder, e.g. '4GB'. */
+  maxTempDirectorySize?: string;
+  /** Arrow bytes sent at most; the stream is cut before the batch that would pass it, and marked cut. */
+  maxResultBytes?: number;
+}
+
+// An analyst's query gets more room than a pipeline step, and still cannot take the whole server.
+const DEFAULT_LIMITS: ServerQueryLimits = { threads: 4, memoryLimit: '2GB' };
+
+/**
+ * Bytes after the Arrow end-of-stream marker when the result was cut at the byte cap: JSON, its length (uint32
+ * little-endian) and this magic. Arrow readers stop at end-of-stream; the workbench client strips and reads it
+ * (app/_workbench/engine/result-cut.ts keeps the same format).
+ */
+export const RESULT_CUT_MAGIC = 'LHCUT001';
+
+export function resultCutTrailer(limitBytes: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify({ cut: 'bytes', limitBytes }));
+  const trailer = new Uint8Array(json.length + 4 + RESULT_CUT_MAGIC.length);
+  trailer.set(json, 0);
+  new DataView(trailer.buffer).setUint32(json.length, json.length, true);
+  trailer.set(new TextEncoder().encode(RESULT_CUT_MAGIC), json.length + 4);
+  return trailer;
+}
+
 export interface ServerQueryResult {
   /** Arrow IPC stream bytes. */
   body: ReadableStream<Uint8Array>;
@@ -56,9 +86,9 @@ export async function runServerQuery(
   request: QueryRequest,
   results: UploadedResult[] = [],
   signal?: AbortSignal,
+  limits: ServerQueryLimits = DEFAULT_LIMITS,
 ): Promise<ServerQueryResult> {
-  // An analyst's query gets more room than a pipeline step, and still cannot take the whole server.
-  const session = await createDuckDbSession({ threads: 4, memoryLimit: '2GB' });
+  const session = await createDuckDbSession({ threads: limits.threads, memoryLimit: limits.memoryLimit });
   const releases: (() => Promise<void>)[] = [];
   let closed = false;
   // A cancelled cell (the browser aborts its fetch) must stop DuckDB too, or a long aggregate keeps four threads
@@ -75,6 +105,10 @@ export async function runServerQuery(
     session.close();
   };
   try {
+    // Set before the session is locked; the spill folder is the session's own (duckdb-session.ts).
+    if (limits.maxTempDirectorySize !== undefined) {
+      await session.run(`SET max_temp_directory_size = ${toSqlString(limits.maxTempDirectorySize)}`);
+    }
     const versions: Record<string, number> = {};
     const files: string[] = [];
     for (const ref of request.tables) {
@@ -98,6 +132,8 @@ export async function runServerQuery(
     const batcher = createArrowBatcher(result.columnNames(), result.columnTypes());
     const chunks = result.yieldRowsJson()[Symbol.asyncIterator]();
     let sent = 0;
+    let bytesSent = 0;
+    const maxBytes = limits.maxResultBytes ?? Number.POSITIVE_INFINITY;
     let headerSent = false;
     let finished = false;
     // Pull-driven, so DuckDB is read only as fast as the client takes the bytes.
@@ -106,7 +142,9 @@ export async function runServerQuery(
         try {
           if (!headerSent) {
             headerSent = true;
-            controller.enqueue(batcher.schemaMessage());
+            const schema = batcher.schemaMessage();
+            bytesSent += schema.length;
+            controller.enqueue(schema);
             return;
           }
           if (finished) {
@@ -123,7 +161,27 @@ export async function runServerQuery(
             rows.push(...taken);
             sent += taken.length;
           }
-          if (rows.length > 0) controller.enqueue(batcher.batchMessage(rows));
+          if (rows.length > 0) {
+            const room = maxBytes - bytesSent - END_OF_STREAM.length;
+            const message = batcher.batchMessage(rows);
+            if (message.length > room) {
+              // Cut at the cap: send the rows of this batch that fit (rows are about the same size; halve until
+              // they do), then say so after the end of the stream.
+              let fit = Math.floor((rows.length * room) / message.length);
+              let part = fit > 0 ? batcher.batchMessage(rows.slice(0, fit)) : null;
+              while (part && part.length > room && fit > 0) {
+                fit = Math.floor(fit / 2);
+                part = fit > 0 ? batcher.batchMessage(rows.slice(0, fit)) : null;
+              }
+              if (part && part.length <= room) controller.enqueue(part);
+              finished = true;
+              controller.enqueue(END_OF_STREAM);
+              controller.enqueue(resultCutTrailer(maxBytes));
+              return;
+            }
+            bytesSent += message.length;
+            controller.enqueue(message);
+          }
           if (rows.length < BATCH_ROWS || sent >= request.maxRows) {
             finished = true;
             controller.enqueue(END_OF_STREAM);

@@ -12,7 +12,13 @@ export type WorkbenchErrorCode =
   | 'NOTEBOOK_NOT_FOUND'
   | 'QUERY_FAILED'
   | 'QUERY_NOT_READ_ONLY'
-  | 'QUERY_FILE_NOT_ALLOWED';
+  | 'QUERY_FILE_NOT_ALLOWED'
+  /** A server query ran past QUERY_TIMEOUT_MS. */
+  | 'QUERY_TIMEOUT'
+  /** A server query outgrew its memory or spill cap, or its process died. */
+  | 'QUERY_RESOURCES'
+  /** The per-user or total bound of concurrent server queries is reached. */
+  | 'QUERY_BUSY';
 
 const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   TABLE_NOT_FOUND: 'NOT_FOUND',
@@ -24,12 +30,19 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   QUERY_FAILED: 'INVALID_INPUT',
   QUERY_NOT_READ_ONLY: 'QUERY_NOT_READ_ONLY',
   QUERY_FILE_NOT_ALLOWED: 'QUERY_FILE_NOT_ALLOWED',
+  QUERY_TIMEOUT: 'TIMEOUT',
+  QUERY_RESOURCES: 'RESOURCE_LIMIT',
+  QUERY_BUSY: 'TOO_MANY_REQUESTS',
 };
 
 export class WorkbenchError extends ApiError {
   readonly reason: WorkbenchErrorCode;
 
-  constructor(reason: WorkbenchErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    reason: WorkbenchErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
     super(API_CODE[reason], message, options);
     this.name = 'WorkbenchError';
     this.reason = reason;

@@ -1,0 +1,317 @@
+// Runs analysts' server queries out of the web process, in child processes (query-child.ts), each query in a
+// fresh DuckDB. Children are started ahead and reused after a clean end, because loading Node, DuckDB and Arrow
+// takes seconds on a loaded machine; one that passes its time or memory cap, whose client goes away, or that
+// grew large, is killed (its spill folder removed) and replaced.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { setPriority, tmpdir } from 'node:os';
+import path from 'node:path';
+import { ApiError } from '../errors';
+import type { FromChild, ToChild } from './query-protocol';
+import type { QueryRequest } from './query-request';
+import type { UploadedResult } from './query-upload';
+import type { ServerQueryLimits, ServerQueryResult } from './run-server-query';
+import { WorkbenchError } from './workbench-error';
+
+export interface QueryPoolOptions {
+  /** Project root; the child entry is resolved from it at run time (Next bundles server code). */
+  root: string;
+  lakeRoot: string;
+  limits: ServerQueryLimits;
+  timeoutMs: number;
+  /** The child is killed when its resident memory passes this. */
+  maxRssBytes: number;
+  /** Children kept started and idle (2 by default). */
+  spare?: number;
+  /** Idle children kept at most (4 by default); more are stopped when their query ends. */
+  maxIdle?: number;
+  /** A child whose resident memory is above this after its query is replaced rather than reused. */
+  recycleRssBytes?: number;
+}
+
+export interface QueryRun {
+  request: QueryRequest;
+  results: UploadedResult[];
+  signal?: AbortSignal;
+  /** Called once when the query is over (ended, failed, cancelled, killed). */
+  onSettled?: () => void;
+}
+
+const CHILD_ENTRY = 'server/api/workbench/query-child.ts';
+const WATCH_INTERVAL_MS = 200;
+// Generous: four children loading at once on a loaded two-core machine took 35 s (measured).
+const START_TIMEOUT_MS = 120_000;
+
+interface Spare {
+  child: ChildProcess;
+  ready: Promise<void>;
+}
+
+/** Resident memory of a process in bytes (Linux), or 0 if it is gone. */
+export async function readRss(pid: number): Promise<number> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export class QueryPool {
+  private spares: Spare[] = [];
+  private readonly entry: string;
+
+  constructor(private readonly options: QueryPoolOptions) {
+    this.entry = path.join(options.root, CHILD_ENTRY);
+    if (!existsSync(this.entry)) {
+      throw new Error(
+        `The query child entry ${this.entry} is missing: start the server from the project root`,
+      );
+    }
+  }
+
+  private startChild(): Spare {
+    const child = fork(this.entry, [], {
+      cwd: this.options.root,
+      execArgv: ['--import', 'tsx', '--max-old-space-size=512'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('exit', () => {
+      // A killed DuckDB cannot delete its own spill files.
+      if (child.pid !== undefined) void removeSpillFolders(child.pid);
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('message', (message: FromChild) => {
+        if (message.type !== 'ready') return reject(new Error('unexpected first message'));
+        // Queries yield the CPU to the web process's own requests (sign-in, pages, the browser path's files);
+        // only once started, so a child that is loading is not starved by the queries already running.
+        try {
+          if (child.pid !== undefined) setPriority(child.pid, 10);
+        } catch {
+          // Not permitted on some systems; the query still runs, at normal priority.
+        }
+        resolve();
+      });
+      child.once('exit', (code, signal) =>
+        reject(new Error(`query process exited before it was ready (${signal ?? code})`)),
+      );
+    });
+    ready.catch(() => undefined);
+    return { child, ready };
+  }
+
+  /** Keeps `spare` children started ahead. */
+  warm(): void {
+    this.spares = this.spares.filter((s) => isAlive(s.child));
+    while (this.spares.length < (this.options.spare ?? 2)) this.spares.push(this.startChild());
+  }
+
+  private take(): Spare {
+    this.warm();
+    const spare = this.spares.shift() as Spare;
+    this.warm();
+    return spare;
+  }
+
+  /** A child whose query ended cleanly goes back to the idle ones, unless it grew large or enough are idle. */
+  private async giveBack(spare: Spare): Promise<void> {
+    const rss = await readRss(spare.child.pid as number);
+    const keep =
+      isAlive(spare.child) &&
+      rss < (this.options.recycleRssBytes ?? 400 * 1024 * 1024) &&
+      this.spares.length < (this.options.maxIdle ?? 4);
+    if (keep) this.spares.push(spare);
+    else spare.child.kill('SIGKILL');
+  }
+
+  /** Resolves once the first result bytes exist; errors before that reject with a clear WorkbenchError. */
+  async run(query: QueryRun): Promise<ServerQueryResult> {
+    const spare = this.take();
+    const { child, ready } = spare;
+    const pid = child.pid as number;
+    const { timeoutMs, maxRssBytes, limits } = this.options;
+    let settled = false;
+    let failure: Error | null = null;
+    // Whoever awaits the child's next message (or its failure) is woken through this.
+    let waiter = null as (() => void) | null;
+    /** `reusable`: the query ended cleanly (its end or its error came from the child), so the child is idle. */
+    const finish = (reusable = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(watch);
+      query.signal?.removeEventListener('abort', onAbort);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (reusable && isAlive(child)) void this.giveBack(spare);
+      else {
+        if (isAlive(child)) child.kill('SIGKILL');
+        // Its replacement starts now, not when the next query comes.
+        this.warm();
+      }
+      query.onSettled?.();
+    };
+    const fail = (error: Error) => {
+      if (failure) return;
+      failure = error;
+      waiter?.();
+      finish();
+    };
+    // Until the child is ready, only its start is timed (a loaded machine takes seconds to load Node and DuckDB);
+    // the query's own time starts when it is sent.
+    let timer = setTimeout(
+      () => fail(new WorkbenchError('QUERY_RESOURCES', 'The query process did not start; try again shortly')),
+      START_TIMEOUT_MS,
+    );
+    const startQueryTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          fail(
+            new WorkbenchError(
+              'QUERY_TIMEOUT',
+              `The query ran longer than ${Math.round(timeoutMs / 1000)} s, the limit of a server query, and was ` +
+                'stopped. Add a filter, a LIMIT or an aggregate, or split the work into smaller cells.',
+            ),
+          ),
+        timeoutMs,
+      );
+    };
+    const watch = setInterval(() => {
+      void readRss(pid).then((rss) => {
+        if (rss > maxRssBytes) {
+          fail(
+            new WorkbenchError(
+              'QUERY_RESOURCES',
+              `The query used more than ${Math.round(maxRssBytes / 1024 / 1024)} MB of memory, the limit of a ` +
+                'server query, and was stopped. Add a filter, a LIMIT or an aggregate.',
+            ),
+          );
+        }
+      });
+    }, WATCH_INTERVAL_MS);
+    const onAbort = () => fail(new WorkbenchError('QUERY_FAILED', 'The query was cancelled'));
+    query.signal?.addEventListener('abort', onAbort, { once: true });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      fail(
+        new WorkbenchError(
+          'QUERY_RESOURCES',
+          `The process running the query stopped (${signal ?? `exit code ${code}`}), most likely out of ` +
+            'memory; nothing else was affected. Add a filter, a LIMIT or an aggregate.',
+        ),
+      );
+    };
+    child.once('exit', onExit);
+    if (query.signal?.aborted) onAbort();
+
+    const messages: FromChild[] = [];
+    const onMessage = (message: FromChild) => {
+      if (message.type === 'ready') return; // startChild's own wait takes it
+      messages.push(message);
+      waiter?.();
+    };
+    child.on('message', onMessage);
+    const nextMessage = async (): Promise<FromChild> => {
+      while (messages.length === 0) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => {
+          waiter = resolve;
+        });
+        waiter = null;
+      }
+      return messages.shift() as FromChild;
+    };
+    const send = (message: ToChild) => {
+      if (child.connected) child.send(message);
+    };
+
+    try {
+      await Promise.race([
+        ready.catch(() => {
+          // Its exit is reported by onExit.
+        }),
+        new Promise<void>((resolve) => {
+          waiter = resolve;
+        }),
+      ]);
+      waiter = null;
+      if (failure) throw failure;
+      const { request, results } = query;
+      startQueryTimer();
+      send({ type: 'run', lakeRoot: this.options.lakeRoot, request, results, limits });
+      const first = await nextMessage();
+      if (first.type === 'error') {
+        finish(true);
+        throw fromChildError(first);
+      }
+      if (first.type !== 'started') throw new Error(`unexpected message ${first.type} from a query process`);
+      let pending = [...first.first];
+      let done = first.done;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            if (pending.length > 0) {
+              controller.enqueue(pending.shift() as Uint8Array);
+              return;
+            }
+            if (done) {
+              controller.close();
+              finish(true);
+              return;
+            }
+            send({ type: 'pull' });
+            const message = await nextMessage();
+            if (message.type === 'chunk') controller.enqueue(message.bytes);
+            else if (message.type === 'end') {
+              done = true;
+              controller.close();
+              finish(true);
+            } else if (message.type === 'error') {
+              finish(true);
+              throw fromChildError(message);
+            } else throw new Error(`unexpected message ${message.type} from a query process`);
+          } catch (error) {
+            controller.error(error);
+            finish();
+          }
+        },
+        cancel() {
+          pending = [];
+          finish();
+        },
+      });
+      return { body, versions: first.versions };
+    } catch (error) {
+      finish();
+      throw error;
+    }
+  }
+
+  /** Kills the spare children (tests, shutdown). */
+  close(): void {
+    for (const { child } of this.spares) child.kill('SIGKILL');
+    this.spares = [];
+  }
+}
+
+const isAlive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+function fromChildError(message: Extract<FromChild, { type: 'error' }>): Error {
+  if (message.reason) return new WorkbenchError(message.reason, message.message);
+  return new ApiError(message.code as ApiError['code'], message.message);
+}
+
+/** The spill folders DuckDB sessions of a process made (duckdb-session.ts names them `<pid>-<uuid>`). */
+async function removeSpillFolders(pid: number): Promise<void> {
+  const spillRoot = path.join(tmpdir(), 'lakehouse-duckdb-spill');
+  const names = await readdir(spillRoot).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(`${pid}-`))
+      .map((name) => rm(path.join(spillRoot, name), { recursive: true, force: true })),
+  );
+}
