@@ -3,11 +3,7 @@
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { api, ApiClientError } from '../_lib/api-client';
-
-/** Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { safeNextPath } from '../_lib/safe-next';
 
 export function LoginForm() {
   const router = useRouter();
@@ -22,7 +18,8 @@ export function LoginForm() {
     setError(null);
     try {
       await api.post('/api/auth/login', { username: form.get('username'), password: form.get('password') });
-      router.replace(safeNext(params.get('next')));
+      // Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect.
+      router.replace(safeNextPath(params.get('next')));
       router.refresh();
     } catch (e) {
       setError(e instanceof ApiClientError ? e.message : 'Login failed; try again');
