@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, watchBrowser } from '../support/browser';
-import { startAuthServer, type AuthServer } from './auth-server';
+import { addSessionCookie, launchChromium, watchBrowser } from '../support/browser';
+import { cookieOf, startAuthServer, type AuthServer } from './auth-server';
 
 let app: AuthServer;
 let browser: Browser;
@@ -54,6 +54,47 @@ describe('Content-Security-Policy', () => {
     const res = await fetch(`${app.server.url}${asset}`);
     assert.match(scriptSrc(res.headers.get('content-security-policy') ?? ''), /script-src 'self'/);
     assert.doesNotMatch(scriptSrc(res.headers.get('content-security-policy') ?? ''), /unsafe-inline/);
+  });
+});
+
+describe('pages in Chromium under the policy', () => {
+  it('the workbench (Monaco, DuckDB-WASM) and the admin pages load without a CSP violation', async () => {
+    const cookie = cookieOf(await app.login('ada', 'ada-password-1'));
+    const context = await browser.newContext();
+    await addSessionCookie(context, cookie, app.server.url);
+    // Injected by the browser itself, so the policy does not apply to it: records every violation report.
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    const page = await context.newPage();
+    try {
+      for (const path of ['/workbench', '/pipelines', '/schedules', '/lineage', '/sync']) {
+        await page.goto(`${app.server.url}${path}`);
+        await page.waitForLoadState('networkidle');
+        const violations = await page.evaluate(
+          () => (window as unknown as { cspViolations: string[] }).cspViolations,
+        );
+        assert.deepEqual(violations, [], path);
+      }
+      // The detector works, and an injected inline script (what an XSS would add) does not run.
+      const injected = await page.evaluate(async () => {
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = 1';
+        document.body.append(script);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const w = window as unknown as { cspViolations: string[]; injected?: number };
+        return { ran: w.injected === 1, violations: w.cspViolations };
+      });
+      assert.equal(injected.ran, false);
+      assert.equal(injected.violations.length, 1);
+      assert.match(injected.violations[0]!, /^script-src/);
+    } finally {
+      await context.close();
+    }
   });
 });
 
