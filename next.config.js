@@ -1,13 +1,14 @@
 // @ts-check
 
-// Offline by construction (ARCHITECTURE.md §4): every page, script, worker, wasm and fetch comes from this origin.
-// 'wasm-unsafe-eval' lets DuckDB-WASM compile its module; blob: workers are how Monaco starts its editor worker;
-// inline scripts and styles are Next's bootstrap and Monaco's and Chart.js's computed styles. Development adds
-// 'unsafe-eval' for React's dev tooling and webpack's eval source maps.
+// Pages and API answers get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
+// (server/http/content-security-policy.ts, which explains each directive). Next's hashed build assets do not
+// pass through the proxy; they get the same policy without a nonce (no inline script runs from them), so a
+// worker started from one of them is as confined as the page. Development adds 'unsafe-eval' for React's dev
+// tooling and webpack's eval source maps.
 const isDevelopment = process.env.NODE_ENV !== 'production';
-const contentSecurityPolicy = [
+const staticAssetPolicy = [
   "default-src 'self'",
-  `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${isDevelopment ? " 'unsafe-eval'" : ''}`,
+  `script-src 'self' 'wasm-unsafe-eval'${isDevelopment ? " 'unsafe-eval'" : ''}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -38,11 +39,15 @@ const nextConfig = {
       {
         source: '/:path*',
         headers: [
-          { key: 'Content-Security-Policy', value: contentSecurityPolicy },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'same-origin' },
         ],
       },
+      {
+        source: '/_next/static/:path*',
+        headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }],
+      },
+      { source: '/_next/image', headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }] },
     ];
   },
 };

@@ -15,6 +15,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: '#12304f' };
 
+// Every page is rendered per request: Next stamps the proxy's per-request CSP nonce on its inline scripts only
+// while rendering, so a page prerendered at build time would carry none and its scripts would be blocked.
+export const dynamic = 'force-dynamic';
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">

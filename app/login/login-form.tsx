@@ -3,11 +3,7 @@
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { apiFetch, ApiClientError } from '../_lib/api-client';
-
-/** Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+import { safeNextPath } from '../_lib/safe-next';
 
 export function LoginForm() {
   const router = useRouter();
@@ -27,7 +23,8 @@ export function LoginForm() {
         body: { username: form.get('username'), password: form.get('password') },
         redirectOn401: false,
       });
-      router.replace(safeNext(params.get('next')));
+      // Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect.
+      router.replace(safeNextPath(params.get('next')));
       router.refresh();
     } catch (e) {
       setError(e instanceof ApiClientError ? e.message : 'Login failed; try again');

@@ -12,8 +12,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
-  /** Also carries Retry-After (ApiError.retryAfterSeconds). */
-  TOO_MANY_REQUESTS: 429,
+  /** Also carries Retry-After (ApiError.retryAfterSeconds): sign-in throttle, busy query slots. */
+  RATE_LIMITED: 429,
   /** A server-path query outgrew its memory or disk caps. */
   RESOURCE_LIMIT: 422,
   INTERNAL: 500,
@@ -26,15 +26,15 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
-  /** Sent as Retry-After: when a refused request (429) is worth sending again. */
-  readonly retryAfterSeconds?: number;
+  /** Sent as Retry-After (RATE_LIMITED): when the client may try again. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
-    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -32,8 +32,8 @@ export function handleRoute<C = unknown>(handler: Handler<C>, options: HandleRou
 export function errorResponse(error: unknown, logUnexpected: (error: unknown) => void): Response {
   if (error instanceof ApiError) {
     const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
-    const headers: Record<string, string> = { ...noStore };
-    if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+    const retry = error.retryAfterSeconds;
+    const headers = retry === undefined ? noStore : { ...noStore, 'Retry-After': String(Math.ceil(retry)) };
     return Response.json(body, { status: error.status, headers });
   }
   if (error instanceof ZodError) {

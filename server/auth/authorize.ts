@@ -1,15 +1,16 @@
 // The contract every route handler codes against: `await authorize(request, 'runs:read')` returns the user
-// or throws ApiError (UNAUTHENTICATED, FORBIDDEN, CSRF). State-changing methods are CSRF-checked first, so
+// or throws ApiError (UNAUTHENTICATED, FORBIDDEN, CSRF, RATE_LIMITED). State-changing methods are CSRF-checked first, so
 // a forged request is refused before anything else happens. Callers are a trusted proxy's user, HTTP Basic on
 // read-only requests (monitoring), or the session cookie.
 
 import { ApiError } from '../api/errors';
 import { getAuthContext, type AuthContext } from './auth-context';
 import { checkCsrf } from './csrf';
-import { verifyPassword } from './passwords';
 import { hasPermission, type Permission, type SessionUser } from './permissions';
 import { readSession } from './session';
+import { clientAddress, signIn } from './sign-in';
 import { proxyUser } from './trusted-proxy';
+import { sessionGeneration } from './users-file';
 
 export type { Permission, SessionUser } from './permissions';
 
@@ -28,32 +29,24 @@ function readBasicCredentials(request: Request): { username: string; password: s
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/**
- * The user a username and password sign in, or null: for the login form and HTTP Basic alike. The hash is
- * checked even for an unknown user, so the answer takes as long either way.
- */
-export async function verifyCredentials(
-  ctx: Pick<AuthContext, 'findUser'>,
-  username: string,
-  password: string,
-): Promise<SessionUser | null> {
-  const record = await ctx.findUser(username);
-  const valid = await verifyPassword(record?.passwordHash, password);
-  return valid && record ? { username: record.username, roles: record.roles } : null;
-}
-
-/** The caller, or null when anonymous. Session users are re-read from the users file on every request, so
- * removing a user or changing their roles takes effect at once rather than when the cookie expires. */
+/** The caller, or null when anonymous. Session users are re-read from the users file on every request, and a
+ * session counts only while its user's session generation is unchanged (no password or role change since) and
+ * it was not logged out: so those take effect at once, in every process, rather than when the cookie expires.
+ * HTTP Basic goes through the sign-in throttle like the login form (RATE_LIMITED when it must wait). */
 export async function authenticate(request: Request, context?: AuthContext): Promise<SessionUser | null> {
   const ctx = context ?? (await getAuthContext());
   const fromProxy = proxyUser(request, ctx.proxy);
   if (fromProxy) return fromProxy;
   const basic = readBasicCredentials(request);
-  if (basic) return verifyCredentials(ctx, basic.username, basic.password);
+  if (basic) {
+    const result = await signIn(ctx, { ...basic, address: clientAddress(request), via: 'basic' });
+    return result?.user ?? null;
+  }
   const session = await readSession(request, ctx.secret);
   if (!session) return null;
   const record = await ctx.findUser(session.username);
-  if (!record) return null;
+  if (!record || sessionGeneration(record) !== session.generation) return null;
+  if (await ctx.revocations.isRevoked(session.sid)) return null;
   return { username: record.username, roles: record.roles };
 }
 

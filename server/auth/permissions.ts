@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'schedules:write', // create, edit, pause, resume, delete schedules
   'runs:write', // run now, cancel
   'delta:restore', // roll a Delta table back
+  'signins:read', // the log of failed sign-ins
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

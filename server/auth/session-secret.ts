@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { weakSecretReason } from '../config/weak-secret';
 
 export const DEFAULT_SECRET_FILE = './data/session-secret';
 
@@ -18,6 +19,8 @@ export interface ResolveSessionSecretOptions {
 export async function resolveSessionSecret(opts: ResolveSessionSecretOptions): Promise<string> {
   if (opts.secret !== undefined && opts.secret !== '') {
     if (opts.secret.length < 32) throw new Error('SESSION_SECRET must be at least 32 characters');
+    const weak = weakSecretReason(opts.secret);
+    if (weak) throw new Error(`SESSION_SECRET ${weak}`);
     return opts.secret;
   }
   if (opts.nodeEnv === 'production') {

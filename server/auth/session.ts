@@ -1,6 +1,9 @@
-// Sessions are iron-session sealed cookies (encrypted and signed): the server keeps no session table, and
-// the cookie is httpOnly and SameSite=Lax so scripts cannot read it and cross-site POSTs do not carry it.
+// Sessions are iron-session sealed cookies (encrypted and signed), httpOnly and SameSite=Lax so scripts cannot
+// read them and cross-site POSTs do not carry them. A sealed cookie alone cannot be taken back, so each carries
+// a random id (revoked at logout, see session-revocations.ts) and the user's session generation from the users
+// file (bumped by a password or role change, see users-file.ts); authenticate() checks both on every request.
 
+import { randomBytes } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { z } from 'zod';
 import { ROLES, type SessionUser } from './permissions';
@@ -13,23 +16,45 @@ const sessionSchema = z.object({
   username: z.string().min(1),
   roles: z.array(z.enum(ROLES)),
   issuedAt: z.number(),
+  /** Random session id: what logout revokes. */
+  sid: z.string().min(16),
+  /** The user's session generation when the session was issued. */
+  generation: z.number().int().min(0),
 });
 
-export async function sealSession(user: SessionUser, secret: string, now = Date.now()): Promise<string> {
-  return sealData(
-    { username: user.username, roles: user.roles, issuedAt: now },
-    { password: secret, ttl: SESSION_TTL_SECONDS },
-  );
+export type SessionClaims = z.infer<typeof sessionSchema>;
+
+export async function sealSession(
+  user: SessionUser,
+  secret: string,
+  generation: number,
+  now = Date.now(),
+): Promise<{ sealed: string; claims: SessionClaims }> {
+  const claims: SessionClaims = {
+    username: user.username,
+    roles: user.roles,
+    issuedAt: now,
+    sid: randomBytes(18).toString('base64url'),
+    generation,
+  };
+  const sealed = await sealData(claims, { password: secret, ttl: SESSION_TTL_SECONDS });
+  return { sealed, claims };
 }
 
-/** The user in the request's session cookie, or null when it is missing, tampered with or expired. */
-export async function readSession(request: Request, secret: string): Promise<SessionUser | null> {
+/** When a session issued at `issuedAt` (ms) stops being accepted anyway. */
+export function sessionExpiresAt(claims: Pick<SessionClaims, 'issuedAt'>): number {
+  return claims.issuedAt + SESSION_TTL_SECONDS * 1000;
+}
+
+/** The claims in the request's session cookie, or null when it is missing, tampered with or expired. Whether
+ * the session was revoked since is the caller's question (authenticate). */
+export async function readSession(request: Request, secret: string): Promise<SessionClaims | null> {
   const sealed = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
   if (!sealed) return null;
   try {
     const data = await unsealData(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
     const parsed = sessionSchema.safeParse(data);
-    return parsed.success ? { username: parsed.data.username, roles: parsed.data.roles } : null;
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }

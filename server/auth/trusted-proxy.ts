@@ -1,26 +1,24 @@
-// Trusted-proxy single sign-on (off unless AUTH_PROXY_HEADER is set): the county's SSO proxy authenticates
-// the user and passes the username (and roles) in headers, honoured only from AUTH_TRUSTED_PROXIES.
+// Trusted-proxy single sign-on (off unless AUTH_PROXY_HEADER is set): the county's SSO proxy authenticates the
+// user and passes the username (and roles) in headers. The web process believes those headers only when the
+// request also carries the shared secret (AUTH_PROXY_SECRET in AUTH_PROXY_SECRET_HEADER) that the proxy adds.
 //
-// Limitation: Next's route handlers never see the TCP peer address. `next start` copies the socket address
-// into X-Forwarded-For only when that header is absent (base-server.js: `x-forwarded-for ??= remoteAddress`),
-// so the rightmost X-Forwarded-For hop is the nearest address we can know. A client that can reach the web
-// port directly could forge it: in proxy mode keep the web process reachable only by the proxy (HOST is
-// 127.0.0.1 by default, with the proxy on the same machine).
+// Why a secret and not the peer address: Next's route handlers never see the TCP peer, and `next start` copies
+// the socket address into X-Forwarded-For only when the client sent none (base-server.js:
+// `x-forwarded-for ??= remoteAddress`), so any address a handler can read is one a client can forge.
 
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ROLES, type Role, type SessionUser } from './permissions';
+
+export const DEFAULT_PROXY_SECRET_HEADER = 'x-auth-proxy-secret';
 
 export interface ProxyAuthConfig {
   /** Lower-case header name carrying the username; proxy mode is off when undefined. */
   userHeader: string | undefined;
   rolesHeader: string | undefined;
-  trustedProxies: string[];
-}
-
-export function parseTrustedProxies(list: string): string[] {
-  return list
-    .split(',')
-    .map((s) => normalizeAddress(s.trim()))
-    .filter((s) => s !== '');
+  /** Lower-case header name carrying the shared secret. */
+  secretHeader: string;
+  /** The shared secret; required (at start) whenever userHeader is set. */
+  secret: string | undefined;
 }
 
 /** `::ffff:127.0.0.1` and `127.0.0.1` are the same peer. */
@@ -29,23 +27,23 @@ export function normalizeAddress(address: string): string {
   return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
 }
 
-/** The nearest known hop: the rightmost X-Forwarded-For entry (see the limitation above). */
-export function nearestHop(request: Request): string | undefined {
-  const hops = request.headers.get('x-forwarded-for')?.split(',') ?? [];
-  const last = hops[hops.length - 1]?.trim();
-  return last ? normalizeAddress(last) : undefined;
+/** Constant-time comparison of digests: neither the secret's length nor its prefix leaks through timing. */
+function secretMatches(sent: string | null, secret: string): boolean {
+  if (sent === null) return false;
+  const a = createHash('sha256').update(sent).digest();
+  const b = createHash('sha256').update(secret).digest();
+  return timingSafeEqual(a, b);
 }
 
 /**
- * The user the proxy vouches for, or null when proxy mode is off, the header is absent, or the request did
- * not come from a trusted proxy. Roles outside the known set are ignored; no roles means no permissions.
+ * The user the proxy vouches for, or null when proxy mode is off, the header is absent, or the request does not
+ * carry the proxy's secret. Roles outside the known set are ignored; no roles means no permissions.
  */
 export function proxyUser(request: Request, config: ProxyAuthConfig): SessionUser | null {
-  if (!config.userHeader) return null;
+  if (!config.userHeader || !config.secret) return null;
   const username = request.headers.get(config.userHeader)?.trim();
   if (!username) return null;
-  const hop = nearestHop(request);
-  if (hop === undefined || !config.trustedProxies.includes(hop)) return null;
+  if (!secretMatches(request.headers.get(config.secretHeader), config.secret)) return null;
   const rawRoles = config.rolesHeader ? (request.headers.get(config.rolesHeader) ?? '') : '';
   const roles = rawRoles
     .split(',')

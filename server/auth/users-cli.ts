@@ -2,16 +2,18 @@
 //   add <name> --role admin [--role analyst]   create or replace (prompts for the password, or PASSWORD env)
 //   passwd <name>                              set a new random password and print it once
 //   remove <name>
+//   revoke <name>                              end every session of the user, password unchanged
 //   list
+// A password or role change ends the user's sessions too (the users file's session generation).
 
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadEnv } from '../config/env';
 import { ROLES, type Role } from './permissions';
-import { generatePassword, readUsers, removeUser, upsertUser } from './users-file';
+import { generatePassword, readUsers, removeUser, revokeUserSessions, upsertUser } from './users-file';
 
 const usage =
-  'usage: npm run users -- add <name> --role <admin|analyst|frontend> [--role …] | passwd <name> | remove <name> | list';
+  'usage: npm run users -- add <name> --role <admin|analyst|frontend> [--role …] | passwd <name> | remove <name> | revoke <name> | list';
 
 async function askPassword(): Promise<string> {
   if (process.env.PASSWORD) return process.env.PASSWORD;
@@ -67,6 +69,11 @@ async function main(): Promise<number> {
     const removed = await removeUser(file, name);
     console.log(removed ? `removed ${name}` : `no user ${name} in ${file}`);
     return removed ? 0 : 1;
+  }
+  if (command === 'revoke') {
+    const revoked = await revokeUserSessions(file, name);
+    console.log(revoked ? `ended every session of ${name}` : `no user ${name} in ${file}`);
+    return revoked ? 0 : 1;
   }
   console.error(usage);
   return 2;

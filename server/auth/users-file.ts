@@ -16,6 +16,8 @@ const userRecordSchema = z.object({
   username: usernameSchema,
   passwordHash: z.string().startsWith('$argon2', 'must be an argon2 hash'),
   roles: z.array(z.enum(ROLES)).min(1),
+  /** Bumped by every password or role change: sessions issued under an older generation are refused. */
+  sessionGeneration: z.number().int().min(0).optional(),
 });
 const usersFileSchema = z.array(userRecordSchema);
 
@@ -63,7 +65,7 @@ export async function writeUsers(file: string, users: UserRecord[]): Promise<voi
   await rename(temp, file);
 }
 
-/** Add a user or replace the password and roles of an existing one. */
+/** Add a user or replace the password and roles of an existing one; an existing user's sessions end. */
 export async function upsertUser(
   file: string,
   user: { username: string; password: string; roles: Role[] },
@@ -71,16 +73,32 @@ export async function upsertUser(
   usernameSchema.parse(user.username);
   if (user.roles.length === 0) throw new UsersFileError('A user needs at least one role');
   const users = await readUsers(file);
+  const index = users.findIndex((u) => u.username === user.username);
+  const existing = users[index];
   const record: UserRecord = {
     username: user.username,
     passwordHash: await hashPassword(user.password),
     roles: [...new Set(user.roles)],
+    sessionGeneration: existing ? sessionGeneration(existing) + 1 : 0,
   };
-  const index = users.findIndex((u) => u.username === user.username);
   if (index >= 0) users[index] = record;
   else users.push(record);
   await writeUsers(file, users);
   return { created: index < 0 };
+}
+
+export function sessionGeneration(record: UserRecord): number {
+  return record.sessionGeneration ?? 0;
+}
+
+/** End every session of a user (e.g. a lost laptop) without changing the password. */
+export async function revokeUserSessions(file: string, username: string): Promise<boolean> {
+  const users = await readUsers(file);
+  const user = users.find((u) => u.username === username);
+  if (!user) return false;
+  user.sessionGeneration = sessionGeneration(user) + 1;
+  await writeUsers(file, users);
+  return true;
 }
 
 export async function removeUser(file: string, username: string): Promise<boolean> {
@@ -122,14 +140,15 @@ export async function ensureDemoUsers(
   return { created: true, username: 'admin', password };
 }
 
-/** Reads the users file at most once per change (by mtime and size), for request-time lookups. */
+/** Reads the users file at most once per change (by inode, mtime and size: writeUsers renames a new file into
+ * place, so another process's change is seen on the next request), for request-time lookups. */
 export function createUsersLookup(file: string): (username: string) => Promise<UserRecord | undefined> {
   let cached: { key: string; users: UserRecord[] } | undefined;
   return async (username) => {
     let key = 'missing';
     try {
       const s = await stat(file);
-      key = `${s.mtimeMs}:${s.size}`;
+      key = `${s.ino}:${s.mtimeMs}:${s.size}`;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { redactUrl } from '../../pipelines/sources/redact-url';
 import { DEFAULT_MYSQL_URL } from '../../pipelines/sync/default-target';
+import { weakSecretReason } from './weak-secret';
 
 const postgresUrl = z
   .string()
@@ -17,6 +18,11 @@ const mysqlUrl = z
   .refine((v) => /^mysql:\/\//.test(v), 'must be a mysql:// URL');
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+function rejectWeakSecret(value: string, ctx: z.RefinementCtx): void {
+  const reason = weakSecretReason(value);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+}
 
 /** Every variable the product reads, with its default and meaning; the README's table mirrors this list. */
 export const envSchema = z.object({
@@ -73,6 +79,7 @@ export const envSchema = z.object({
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')
+    .superRefine(rejectWeakSecret)
     .optional()
     .describe('Seals session cookies; unset outside production: generated into ./data/session-secret'),
   AUTH_PROXY_HEADER: z
@@ -85,10 +92,42 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
     .optional()
     .describe('Trusted-proxy single sign-on: header carrying comma-separated roles'),
-  AUTH_TRUSTED_PROXIES: z
+  AUTH_PROXY_SECRET: z
     .string()
-    .default('127.0.0.1,::1')
-    .describe('Comma-separated addresses whose proxy identity headers are honoured'),
+    .min(32, 'must be at least 32 characters')
+    .superRefine(rejectWeakSecret)
+    .optional()
+    .describe('Trusted-proxy single sign-on: shared secret the proxy sends; required with AUTH_PROXY_HEADER'),
+  AUTH_PROXY_SECRET_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('X-Auth-Proxy-Secret')
+    .describe('Trusted-proxy single sign-on: header carrying AUTH_PROXY_SECRET'),
+  AUTH_LOGIN_FREE_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Failed sign-ins per username before each further one doubles the wait (1 s, 2 s, 4 s …)'),
+  AUTH_LOGIN_FREE_FAILURES_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('The same per client address (higher: offices share an address)'),
+  AUTH_LOGIN_MAX_DELAY_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(900)
+    .describe('Longest wait imposed after failed sign-ins'),
+  AUTH_MAX_CONCURRENT_HASHES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('Password verifications (argon2) run at once; more wait, and beyond 16 per slot get 429'),
   SCHEDULE_TIMEZONE: z
     .string()
     .min(1)
@@ -192,9 +231,19 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
-      return `  ${name}=${JSON.stringify(source[name] ?? '')}: ${issue.message}`;
+      // A secret's value must not reach the log, even a rejected one.
+      const value = /SECRET/.test(name)
+        ? `(hidden, ${source[name]?.length ?? 0} characters)`
+        : JSON.stringify(source[name] ?? '');
+      return `  ${name}=${value}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  // Proxy headers without the secret would be honoured from anyone: refuse rather than run proxy mode open.
+  if (parsed.data.AUTH_PROXY_HEADER && !parsed.data.AUTH_PROXY_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  AUTH_PROXY_SECRET="": required when AUTH_PROXY_HEADER is set (the SSO proxy must send it)',
+    );
   }
   return parsed.data;
 }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as loginRoute from '../../app/api/auth/login/route';
+import * as failedLoginsRoute from '../../app/api/auth/failed-logins/route';
 import * as logoutRoute from '../../app/api/auth/logout/route';
 import * as meRoute from '../../app/api/auth/me/route';
 import * as restoreRoute from '../../app/api/catalog/tables/[table]/restore/route';
@@ -77,6 +78,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A new session of the caller's role user (signInEveryRole's password is `<role>-pw`). */
+async function freshSession(role: Role): Promise<string> {
+  const res = await loginRoute.POST(
+    req('POST', '/api/auth/login', CSRF_HEADERS, { username: role, password: `${role}-pw` }),
+    undefined,
+  );
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error(`login as ${role} failed: ${res.status}`);
+  return cookie;
+}
+
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 const name = (n: string) => params({ name: n });
 const table = (t: string) => params({ table: t });
@@ -104,11 +116,23 @@ const rows: RouteRow[] = [
     check: (res) => assert.match(res.headers.get('set-cookie') ?? '', /HttpOnly/),
   },
   {
+    // Logout revokes the session it is sent with, so each caller logs out a fresh session of its own rather
+    // than the one the later rows use.
     route: 'auth/logout',
     method: 'POST',
     expect: everyone(200),
-    call: (h) => logoutRoute.POST(req('POST', '/api/auth/logout', h), undefined),
+    call: async (h, caller) => {
+      const headers = caller === 'anonymous' ? h : { ...h, cookie: await freshSession(caller) };
+      return logoutRoute.POST(req('POST', '/api/auth/logout', headers), undefined);
+    },
     check: (res) => assert.match(res.headers.get('set-cookie') ?? '', /Max-Age=0|Expires=/i),
+  },
+  {
+    route: 'auth/failed-logins',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => failedLoginsRoute.GET(req('GET', '/api/auth/failed-logins', h), undefined),
+    check: (_res, body) => assert.ok(Array.isArray(json(body).failedLogins)),
   },
   {
     route: 'auth/me',

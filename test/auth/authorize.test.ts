@@ -1,5 +1,5 @@
 // The auth contract, exercised by calling the route handlers with Request objects: login, me, logout,
-// authorize() with its 401/403/CSRF outcomes, the error JSON shape, and trusted-proxy mode.
+// authorize() with its 401/403/CSRF outcomes, the error JSON shape, and trusted-proxy mode (shared secret).
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -186,43 +186,66 @@ describe('HTTP Basic for read-only requests (monitoring scrapes)', () => {
 });
 
 describe('trusted-proxy mode', () => {
+  const secret = 'proxy-shared-secret-9f8e7d6c5b4a39281706';
   before(() => {
     process.env.AUTH_PROXY_HEADER = 'X-Forwarded-User';
     process.env.AUTH_PROXY_ROLES_HEADER = 'X-Forwarded-Roles';
-    process.env.AUTH_TRUSTED_PROXIES = '10.0.0.5';
+    process.env.AUTH_PROXY_SECRET = secret;
   });
   after(() => {
     delete process.env.AUTH_PROXY_HEADER;
     delete process.env.AUTH_PROXY_ROLES_HEADER;
-    delete process.env.AUTH_TRUSTED_PROXIES;
+    delete process.env.AUTH_PROXY_SECRET;
   });
-  const viaProxy = (hop: string) =>
+  const viaProxy = (extra: Record<string, string>) =>
     new Request(`${base}/x`, {
-      headers: { 'x-forwarded-user': 'jdoe', 'x-forwarded-roles': 'frontend, bogus', 'x-forwarded-for': hop },
+      headers: {
+        'x-forwarded-user': 'jdoe',
+        'x-forwarded-roles': 'frontend, bogus',
+        'x-forwarded-for': '127.0.0.1',
+        ...extra,
+      },
     });
 
-  it('honours the headers from a trusted proxy, ignoring unknown roles', async () => {
-    assert.deepEqual(await authorize(viaProxy('192.168.1.9, 10.0.0.5'), 'sync:read'), {
+  it('honours the headers that come with the shared secret, ignoring unknown roles', async () => {
+    assert.deepEqual(await authorize(viaProxy({ 'x-auth-proxy-secret': secret }), 'sync:read'), {
       username: 'jdoe',
       roles: ['frontend'],
     });
-    await assert.rejects(authorize(viaProxy('10.0.0.5'), 'runs:read'), { code: 'FORBIDDEN' });
+    await assert.rejects(authorize(viaProxy({ 'x-auth-proxy-secret': secret }), 'runs:read'), {
+      code: 'FORBIDDEN',
+    });
   });
 
-  it('ignores them from any other address', async () => {
-    await assert.rejects(authorize(viaProxy('10.0.0.6'), 'sync:read'), { code: 'UNAUTHENTICATED' });
+  it('ignores them without the secret or with a wrong one, whatever X-Forwarded-For says', async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-auth-proxy-secret': `${secret}x` },
+      { 'x-auth-proxy-secret': '' },
+    ];
+    for (const extra of attempts) {
+      await assert.rejects(authorize(viaProxy(extra), 'sync:read'), { code: 'UNAUTHENTICATED' });
+    }
   });
 
-  it('is off by default: without AUTH_PROXY_HEADER the headers count for nothing, even from loopback', async () => {
+  it('is off by default: without AUTH_PROXY_HEADER the headers count for nothing, even with the secret', async () => {
     const saved = process.env.AUTH_PROXY_HEADER;
     delete process.env.AUTH_PROXY_HEADER;
-    delete process.env.AUTH_TRUSTED_PROXIES; // back to its default, 127.0.0.1 and ::1
     try {
-      await assert.rejects(authorize(viaProxy('127.0.0.1'), 'sync:read'), { code: 'UNAUTHENTICATED' });
-      await assert.rejects(authorize(viaProxy('::1'), 'sync:read'), { code: 'UNAUTHENTICATED' });
+      await assert.rejects(authorize(viaProxy({ 'x-auth-proxy-secret': secret }), 'sync:read'), {
+        code: 'UNAUTHENTICATED',
+      });
     } finally {
       process.env.AUTH_PROXY_HEADER = saved;
-      process.env.AUTH_TRUSTED_PROXIES = '10.0.0.5';
+    }
+  });
+
+  it('refuses to run proxy mode without a secret', async () => {
+    delete process.env.AUTH_PROXY_SECRET;
+    try {
+      await assert.rejects(authorize(viaProxy({}), 'sync:read'), /AUTH_PROXY_SECRET.*required/);
+    } finally {
+      process.env.AUTH_PROXY_SECRET = secret;
     }
   });
 });

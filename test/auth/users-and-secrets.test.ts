@@ -7,7 +7,13 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords';
 import { resolveSessionSecret } from '../../server/auth/session-secret';
-import { ensureDemoUsers, generatePassword, readUsers, upsertUser } from '../../server/auth/users-file';
+import {
+  ensureDemoUsers,
+  generatePassword,
+  readUsers,
+  revokeUserSessions,
+  upsertUser,
+} from '../../server/auth/users-file';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'auth-users-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -67,6 +73,10 @@ describe('users file', () => {
     const [ana] = await readUsers(file);
     assert.deepEqual(ana?.roles, ['frontend']);
     assert.equal(await verifyPassword(ana?.passwordHash, 'pw2'), true);
+    assert.equal(ana?.sessionGeneration, 1, 'the change ended the sessions of generation 0');
+    assert.equal(await revokeUserSessions(file, 'ana'), true);
+    assert.equal((await readUsers(file))[0]?.sessionGeneration, 2);
+    assert.equal(await revokeUserSessions(file, 'nobody'), false);
     const bad = path.join(dir, 'bad.json');
     await import('node:fs/promises').then((fs) => fs.writeFile(bad, '[{"username":"x"}]'));
     await assert.rejects(readUsers(bad), /bad\.json is malformed/);
@@ -74,10 +84,14 @@ describe('users file', () => {
 });
 
 describe('session secret', () => {
-  it('uses SESSION_SECRET when set and refuses a short one', async () => {
-    const s = 'x'.repeat(40);
+  it('uses SESSION_SECRET when set and refuses a short or weak one', async () => {
+    const s = 'k3Jq9TzW1vB7nR4mX8cY2pL6dF0hG5sA';
     assert.equal(await resolveSessionSecret({ secret: s, nodeEnv: 'production' }), s);
     await assert.rejects(resolveSessionSecret({ secret: 'short', nodeEnv: 'development' }), /32 characters/);
+    await assert.rejects(
+      resolveSessionSecret({ secret: 'x'.repeat(40), nodeEnv: 'production' }),
+      /SESSION_SECRET is a placeholder or pattern/,
+    );
   });
 
   it('refuses to start in production without one', async () => {

@@ -32,7 +32,7 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   QUERY_FILE_NOT_ALLOWED: 'QUERY_FILE_NOT_ALLOWED',
   QUERY_TIMEOUT: 'TIMEOUT',
   QUERY_RESOURCES: 'RESOURCE_LIMIT',
-  QUERY_BUSY: 'TOO_MANY_REQUESTS',
+  QUERY_BUSY: 'RATE_LIMITED',
 };
 
 export class WorkbenchError extends ApiError {
