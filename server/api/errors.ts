@@ -16,16 +16,28 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export class ApiError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
+  /** Facts the UI acts on beyond the code (e.g. a notebook's current version on a conflict); sent as is. */
+  readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
+    if (options?.details) this.details = options.details;
   }
 }
 
 /** The JSON body of every error response. */
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    issues?: { path: string; message: string }[];
+    details?: Record<string, unknown>;
+  };
 }

@@ -4,7 +4,7 @@ import { handleRoute, jsonResponse, readJsonBody } from '@/server/api/handle-rou
 import {
   createNotebook,
   createNotebookSchema,
-  getNotebookStore,
+  getNotebooks,
   listNotebooks,
 } from '@/server/api/workbench/notebooks';
 import { authorize } from '@/server/auth/authorize';
@@ -12,12 +12,12 @@ import { authorize } from '@/server/auth/authorize';
 export const dynamic = 'force-dynamic';
 
 export const GET = handleRoute(async (request) => {
-  await authorize(request, 'workbench');
-  return jsonResponse({ notebooks: await listNotebooks(getNotebookStore()) });
+  const user = await authorize(request, 'workbench');
+  return jsonResponse({ notebooks: await listNotebooks(getNotebooks(), user) });
 });
 
 export const POST = handleRoute(async (request) => {
-  await authorize(request, 'workbench');
+  const user = await authorize(request, 'workbench');
   const input = createNotebookSchema.parse(await readJsonBody(request));
-  return jsonResponse(await createNotebook(getNotebookStore(), input), { status: 201 });
+  return jsonResponse(await createNotebook(getNotebooks(), user, input), { status: 201 });
 });

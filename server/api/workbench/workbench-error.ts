@@ -10,6 +10,10 @@ export type WorkbenchErrorCode =
   | 'INVALID_PATH'
   | 'FILE_NOT_FOUND'
   | 'NOTEBOOK_NOT_FOUND'
+  | 'NOTEBOOK_CONFLICT'
+  | 'NOTEBOOK_DELETED'
+  | 'NOTEBOOK_READ_ONLY'
+  | 'NOTEBOOK_VERSION_NOT_FOUND'
   | 'QUERY_FAILED';
 
 const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
@@ -19,13 +23,21 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   INVALID_PATH: 'INVALID_INPUT',
   FILE_NOT_FOUND: 'NOT_FOUND',
   NOTEBOOK_NOT_FOUND: 'NOT_FOUND',
+  NOTEBOOK_CONFLICT: 'CONFLICT',
+  NOTEBOOK_DELETED: 'CONFLICT',
+  NOTEBOOK_READ_ONLY: 'FORBIDDEN',
+  NOTEBOOK_VERSION_NOT_FOUND: 'NOT_FOUND',
   QUERY_FAILED: 'INVALID_INPUT',
 };
 
 export class WorkbenchError extends ApiError {
   readonly reason: WorkbenchErrorCode;
 
-  constructor(reason: WorkbenchErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    reason: WorkbenchErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(API_CODE[reason], message, options);
     this.name = 'WorkbenchError';
     this.reason = reason;

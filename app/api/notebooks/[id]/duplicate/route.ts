@@ -1,7 +1,7 @@
 // POST /api/notebooks/<id>/duplicate: a copy under a new id, titled "<title> (copy)".
 
 import { handleRoute, jsonResponse } from '@/server/api/handle-route';
-import { duplicateNotebook, getNotebookStore, notebookIdSchema } from '@/server/api/workbench/notebooks';
+import { duplicateNotebook, getNotebooks, notebookIdSchema } from '@/server/api/workbench/notebooks';
 import { authorize } from '@/server/auth/authorize';
 
 export const dynamic = 'force-dynamic';
@@ -10,6 +10,6 @@ type Context = { params: Promise<{ id: string }> };
 
 export const POST = handleRoute<Context>(async (request, context) => {
   const id = notebookIdSchema.parse((await context.params).id);
-  await authorize(request, 'workbench');
-  return jsonResponse(await duplicateNotebook(getNotebookStore(), id), { status: 201 });
+  const user = await authorize(request, 'workbench');
+  return jsonResponse(await duplicateNotebook(getNotebooks(), user, id), { status: 201 });
 });
