@@ -2,31 +2,43 @@
 // The workbench's calls to its own API (same origin only). State-changing requests carry the CSRF header that
 // server/auth/csrf.ts requires; errors come back as WorkbenchApiError with the server's code and message.
 
+import type { NotebookSharing } from '@/server/api/workbench/notebook-sharing';
+import type { NotebookListItem, NotebookView } from '@/server/api/workbench/notebooks';
 import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
-import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
+import type { NotebookShare } from '@/server/notebooks/notebook-access';
+import type { NotebookVersionInfo } from '@/server/notebooks/notebook-versions';
+import type { Notebook } from '@/server/notebooks/types';
 import type { QueryHistoryEntry } from '@/server/notebooks/query-history';
 
 export class WorkbenchApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The server's facts beyond the code, e.g. `{reason: 'NOTEBOOK_CONFLICT', currentVersion}`. */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'WorkbenchApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
 async function toError(response: Response): Promise<WorkbenchApiError> {
   const body = (await response.json().catch(() => null)) as {
-    error?: { code?: string; message?: string };
+    error?: { code?: string; message?: string; details?: Record<string, unknown> };
   } | null;
   const message =
     response.status === 401
       ? 'Your session has ended: log in again to continue.'
       : (body?.error?.message ?? `The server answered ${response.status}`);
-  return new WorkbenchApiError(response.status, body?.error?.code ?? String(response.status), message);
+  return new WorkbenchApiError(
+    response.status,
+    body?.error?.code ?? String(response.status),
+    message,
+    body?.error?.details,
+  );
 }
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -56,20 +68,37 @@ export const api = {
     request<{ history: HistoryItem[] }>(`/api/catalog/tables/${encodeURIComponent(table)}/history`).then(
       (r) => r.history,
     ),
-  listNotebooks: () => request<{ notebooks: NotebookSummary[] }>('/api/notebooks').then((r) => r.notebooks),
+  listNotebooks: () => request<{ notebooks: NotebookListItem[] }>('/api/notebooks').then((r) => r.notebooks),
   createNotebook: (input: Partial<Pick<Notebook, 'title' | 'cells' | 'parameters'>> = {}) =>
-    request<Notebook>('/api/notebooks', json('POST', input)),
-  openNotebook: (id: string) => request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`),
-  /** `keepalive` lets the save finish while the page unloads (bodies up to 64 KB). */
-  saveNotebook: (notebook: Notebook, options: { keepalive?: boolean } = {}) =>
-    request<NotebookSummary>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
-      ...json('PUT', { title: notebook.title, parameters: notebook.parameters, cells: notebook.cells }),
+    request<NotebookView>('/api/notebooks', json('POST', input)),
+  openNotebook: (id: string) => request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}`),
+  /**
+   * Saves on top of `baseVersion`, the version this edit started from; the server refuses (409) a save based on an
+   * older one. `keepalive` lets the save finish while the page unloads (bodies up to 64 KB).
+   */
+  saveNotebook: (notebook: Notebook, baseVersion: number, options: { keepalive?: boolean } = {}) =>
+    request<NotebookListItem>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
+      ...json('PUT', {
+        title: notebook.title,
+        parameters: notebook.parameters,
+        cells: notebook.cells,
+        baseVersion,
+      }),
       ...(options.keepalive ? { keepalive: true } : {}),
     }),
   renameNotebook: (id: string, title: string) =>
-    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
   duplicateNotebook: (id: string) =>
-    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}/duplicate`, { method: 'POST' }),
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}/duplicate`, { method: 'POST' }),
+  getSharing: (id: string) => request<NotebookSharing>(`/api/notebooks/${encodeURIComponent(id)}/sharing`),
+  setSharing: (id: string, shares: NotebookShare[]) =>
+    request<NotebookSharing>(`/api/notebooks/${encodeURIComponent(id)}/sharing`, json('PUT', { shares })),
+  listVersions: (id: string) =>
+    request<{ versions: NotebookVersionInfo[] }>(`/api/notebooks/${encodeURIComponent(id)}/history`).then(
+      (r) => r.versions,
+    ),
+  restoreVersion: (id: string, version: number) =>
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}/history`, json('POST', { version })),
   listHistory: (limit = 50) =>
     request<{ history: QueryHistoryEntry[] }>(`/api/query/history?limit=${limit}`).then((r) => r.history),
   recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>

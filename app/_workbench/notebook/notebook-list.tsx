@@ -1,15 +1,16 @@
 'use client';
-// The notebooks at /workbench: open, create, rename, duplicate, delete.
+// The notebooks at /workbench that the user may open: open, create, rename, duplicate, delete (as far as the
+// user's access to each allows; the server enforces it).
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
-import type { NotebookSummary } from '@/server/notebooks/types';
+import type { NotebookListItem } from '@/server/api/workbench/notebooks';
 import { api } from '../api';
 import { ErrorNotice } from '../error-notice';
 
 export function NotebookList() {
   const router = useRouter();
-  const [notebooks, setNotebooks] = useState<NotebookSummary[] | null>(null);
+  const [notebooks, setNotebooks] = useState<NotebookListItem[] | null>(null);
   const [error, setError] = useState<Error | null>(null);
 
   const reload = useCallback(() => {
@@ -45,10 +46,14 @@ export function NotebookList() {
             <span className="wb-muted">
               {notebook.cellCount} cell{notebook.cellCount === 1 ? '' : 's'} ·{' '}
               {new Date(notebook.updatedAt).toLocaleString()}
+              {notebook.access === 'manage'
+                ? ''
+                : ` · ${notebook.owner ?? 'no owner'}'s, you can ${notebook.access}`}
             </span>
             <span className="wb-spacer" />
             <button
               type="button"
+              disabled={notebook.access === 'read'}
               onClick={() => {
                 const title = window.prompt('New title', notebook.title);
                 if (title && title.trim()) void act(api.renameNotebook(notebook.id, title.trim()));
@@ -62,6 +67,7 @@ export function NotebookList() {
             <button
               type="button"
               className="wb-danger"
+              disabled={notebook.access !== 'manage'}
               onClick={() => {
                 if (window.confirm(`Delete “${notebook.title}”?`)) void act(api.deleteNotebook(notebook.id));
               }}
