@@ -212,3 +212,71 @@ test(
     );
   },
 );
+
+test(
+  'in Chromium, a read-only viewer cannot edit, and the owner restores a version from History',
+  { timeout: 120_000 },
+  async () => {
+    const id = await create(wb.analyst, 'Read me');
+    await put(id, wb.analyst, 'SELECT 1 -- first', 1);
+    await put(id, wb.analyst, 'SELECT 2 -- second', 2);
+    await call('PUT', `/api/notebooks/${id}/sharing`, wb.analyst, {
+      shares: [{ user: 'bea', access: 'read' }],
+    });
+    browser ??= await launchChromium();
+    const readerContext = await browser.newContext();
+    await addSessionCookie(readerContext, wb.analyst2, wb.server.url);
+    const reader = await readerContext.newPage();
+    await reader.goto(`${wb.server.url}/workbench/${id}`);
+    await reader.getByTestId('sql-editor').first().locator('.monaco-editor').waitFor({ timeout: 60_000 });
+    assert.equal(await reader.getByTestId('save-state').getAttribute('data-state'), 'read-only');
+    assert.equal(await reader.getByTestId('history-button').count(), 0);
+    await reader.getByTestId('sql-editor').first().click();
+    await reader.keyboard.type(' -- typed by bea');
+    await reader.waitForTimeout(1_500);
+    // The editor took no keystrokes and the page tried no save (a refused save would show 'error').
+    const shown = await reader.evaluate(() => {
+      const m = (window as unknown as { monaco: { editor: { getEditors(): { getValue(): string }[] } } })
+        .monaco;
+      return m.editor.getEditors()[0]?.getValue();
+    });
+    assert.equal(shown, 'SELECT 2 -- second');
+    assert.equal(await reader.getByTestId('save-state').getAttribute('data-state'), 'read-only');
+    assert.equal((await call('GET', `/api/notebooks/${id}`, wb.analyst)).json.version, 3);
+    await readerContext.close();
+
+    const ownerContext = await browser.newContext();
+    await addSessionCookie(ownerContext, wb.analyst, wb.server.url);
+    const page = await ownerContext.newPage();
+    await page.goto(`${wb.server.url}/workbench/${id}`);
+    await page.getByTestId('sql-editor').first().locator('.monaco-editor').waitFor({ timeout: 60_000 });
+    await page.getByTestId('history-button').click();
+    const entries = page.getByTestId('notebook-version');
+    await entries.first().waitFor();
+    assert.deepEqual(await entries.evaluateAll((items) => items.map((i) => i.getAttribute('data-version'))), [
+      '3',
+      '2',
+      '1',
+    ]);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page
+      .locator('[data-testid="notebook-version"][data-version="2"]')
+      .getByRole('button', { name: 'Restore' })
+      .click();
+    await page.waitForFunction(() => {
+      const m = (window as unknown as { monaco: { editor: { getEditors(): { getValue(): string }[] } } })
+        .monaco;
+      return m.editor.getEditors()[0]?.getValue() === 'SELECT 1 -- first';
+    });
+    const after = await call('GET', `/api/notebooks/${id}`, wb.analyst);
+    assert.equal(after.json.version, 4);
+    // The page reloaded at the restored version: an edit now saves on top of it, without a conflict.
+    await setCellSql(page, 0, 'SELECT 4 -- after restore');
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await page.waitForFunction(async (nb) => {
+      const res = await fetch(`/api/notebooks/${nb}`);
+      return ((await res.json()) as { version: number }).version === 5;
+    }, id);
+    await ownerContext.close();
+  },
+);
