@@ -65,7 +65,8 @@ export function useAutosave(notebook: Notebook | null, version: number, options:
         const reason = failure instanceof WorkbenchApiError ? failure.details.reason : undefined;
         if (reason === 'NOTEBOOK_CONFLICT' || reason === 'NOTEBOOK_DELETED') {
           stopped.current = true;
-          if (failure instanceof WorkbenchApiError) setCurrentVersion(Number(failure.details.currentVersion));
+          const version = failure instanceof WorkbenchApiError ? failure.details.currentVersion : undefined;
+          if (typeof version === 'number') setCurrentVersion(version);
           setState(reason === 'NOTEBOOK_CONFLICT' ? 'conflict' : 'deleted');
         } else {
           setState('error');
