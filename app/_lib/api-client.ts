@@ -8,12 +8,15 @@
 export class ApiClientError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The server's facts beyond the code, e.g. `{reason: 'NOTEBOOK_CONFLICT', currentVersion}`. */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiClientError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -49,7 +52,7 @@ const NETWORK_MESSAGE = 'Cannot reach the server; check your connection and try 
 
 async function toError(response: Response): Promise<ApiClientError> {
   const text = await response.text().catch(() => '');
-  let error: { code?: unknown; message?: unknown } | undefined;
+  let error: { code?: unknown; message?: unknown; details?: unknown } | undefined;
   try {
     error = (JSON.parse(text) as { error?: typeof error } | null)?.error;
   } catch {
@@ -61,6 +64,9 @@ async function toError(response: Response): Promise<ApiClientError> {
     typeof error?.message === 'string'
       ? error.message
       : `The server answered ${response.status} ${response.statusText}`.trim(),
+    typeof error?.details === 'object' && error.details !== null
+      ? (error.details as Record<string, unknown>)
+      : {},
   );
 }
 

@@ -2,8 +2,12 @@
 // The workbench's calls to its own API, made through the app's one browser client (app/_lib/api-client.ts): the
 // same CSRF header, the same ApiClientError, the same return to the login page when the session has ended.
 
+import type { NotebookSharing } from '@/server/api/workbench/notebook-sharing';
+import type { NotebookListItem, NotebookView } from '@/server/api/workbench/notebooks';
 import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
-import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
+import type { NotebookShare } from '@/server/notebooks/notebook-access';
+import type { NotebookVersionInfo } from '@/server/notebooks/notebook-versions';
+import type { Notebook } from '@/server/notebooks/types';
 import type { QueryHistoryEntry } from '@/server/notebooks/query-history';
 import { apiFetch as request, apiRequest, type ApiRequestOptions } from '../_lib/api-client';
 
@@ -22,20 +26,37 @@ export const api = {
     request<{ history: HistoryItem[] }>(`/api/catalog/tables/${encodeURIComponent(table)}/history`).then(
       (r) => r.history,
     ),
-  listNotebooks: () => request<{ notebooks: NotebookSummary[] }>('/api/notebooks').then((r) => r.notebooks),
+  listNotebooks: () => request<{ notebooks: NotebookListItem[] }>('/api/notebooks').then((r) => r.notebooks),
   createNotebook: (input: Partial<Pick<Notebook, 'title' | 'cells' | 'parameters'>> = {}) =>
-    request<Notebook>('/api/notebooks', json('POST', input)),
-  openNotebook: (id: string) => request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`),
-  /** `keepalive` lets the save finish while the page unloads (bodies up to 64 KB). */
-  saveNotebook: (notebook: Notebook, options: { keepalive?: boolean } = {}) =>
-    request<NotebookSummary>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
-      ...json('PUT', { title: notebook.title, parameters: notebook.parameters, cells: notebook.cells }),
+    request<NotebookView>('/api/notebooks', json('POST', input)),
+  openNotebook: (id: string) => request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}`),
+  /**
+   * Saves on top of `baseVersion`, the version this edit started from; the server refuses (409) a save based on an
+   * older one. `keepalive` lets the save finish while the page unloads (bodies up to 64 KB).
+   */
+  saveNotebook: (notebook: Notebook, baseVersion: number, options: { keepalive?: boolean } = {}) =>
+    request<NotebookListItem>(`/api/notebooks/${encodeURIComponent(notebook.id)}`, {
+      ...json('PUT', {
+        title: notebook.title,
+        parameters: notebook.parameters,
+        cells: notebook.cells,
+        baseVersion,
+      }),
       keepalive: options.keepalive,
     }),
   renameNotebook: (id: string, title: string) =>
-    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}`, json('PATCH', { title })),
   duplicateNotebook: (id: string) =>
-    request<Notebook>(`/api/notebooks/${encodeURIComponent(id)}/duplicate`, { method: 'POST' }),
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}/duplicate`, { method: 'POST' }),
+  getSharing: (id: string) => request<NotebookSharing>(`/api/notebooks/${encodeURIComponent(id)}/sharing`),
+  setSharing: (id: string, shares: NotebookShare[]) =>
+    request<NotebookSharing>(`/api/notebooks/${encodeURIComponent(id)}/sharing`, json('PUT', { shares })),
+  listVersions: (id: string) =>
+    request<{ versions: NotebookVersionInfo[] }>(`/api/notebooks/${encodeURIComponent(id)}/history`).then(
+      (r) => r.versions,
+    ),
+  restoreVersion: (id: string, version: number) =>
+    request<NotebookView>(`/api/notebooks/${encodeURIComponent(id)}/history`, json('POST', { version })),
   listHistory: (limit = 50) =>
     request<{ history: QueryHistoryEntry[] }>(`/api/query/history?limit=${limit}`).then((r) => r.history),
   recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>

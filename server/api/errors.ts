@@ -28,17 +28,29 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   /** Sent as Retry-After (RATE_LIMITED): when the client may try again. */
   readonly retryAfterSeconds: number | undefined;
+  /** Facts the UI acts on beyond the code (e.g. a notebook's current version on a conflict); sent as is. */
+  readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number; details?: Record<string, unknown> },
+  ) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    if (options?.details) this.details = options.details;
   }
 }
 
 /** The JSON body of every error response. */
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    issues?: { path: string; message: string }[];
+    details?: Record<string, unknown>;
+  };
 }

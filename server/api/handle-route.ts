@@ -31,7 +31,13 @@ export function handleRoute<C = unknown>(handler: Handler<C>, options: HandleRou
 
 export function errorResponse(error: unknown, logUnexpected: (error: unknown) => void): Response {
   if (error instanceof ApiError) {
-    const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
+    const body: ApiErrorBody = {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      },
+    };
     const retry = error.retryAfterSeconds;
     const headers = retry === undefined ? noStore : { ...noStore, 'Retry-After': String(Math.ceil(retry)) };
     return Response.json(body, { status: error.status, headers });

@@ -11,7 +11,7 @@ export const NOTEBOOK_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const EXTENSION = '.sql';
 
 export class NotebookNotFoundError extends Error {
-  constructor(id: string) {
+  constructor(readonly id: string) {
     super(`No notebook '${id}'`);
     this.name = 'NotebookNotFoundError';
   }

@@ -13,14 +13,21 @@ import * as snapshotRoute from '../../app/api/catalog/tables/[table]/snapshot/ro
 import * as tablesRoute from '../../app/api/catalog/tables/route';
 import * as lakeRoute from '../../app/api/lake/[...path]/route';
 import * as duplicateRoute from '../../app/api/notebooks/[id]/duplicate/route';
+import * as notebookHistoryRoute from '../../app/api/notebooks/[id]/history/route';
 import * as notebookRoute from '../../app/api/notebooks/[id]/route';
+import * as notebookSharingRoute from '../../app/api/notebooks/[id]/sharing/route';
 import * as notebooksRoute from '../../app/api/notebooks/route';
 import * as queryHistoryRoute from '../../app/api/query/history/route';
 import * as queryRoute from '../../app/api/query/route';
 import { createTable, loadSnapshot } from '../../pipelines/delta/index';
 import { getDataFilePath } from '../../server/api/workbench/describe-snapshot';
 import { getLakeContext } from '../../server/api/workbench/lake-context';
-import { createNotebook, getNotebookStore, openNotebook } from '../../server/api/workbench/notebooks';
+import {
+  createNotebook,
+  getNotebooks,
+  getNotebookStore,
+  openNotebook,
+} from '../../server/api/workbench/notebooks';
 import type { Role } from '../../server/auth/permissions';
 import { signInEveryRole } from './role-sessions';
 import {
@@ -39,6 +46,8 @@ const cookies: Partial<Record<Role, string>> = {};
 let notebookId = '';
 // A data file of the table (its name is chosen by the writer): the lake route serves snapshot files only.
 let dataFile = '';
+// The notebooks belong to the analyst, so the analyst (owner) and the admin may do everything with them.
+const owner = { username: 'analyst', roles: ['analyst' as const] };
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'routes-workbench-'));
@@ -51,7 +60,7 @@ before(async () => {
   });
   const snapshot = await loadSnapshot(context, 'tables/permits');
   dataFile = getDataFilePath(snapshot, snapshot.files[0] as (typeof snapshot.files)[number]);
-  notebookId = (await createNotebook(getNotebookStore(), { title: 'Permits week', parameters: {} })).id;
+  notebookId = (await createNotebook(getNotebooks(), owner, { title: 'Permits week', parameters: {} })).id;
 });
 after(async () => {
   process.env = saved;
@@ -64,9 +73,9 @@ const notebook = () => params({ id: notebookId });
 
 /** DELETE of a notebook made for this call; a refused caller must leave it in place. */
 async function deleteFreshNotebook(h: Record<string, string>): Promise<Response> {
-  const { id } = await createNotebook(getNotebookStore(), { title: 'Scratch', parameters: {} });
+  const { id } = await createNotebook(getNotebooks(), owner, { title: 'Scratch', parameters: {} });
   const res = await notebookRoute.DELETE(req('DELETE', `/api/notebooks/${id}`, h), params({ id }));
-  if (res.status !== 204) assert.equal((await openNotebook(getNotebookStore(), id)).id, id);
+  if (res.status !== 204) assert.equal((await openNotebook(getNotebooks(), owner, id)).id, id);
   return res;
 }
 
@@ -167,11 +176,51 @@ const rows: RouteRow[] = [
     route: 'notebooks/[id]',
     method: 'PUT',
     expect: only(['admin', 'analyst']),
+    call: async (h) => {
+      const baseVersion = (await getNotebooks().meta(notebookId)).version;
+      return notebookRoute.PUT(
+        req('PUT', `/api/notebooks/${notebookId}`, h, { title: 'Permits week', cells, baseVersion }),
+        notebook(),
+      );
+    },
+  },
+  {
+    route: 'notebooks/[id]/sharing',
+    method: 'GET',
+    expect: only(['admin', 'analyst']),
+    call: (h) => notebookSharingRoute.GET(req('GET', `/api/notebooks/${notebookId}/sharing`, h), notebook()),
+    check: (_res, body) => assert.equal(json(body).owner, 'analyst'),
+  },
+  {
+    route: 'notebooks/[id]/sharing',
+    method: 'PUT',
+    expect: only(['admin', 'analyst']),
     call: (h) =>
-      notebookRoute.PUT(
-        req('PUT', `/api/notebooks/${notebookId}`, h, { title: 'Permits week', cells }),
+      notebookSharingRoute.PUT(
+        req('PUT', `/api/notebooks/${notebookId}/sharing`, h, {
+          shares: [{ role: 'frontend', access: 'read' }],
+        }),
         notebook(),
       ),
+    check: (_res, body) => assert.deepEqual(json(body).shares, [{ role: 'frontend', access: 'read' }]),
+  },
+  {
+    route: 'notebooks/[id]/history',
+    method: 'GET',
+    expect: only(['admin', 'analyst']),
+    call: (h) => notebookHistoryRoute.GET(req('GET', `/api/notebooks/${notebookId}/history`, h), notebook()),
+    check: (_res, body) => assert.ok((json(body).versions as unknown[]).length >= 1),
+  },
+  {
+    route: 'notebooks/[id]/history',
+    method: 'POST',
+    expect: only(['admin', 'analyst']),
+    call: (h) =>
+      notebookHistoryRoute.POST(
+        req('POST', `/api/notebooks/${notebookId}/history`, h, { version: 1 }),
+        notebook(),
+      ),
+    check: (_res, body) => assert.equal(json(body).title, 'Permits week'),
   },
   {
     route: 'notebooks/[id]',

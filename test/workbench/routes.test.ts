@@ -130,7 +130,7 @@ test('notebooks: create, save, open, rename, duplicate, delete; one readable .sq
   const saved = await post(
     `/api/notebooks/${created.id}`,
     wb.analyst,
-    { title: 'Permits week', cells },
+    { title: 'Permits week', cells, baseVersion: 1 },
     'PUT',
   );
   assert.equal(saved.status, 200);

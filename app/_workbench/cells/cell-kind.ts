@@ -22,6 +22,8 @@ export interface CellEditorProps {
   runner: CellRunner;
   /** Runs this cell once the notebook has re-rendered, so the run sees a change made just before. */
   runWhenRendered(): void;
+  /** The caller may only read this notebook: the editor shows the cell without letting it change. */
+  readOnly: boolean;
 }
 
 export interface CellKindUi {

@@ -1,10 +1,11 @@
 'use client';
-// The notebooks at /workbench: open, create, rename, duplicate, delete. A visitor who has not signed in gets the
-// log-in link (as on the admin pages) instead of a call that would send them straight to the login page.
+// The notebooks at /workbench that the user may open: open, create, rename, duplicate, delete (as far as the
+// user's access to each allows; the server enforces it). A visitor who has not signed in gets the log-in link
+// (as on the admin pages) instead of a call that would send them straight to the login page.
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
-import type { NotebookSummary } from '@/server/notebooks/types';
+import type { NotebookListItem } from '@/server/api/workbench/notebooks';
 import { useCurrentUser } from '../../_lib/use-current-user';
 import { api } from '../api';
 import { ErrorNotice, LoginNotice } from '../error-notice';
@@ -18,7 +19,7 @@ export function NotebookList() {
 
 function Notebooks() {
   const router = useRouter();
-  const [notebooks, setNotebooks] = useState<NotebookSummary[] | null>(null);
+  const [notebooks, setNotebooks] = useState<NotebookListItem[] | null>(null);
   const [error, setError] = useState<Error | null>(null);
 
   const reload = useCallback(() => {
@@ -54,10 +55,14 @@ function Notebooks() {
             <span className="wb-muted">
               {notebook.cellCount} cell{notebook.cellCount === 1 ? '' : 's'} ·{' '}
               {new Date(notebook.updatedAt).toLocaleString()}
+              {notebook.access === 'manage'
+                ? ''
+                : ` · ${notebook.owner ?? 'no owner'}'s, you can ${notebook.access}`}
             </span>
             <span className="wb-spacer" />
             <button
               type="button"
+              disabled={notebook.access === 'read'}
               onClick={() => {
                 const title = window.prompt('New title', notebook.title);
                 if (title && title.trim()) void act(api.renameNotebook(notebook.id, title.trim()));
@@ -71,6 +76,7 @@ function Notebooks() {
             <button
               type="button"
               className="wb-danger"
+              disabled={notebook.access !== 'manage'}
               onClick={() => {
                 if (window.confirm(`Delete “${notebook.title}”?`)) void act(api.deleteNotebook(notebook.id));
               }}

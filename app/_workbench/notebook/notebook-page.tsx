@@ -1,7 +1,9 @@
 'use client';
 // A notebook at /workbench/<id>: header (title, save state, run all, cancel), parameters, cells and the catalog.
 
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { NotebookView } from '@/server/api/workbench/notebooks';
 import type { TableSummary } from '@/server/api/workbench/types';
 import type { Notebook, NotebookCell } from '@/server/notebooks/types';
 import { api } from '../api';
@@ -10,8 +12,11 @@ import { CatalogSidebar } from '../catalog/catalog-sidebar';
 import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-monaco';
 import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
+import { NotebookHistory } from './notebook-history';
+import { NotebookSharing } from './notebook-sharing';
 import { ParametersEditor } from './parameters-editor';
-import { useAutosave } from './use-autosave';
+import { SaveConflict } from './save-conflict';
+import { useAutosave, type SaveState } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 
 configureMonacoLoader();
@@ -22,9 +27,23 @@ function newCellId(cells: NotebookCell[]): string {
   return `c${n}`;
 }
 
+const SAVE_LABEL: Partial<Record<SaveState, string>> = {
+  saved: 'Saved',
+  dirty: 'Saving…',
+  saving: 'Saving…',
+  'read-only': 'Read only',
+  conflict: 'Not saved: changed elsewhere',
+  deleted: 'Not saved: deleted',
+};
+
 export function NotebookPage({ id }: { id: string }) {
+  const router = useRouter();
   const [notebook, setNotebook] = useState<Notebook | null>(null);
   const [version, setVersion] = useState(0);
+  /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
+  const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
+  const [panel, setPanel] = useState<'history' | 'sharing' | null>(null);
+  const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
   const [catalogError, setCatalogError] = useState<string | null>(null);
@@ -32,7 +51,12 @@ export function NotebookPage({ id }: { id: string }) {
   const [shared, setShared] = useState<string | null>(null);
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
   const runner = useCellRunner(notebook, tableNames);
-  const save = useAutosave(notebook, version);
+  const readOnly = loaded?.view.access === 'read';
+  const save = useAutosave(notebook, version, {
+    baseVersion: loaded?.view.version ?? 1,
+    generation: loaded?.generation ?? 0,
+    readOnly,
+  });
 
   const loadCatalog = useCallback(() => {
     api
@@ -44,10 +68,38 @@ export function NotebookPage({ id }: { id: string }) {
       .catch((e: Error) => setCatalogError(e.message));
   }, []);
 
+  const load = useCallback(() => {
+    api.openNotebook(id).then(
+      (view) => {
+        setNotebook(view);
+        setLoaded((previous) => ({ view, generation: (previous?.generation ?? 0) + 1 }));
+      },
+      (e: Error) => setLoadError(e),
+    );
+  }, [id]);
+
   useEffect(() => {
-    api.openNotebook(id).then(setNotebook, (e: Error) => setLoadError(e));
+    load();
     loadCatalog();
-  }, [id, loadCatalog]);
+  }, [load, loadCatalog]);
+
+  /** Keep both: what this tab holds becomes a new notebook of mine; the other version stays where it is. */
+  const keepCopy = async () => {
+    if (!notebook) return;
+    setResolving(true);
+    try {
+      const copy = await api.createNotebook({
+        title: `${notebook.title} (my copy)`,
+        parameters: notebook.parameters,
+        cells: notebook.cells,
+      });
+      router.push(`/workbench/${copy.id}`);
+    } catch (e) {
+      setLoadError(e as Error);
+    } finally {
+      setResolving(false);
+    }
+  };
 
   useEffect(() => {
     const results = Object.entries(runner.runtimes).flatMap(([cellId, runtime]) => {
@@ -67,10 +119,15 @@ export function NotebookPage({ id }: { id: string }) {
     });
   }, [tables, runner.runtimes, notebook]);
 
-  const update = useCallback((change: (current: Notebook) => Notebook) => {
-    setNotebook((current) => (current ? change(current) : current));
-    setVersion((v) => v + 1);
-  }, []);
+  const update = useCallback(
+    (change: (current: Notebook) => Notebook) => {
+      // A read-only viewer's page changes nothing, so there is nothing to save.
+      if (readOnly) return;
+      setNotebook((current) => (current ? change(current) : current));
+      setVersion((v) => v + 1);
+    },
+    [readOnly],
+  );
 
   const updateCell = (cell: NotebookCell) =>
     update((n) => ({ ...n, cells: n.cells.map((c) => (c.id === cell.id ? cell : c)) }));
@@ -128,19 +185,39 @@ export function NotebookPage({ id }: { id: string }) {
             className="wb-title-input"
             aria-label="Notebook title"
             value={notebook.title}
+            readOnly={readOnly}
             onChange={(event) => update((n) => ({ ...n, title: event.target.value || 'Untitled notebook' }))}
           />
           <span className="wb-muted" data-testid="save-state" data-state={save.state}>
-            {save.state === 'saved'
-              ? 'Saved'
-              : save.state === 'error'
-                ? `Not saved: ${save.error}`
-                : 'Saving…'}
+            {SAVE_LABEL[save.state] ?? `Not saved: ${save.error}`}
           </span>
+          {loaded?.view.owner && loaded.view.access !== 'manage' ? (
+            <span className="wb-muted">Owner: {loaded.view.owner}</span>
+          ) : null}
           <span className="wb-spacer" />
+          {loaded && loaded.view.access !== 'read' ? (
+            <button
+              type="button"
+              data-testid="history-button"
+              aria-expanded={panel === 'history'}
+              onClick={() => setPanel((p) => (p === 'history' ? null : 'history'))}
+            >
+              History
+            </button>
+          ) : null}
+          {loaded?.view.access === 'manage' ? (
+            <button
+              type="button"
+              data-testid="sharing-button"
+              aria-expanded={panel === 'sharing'}
+              onClick={() => setPanel((p) => (p === 'sharing' ? null : 'sharing'))}
+            >
+              Share
+            </button>
+          ) : null}
           <button
             type="button"
-            title="Copy a link to this notebook; anyone with workbench access opens the saved notebook"
+            title="Copy a link to this notebook; those it is shared with open the saved notebook"
             onClick={() => {
               const url = `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`;
               // Without clipboard access (plain http on another host), the link is still shown to copy by hand.
@@ -158,6 +235,25 @@ export function NotebookPage({ id }: { id: string }) {
             Cancel
           </button>
         </div>
+        {save.state === 'conflict' || save.state === 'deleted' ? (
+          <SaveConflict
+            kind={save.state}
+            message={save.error}
+            busy={resolving}
+            onReload={load}
+            onKeepCopy={() => void keepCopy()}
+          />
+        ) : null}
+        {panel === 'history' && loaded ? (
+          <NotebookHistory
+            id={notebook.id}
+            currentVersion={save.state === 'saved' ? version : -1}
+            onRestored={load}
+          />
+        ) : null}
+        {panel === 'sharing' && loaded ? (
+          <NotebookSharing id={notebook.id} initial={loaded.view.shares} />
+        ) : null}
         {shared ? (
           <p className="wb-muted" role="status">
             Link to share:{' '}
@@ -190,6 +286,7 @@ export function NotebookPage({ id }: { id: string }) {
               onChange={updateCell}
               runner={runner}
               runWhenRendered={() => setPendingRun(cell.id)}
+              readOnly={readOnly}
             />
           );
         })}

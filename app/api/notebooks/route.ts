@@ -1,7 +1,7 @@
 // GET /api/notebooks: the notebooks, newest first. POST /api/notebooks: create one.
 
-import { getNotebooks, postNotebook } from '@/server/api/workbench/notebook-routes';
+import { getNotebookList, postNotebook } from '@/server/api/workbench/notebook-routes';
 
 export const dynamic = 'force-dynamic';
-export const GET = getNotebooks;
+export const GET = getNotebookList;
 export const POST = postNotebook;

@@ -1,17 +1,28 @@
 // Notebook commands behind /api/notebooks (list, open, create, save, rename, duplicate, delete) and the
-// per-user query history behind /api/query/history.
+// per-user query history behind /api/query/history. Each takes the caller (from the session, never the body) and
+// checks their access to the notebook (notebook-access.ts) inside the notebook's lock.
 
 import path from 'node:path';
 import { z } from 'zod';
 import { loadEnv } from '@/server/config/env';
 import { cellKindSchema } from '@/server/notebooks/cell-kinds';
+import type { SessionUser } from '@/server/auth/permissions';
 import {
-  createNotebookStore,
-  NotebookNotFoundError,
-  type NotebookStore,
-} from '@/server/notebooks/notebook-store';
+  accessOf,
+  canRead,
+  type NotebookAccess,
+  type NotebookShare,
+} from '@/server/notebooks/notebook-access';
+import { createNotebookStore, type NotebookStore } from '@/server/notebooks/notebook-store';
+import {
+  createVersionedNotebooks,
+  NotebookIdTakenError,
+  type NotebookMeta,
+  type VersionedNotebooks,
+} from '@/server/notebooks/notebook-versions';
 import { createQueryHistory, type QueryHistory } from '@/server/notebooks/query-history';
 import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
+import { guardNotebook, requireAccess } from './notebook-guard';
 import { WorkbenchError } from './workbench-error';
 
 const cellSchema = z.object({
@@ -30,6 +41,9 @@ export const notebookBodySchema = z.object({
   parameters: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/), z.string().max(10_000)).default({}),
   cells: z.array(cellSchema).max(500),
 });
+
+/** A save names the version it was based on; a save based on an older one is refused (409), never merged. */
+export const saveNotebookSchema = notebookBodySchema.extend({ baseVersion: z.number().int().min(1) });
 
 export const createNotebookSchema = notebookBodySchema.partial({ cells: true }).extend({
   title: z.string().trim().min(1).max(200).default('Untitled notebook'),
@@ -55,77 +69,139 @@ export const historyEntrySchema = z.object({
   error: z.string().max(2_000).optional(),
 });
 
-async function mapNotFound<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof NotebookNotFoundError) {
+/** A notebook as the API returns it: its content, the version a save must be based on, and the caller's access. */
+export type NotebookView = Notebook & NotebookStanding;
+export type NotebookListItem = NotebookSummary & NotebookStanding;
+export interface NotebookStanding {
+  version: number;
+  owner: string | null;
+  shares: NotebookShare[];
+  access: NotebookAccess;
+}
+
+const standing = (meta: NotebookMeta, caller: SessionUser): NotebookStanding => ({
+  version: meta.version,
+  owner: meta.owner,
+  shares: meta.shares,
+  access: accessOf(meta, caller),
+});
+
+export function getNotebooks(): VersionedNotebooks {
+  const dir = path.resolve(loadEnv().NOTEBOOKS_DIR);
+  return createVersionedNotebooks(createNotebookStore(dir), dir);
+}
+
+/** Only the notebooks the caller may read, newest first. */
+export async function listNotebooks(
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
+): Promise<NotebookListItem[]> {
+  return (await notebooks.list()).flatMap(({ summary, meta }) =>
+    canRead(meta, caller) ? [{ ...summary, ...standing(meta, caller) }] : [],
+  );
+}
+
+export function openNotebook(
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
+  id: string,
+): Promise<NotebookView> {
+  return guardNotebook(
+    caller,
+    (async () => {
+      const meta = await notebooks.meta(id);
+      requireAccess(caller, id, 'read')(meta);
+      const opened = await notebooks.open(id);
+      return { ...opened.notebook, ...standing(opened.meta, caller) };
+    })(),
+  ).catch((error: unknown) => {
+    // Opening a deleted notebook is simply not found; the deletion itself is told to those who try to save it.
+    if (error instanceof WorkbenchError && error.reason === 'NOTEBOOK_DELETED') {
       throw new WorkbenchError('NOTEBOOK_NOT_FOUND', error.message, { cause: error });
     }
     throw error;
-  }
+  });
 }
 
-/** A fresh id for a title; retried on the (one in sixteen million) chance that it is taken. */
-async function freshId(store: NotebookStore, title: string): Promise<string> {
-  for (;;) {
-    const id = store.newId(title);
-    const taken = await store.read(id).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof NotebookNotFoundError) return false;
-        throw error;
-      },
-    );
-    if (!taken) return id;
-  }
-}
-
-export function listNotebooks(store: NotebookStore): Promise<NotebookSummary[]> {
-  return store.list();
-}
-
-export function openNotebook(store: NotebookStore, id: string): Promise<Notebook> {
-  return mapNotFound(store.read(id));
-}
-
+/** A new notebook owned by the caller, under a fresh id (tombstones included, so a deleted id never comes back). */
 export async function createNotebook(
-  store: NotebookStore,
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
   input: z.infer<typeof createNotebookSchema>,
-): Promise<Notebook> {
-  const notebook: Notebook = {
-    id: await freshId(store, input.title),
-    title: input.title,
-    parameters: input.parameters ?? {},
-    cells: input.cells ?? [{ id: 'c1', kind: 'sql', name: 'result_1', runOn: 'browser', source: '' }],
-  };
-  await store.save(notebook);
-  return notebook;
+): Promise<NotebookView> {
+  for (;;) {
+    const notebook: Notebook = {
+      id: notebooks.newId(input.title),
+      title: input.title,
+      parameters: input.parameters ?? {},
+      cells: input.cells ?? [{ id: 'c1', kind: 'sql', name: 'result_1', runOn: 'browser', source: '' }],
+    };
+    try {
+      const meta = await notebooks.create(notebook, caller.username);
+      return { ...notebook, ...standing(meta, caller) };
+    } catch (error) {
+      // One chance in sixteen million per try: draw another id.
+      if (!(error instanceof NotebookIdTakenError)) throw error;
+    }
+  }
 }
 
 export async function saveNotebook(
-  store: NotebookStore,
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
   id: string,
-  body: z.infer<typeof notebookBodySchema>,
-): Promise<NotebookSummary> {
-  return store.save({ id, ...body });
+  body: z.infer<typeof saveNotebookSchema>,
+): Promise<NotebookListItem> {
+  const { baseVersion, ...content } = body;
+  const notebook = { id, ...content };
+  const meta = await guardNotebook(
+    caller,
+    notebooks.save(notebook, baseVersion, caller.username, requireAccess(caller, id, 'edit')),
+  );
+  return {
+    id,
+    title: notebook.title,
+    updatedAt: meta.updatedAt,
+    cellCount: notebook.cells.length,
+    ...standing(meta, caller),
+  };
 }
 
-export async function renameNotebook(store: NotebookStore, id: string, title: string): Promise<Notebook> {
-  const notebook = await openNotebook(store, id);
-  const renamed = { ...notebook, title };
-  await store.save(renamed);
-  return renamed;
+/** Renames the current version (a new version); from the list, which holds no editor state to conflict with. */
+export async function renameNotebook(
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
+  id: string,
+  title: string,
+): Promise<NotebookView> {
+  const opened = await openNotebook(notebooks, caller, id);
+  const renamed: Notebook = { id, title, parameters: opened.parameters, cells: opened.cells };
+  const meta = await guardNotebook(
+    caller,
+    notebooks.save(renamed, opened.version, caller.username, requireAccess(caller, id, 'edit')),
+  );
+  return { ...renamed, ...standing(meta, caller) };
 }
 
-export async function duplicateNotebook(store: NotebookStore, id: string): Promise<Notebook> {
-  const source = await openNotebook(store, id);
-  const title = `${source.title} (copy)`;
-  const copy: Notebook = { ...source, id: await freshId(store, title), title };
-  await store.save(copy);
-  return copy;
+/** A copy the caller owns, of a notebook they may read; shares are not copied. */
+export async function duplicateNotebook(
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
+  id: string,
+): Promise<NotebookView> {
+  const source = await openNotebook(notebooks, caller, id);
+  return createNotebook(notebooks, caller, {
+    title: `${source.title} (copy)`,
+    parameters: source.parameters,
+    cells: source.cells,
+  });
 }
 
-export async function deleteNotebook(store: NotebookStore, id: string): Promise<void> {
-  await mapNotFound(store.remove(id));
+/** Owner or admin only; leaves a tombstone so no other tab's autosave brings the notebook back. */
+export async function deleteNotebook(
+  notebooks: VersionedNotebooks,
+  caller: SessionUser,
+  id: string,
+): Promise<void> {
+  await guardNotebook(caller, notebooks.remove(id, caller.username, requireAccess(caller, id, 'manage')));
 }

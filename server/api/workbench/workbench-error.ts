@@ -10,6 +10,10 @@ export type WorkbenchErrorCode =
   | 'INVALID_PATH'
   | 'FILE_NOT_FOUND'
   | 'NOTEBOOK_NOT_FOUND'
+  | 'NOTEBOOK_CONFLICT'
+  | 'NOTEBOOK_DELETED'
+  | 'NOTEBOOK_READ_ONLY'
+  | 'NOTEBOOK_VERSION_NOT_FOUND'
   | 'QUERY_FAILED'
   | 'QUERY_NOT_READ_ONLY'
   | 'QUERY_FILE_NOT_ALLOWED'
@@ -27,6 +31,10 @@ const API_CODE: Record<WorkbenchErrorCode, ErrorCode> = {
   INVALID_PATH: 'INVALID_INPUT',
   FILE_NOT_FOUND: 'NOT_FOUND',
   NOTEBOOK_NOT_FOUND: 'NOT_FOUND',
+  NOTEBOOK_CONFLICT: 'CONFLICT',
+  NOTEBOOK_DELETED: 'CONFLICT',
+  NOTEBOOK_READ_ONLY: 'FORBIDDEN',
+  NOTEBOOK_VERSION_NOT_FOUND: 'NOT_FOUND',
   QUERY_FAILED: 'INVALID_INPUT',
   QUERY_NOT_READ_ONLY: 'QUERY_NOT_READ_ONLY',
   QUERY_FILE_NOT_ALLOWED: 'QUERY_FILE_NOT_ALLOWED',
@@ -41,7 +49,7 @@ export class WorkbenchError extends ApiError {
   constructor(
     reason: WorkbenchErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfterSeconds?: number },
+    options?: { cause?: unknown; retryAfterSeconds?: number; details?: Record<string, unknown> },
   ) {
     super(API_CODE[reason], message, options);
     this.name = 'WorkbenchError';

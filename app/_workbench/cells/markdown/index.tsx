@@ -5,7 +5,7 @@ import type { CellEditorProps, CellKindUi } from '../cell-kind';
 import { CellFrame } from '../../notebook/cell-frame';
 import { Markdown } from './markdown';
 
-function MarkdownCellEditor({ cell, frame, onChange }: CellEditorProps) {
+function MarkdownCellEditor({ cell, frame, onChange, readOnly }: CellEditorProps) {
   // A new, empty note opens for editing; a written one opens rendered.
   const [editing, setEditing] = useState(cell.source === '');
   return (
@@ -14,12 +14,14 @@ function MarkdownCellEditor({ cell, frame, onChange }: CellEditorProps) {
       cell={cell}
       label={markdownCellKind.label}
       actions={
-        <button type="button" onClick={() => setEditing((e) => !e)}>
-          {editing ? 'Done' : 'Edit'}
-        </button>
+        readOnly ? null : (
+          <button type="button" onClick={() => setEditing((e) => !e)}>
+            {editing ? 'Done' : 'Edit'}
+          </button>
+        )
       }
     >
-      {editing ? (
+      {editing && !readOnly ? (
         <textarea
           className="wb-markdown-input"
           value={cell.source}
@@ -28,7 +30,7 @@ function MarkdownCellEditor({ cell, frame, onChange }: CellEditorProps) {
           onChange={(event) => onChange({ ...cell, source: event.target.value })}
         />
       ) : (
-        <div className="wb-markdown" onDoubleClick={() => setEditing(true)}>
+        <div className="wb-markdown" onDoubleClick={() => setEditing(!readOnly)}>
           <Markdown source={cell.source} />
         </div>
       )}

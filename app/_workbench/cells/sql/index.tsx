@@ -11,7 +11,7 @@ function nextResultName(cells: readonly NotebookCell[]): string {
   return `result_${n}`;
 }
 
-function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered }: CellEditorProps) {
+function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered, readOnly }: CellEditorProps) {
   return (
     <CellFrame
       {...frame}
@@ -30,6 +30,7 @@ function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered }: CellE
           runWhenRendered();
         }}
         blocked={runner.runningId !== null && runner.runningId !== cell.id}
+        readOnly={readOnly}
         toParquet={(table) => runner.engine.toParquet(table)}
       />
     </CellFrame>

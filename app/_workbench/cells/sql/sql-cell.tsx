@@ -23,6 +23,8 @@ interface SqlCellProps {
   onRunOnServer(): void;
   /** Another cell is running: this one cannot start. */
   blocked: boolean;
+  /** A read-only viewer: the editor shows the SQL but takes no edits. */
+  readOnly?: boolean;
   toParquet(table: Table): Promise<Uint8Array>;
 }
 
@@ -38,6 +40,7 @@ export function SqlCell({
   onCancel,
   onRunOnServer,
   blocked,
+  readOnly = false,
   toParquet,
 }: SqlCellProps) {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -166,6 +169,7 @@ export function SqlCell({
             wordWrap: 'on',
             tabSize: 2,
             quickSuggestions: true,
+            readOnly,
           }}
           loading={<pre className="wb-editor-loading">{cell.source || 'Loading editor…'}</pre>}
         />

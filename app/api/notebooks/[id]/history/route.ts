@@ -1,0 +1,4 @@
+export {
+  getNotebookHistory as GET,
+  restoreNotebookVersion as POST,
+} from '@/server/api/workbench/notebook-sharing-routes';
