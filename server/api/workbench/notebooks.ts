@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadEnv } from '@/server/config/env';
-import { cellKindSchema } from '@/server/notebooks/cell-kinds';
 import type { SessionUser } from '@/server/auth/permissions';
+import { CELL_KINDS } from '@/server/notebooks/cell-kinds';
 import {
   accessOf,
   canRead,
@@ -27,7 +27,7 @@ import { WorkbenchError } from './workbench-error';
 
 const cellSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
-  kind: cellKindSchema,
+  kind: z.enum(CELL_KINDS),
   name: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a cell name is a SQL identifier: letters, digits, _')
