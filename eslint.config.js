@@ -9,8 +9,10 @@ const importsOf = (/** @type {string[]} */ dirs) =>
 
 // Inside pipelines/ the order is strict (ARCHITECTURE.md §3): a folder imports only folders of an earlier rank,
 // never a later one nor a peer of its own rank. engine/ comes before delta/ because the Delta writer and reader
-// run on native DuckDB; demo/ (the demo source and its definition) needs only sources/.
+// run on native DuckDB; demo/ (the demo source and its definition) needs only sources/. support/ holds what every
+// folder may use (clean-up logging) and imports nothing.
 const PIPELINE_ORDER = [
+  ['support'],
   ['lake'],
   ['sources'],
   ['lineage', 'definition', 'demo'],

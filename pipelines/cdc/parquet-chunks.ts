@@ -250,6 +250,7 @@ export class ParquetChunkWriter {
     const stream = this.csv;
     this.csv = null;
     if (stream) await new Promise<void>((resolve) => stream.end(() => resolve()));
+    // The extract already failed with its own error; a conversion failing too changes nothing to report.
     await this.pending.catch(() => undefined);
     await rm(this.csvPath(), { force: true });
   }

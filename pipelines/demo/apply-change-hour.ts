@@ -13,6 +13,7 @@ import { Rng, hashInts } from './random';
 import { DEMO_TABLES, type DemoTable } from './schema';
 import { DEMO_LOCK_KEY, type DemoLog, countDemoRows, inspectDemoSource } from './seed-demo-source';
 import { ANCHOR_MS } from './time';
+import { logCleanupFailure } from '../support/cleanup';
 
 export type { TableChangeCounts } from './change-context';
 
@@ -98,12 +99,12 @@ export async function applyChangeHour(options: ChangeHourOptions): Promise<Chang
     }
     return { run, at: now, counts, ms: Date.now() - started };
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
     if (error instanceof DemoSourceError) throw error;
     throw new DemoSourceError('QUERY', `Applying a change hour failed: ${(error as Error).message}`, {
       cause: error,
     });
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
   }
 }

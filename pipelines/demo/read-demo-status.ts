@@ -3,6 +3,7 @@
 import { connectDemoSource } from './connect';
 import type { DemoTable } from './schema';
 import { countDemoRows, inspectDemoSource } from './seed-demo-source';
+import { logCleanupFailure } from '../support/cleanup';
 
 export interface DemoStatus {
   seeded: boolean;
@@ -43,6 +44,6 @@ export async function readDemoStatus(connectionString: string): Promise<DemoStat
       : null;
     return { seeded: true, tables: state.existing, counts: await countDemoRows(client), meta };
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
   }
 }

@@ -26,6 +26,7 @@ import {
   PRIMARY_KEYS,
   SCHEMA_VERSION,
 } from './schema';
+import { logCleanupFailure } from '../support/cleanup';
 
 export type DemoLog = (message: string) => void;
 
@@ -165,12 +166,12 @@ export async function seedDemoSource(options: SeedOptions): Promise<SeedResult> 
     log(`analyze: ${Date.now() - analyzeStarted} ms`);
     return { seeded: true, counts: await countDemoRows(client), ms: clock().getTime() - started };
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
     if (error instanceof DemoSourceError) throw error;
     throw new DemoSourceError('QUERY', `Seeding the demo source failed: ${(error as Error).message}`, {
       cause: error,
     });
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
   }
 }

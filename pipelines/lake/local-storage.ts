@@ -22,6 +22,7 @@ import {
   toBytes,
 } from './lake-paths';
 import { LakeError, type ByteRange, type FileStatus, type LakeStorage, type ListOptions } from './storage';
+import { logCleanupFailure } from '../support/cleanup';
 
 // Listing stats every entry, and a Delta log holds thousands. On a local disk a synchronous stat takes a few µs and
 // one through libuv's thread pool and a promise several times that (11,000 entries: ~50 ms against ~150-190 ms), so
@@ -261,7 +262,7 @@ export class LocalLakeStorage implements LakeStorage {
       handle = undefined;
       return temp;
     } catch (error) {
-      await handle?.close().catch(() => undefined);
+      await handle?.close().catch(logCleanupFailure('handle?.close()'));
       await removeQuietly(temp);
       throw toLakeError(error, path, 'Cannot write file');
     }
@@ -365,12 +366,12 @@ async function syncDirectory(dir: string): Promise<void> {
   } catch {
     // Some platforms and file systems refuse fsync on a directory; the write itself has succeeded.
   } finally {
-    await handle?.close().catch(() => undefined);
+    await handle?.close().catch(logCleanupFailure('handle?.close()'));
   }
 }
 
 async function removeQuietly(abs: string): Promise<void> {
-  await unlink(abs).catch(() => undefined);
+  await unlink(abs).catch(logCleanupFailure('unlink(abs)'));
 }
 
 /** Maps items with at most `limit` calls in flight, keeping the order of the input. */

@@ -2,6 +2,7 @@
 // streams, and RemoteException JSON mapped to LakeError. Kept apart so the backend reads as WebHDFS operations.
 
 import { LakeError } from './storage';
+import { logCleanupFailure } from '../support/cleanup';
 
 export type Chunks = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
@@ -65,7 +66,7 @@ export async function* relayBody(response: Response, path: string): AsyncGenerat
   } finally {
     deadline?.clear();
     // A consumer that stops early must not leave the connection half-read.
-    if (!finished) await reader?.cancel().catch(() => undefined);
+    if (!finished) await reader?.cancel().catch(logCleanupFailure('reader?.cancel()'));
   }
 }
 

@@ -4,6 +4,7 @@
 // reports only what changed; per-table figures go under `<table>.<figure>` next to the run's totals.
 
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
+import { logCleanupFailure } from '../support/cleanup';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -96,7 +97,7 @@ export class ProgressTracker {
     } catch (error) {
       await this.context
         .log('warn', `progress not recorded: ${(error as Error).message}`)
-        .catch(() => undefined);
+        .catch(logCleanupFailure('run log line'));
     }
   }
 }

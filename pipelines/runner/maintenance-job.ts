@@ -8,6 +8,7 @@ import { describeDeltaTable, type RunLineage } from './describe-lineage';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from '../definition/load-definition';
 import { maintainPipelineTables, type MaintenanceOptions, type TableMaintenance } from './maintain-pipeline';
+import { logCleanupFailure } from '../support/cleanup';
 
 export interface MaintenanceJobDeps {
   storage: LakeStorage;
@@ -40,7 +41,7 @@ export function createMaintenanceJobRunner(deps: MaintenanceJobDeps) {
           duckdb,
           ...(deps.clock ? { clock: deps.clock } : {}),
           signal: context.signal,
-          log: (message) => void context.log('info', message).catch(() => undefined),
+          log: (message) => void context.log('info', message).catch(logCleanupFailure('run log line')),
         },
         definition,
         {

@@ -24,6 +24,7 @@ import { runPipeline, type PipelineRunResult } from './run-pipeline';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';
 import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
+import { logCleanupFailure } from '../support/cleanup';
 
 export type PipelineJobContext = JobContext;
 
@@ -65,7 +66,8 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
     });
     const steps = new StepReporter(context, definition, where);
     const tracker = new ProgressTracker(context);
-    const log = (message: string) => void context.log('info', message).catch(() => undefined);
+    const log = (message: string) =>
+      void context.log('info', message).catch(logCleanupFailure('run log line'));
     await tracker.stage('extract', { tables: definition.tables.length });
     const duckdb = await createDuckDbSession({ signal: context.signal });
     try {

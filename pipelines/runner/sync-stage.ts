@@ -12,6 +12,7 @@ import type { JobContext, ProgressTracker } from './job-context';
 import type { PipelineDefinition } from '../definition/load-definition';
 import type { StepReporter } from './step-reporter';
 import { syncPipelineTables, type TableSyncRun } from './sync-pipeline';
+import { logCleanupFailure } from '../support/cleanup';
 
 export interface SyncStageDeps {
   storage: LakeStorage;
@@ -32,7 +33,7 @@ export async function runSyncStage(
       storage: deps.storage,
       duckdb: deps.duckdb,
       connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
-      log: (message) => void context.log('info', message).catch(() => undefined),
+      log: (message) => void context.log('info', message).catch(logCleanupFailure('run log line')),
       signal: context.signal,
     },
     definition,

@@ -2,6 +2,7 @@
 // limit: the read stops (and the upload is cancelled) at the first chunk past it, whatever Content-Length said.
 
 import { ApiError } from './errors';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 function tooLarge(maxBytes: number): ApiError {
   return new ApiError(
@@ -33,7 +34,7 @@ export function limitBody(request: Request, maxBytes: number): ReadableStream<Ui
       }
       seen += value.byteLength;
       if (seen > maxBytes) {
-        await reader.cancel().catch(() => undefined);
+        await reader.cancel().catch(logCleanupFailure('reader.cancel()'));
         controller.error(tooLarge(maxBytes));
         return;
       }

@@ -15,6 +15,7 @@ import { schedulePipelines } from '../scheduler/pipeline-schedules';
 import { runScheduleNow, type SchedulerContext } from '../scheduler/schedules';
 import { openControlStore } from '../store/open-control-store';
 import type { RunRecord } from '../store/types';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 type Log = (line: string) => void;
 
@@ -119,11 +120,12 @@ export async function watchFirstRun(
         log(describe(run));
         return;
       }
+      // An aborted sleep (Ctrl+C) only ends the wait; the loop then sees the signal and stops.
       await sleep(pollMs, undefined, { signal }).catch(() => undefined);
     }
   } catch (error) {
     log(`could not follow the first run: ${(error as Error).message}`);
   } finally {
-    await store.close().catch(() => undefined);
+    await store.close().catch(logCleanupFailure('store.close()'));
   }
 }

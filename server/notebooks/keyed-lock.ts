@@ -12,6 +12,7 @@ const queues: Queues = (holder[KEY] ??= new Map());
 export async function withKeyedLock<T>(key: string, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(key) ?? Promise.resolve();
   const run = previous.then(work, work);
+  // The queue goes on after a failed save; that save's caller still gets its error from `run`.
   const tail = run.catch(() => undefined);
   queues.set(key, tail);
   try {

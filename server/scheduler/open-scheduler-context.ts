@@ -5,6 +5,7 @@
 import { openControlStore } from '../store/open-control-store';
 import { closeAgenda, connectNotifications, createAgenda } from './create-agenda';
 import type { SchedulerContext } from './schedules';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 export interface OpenSchedulerContext extends SchedulerContext {
   close(): Promise<void>;
@@ -19,8 +20,8 @@ export async function openSchedulerContext(options: {
   const store = openControlStore(options.controlDbUrl);
   const agenda = createAgenda({ controlDbUrl: options.controlDbUrl, name: options.name });
   const close = async () => {
-    await closeAgenda(agenda, false).catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await closeAgenda(agenda, false).catch(logCleanupFailure('closeAgenda(agenda, false)'));
+    await store.close().catch(logCleanupFailure('store.close()'));
   };
   try {
     await store.init();

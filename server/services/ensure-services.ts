@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { databaseName, redactUrl } from '../config/env';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ export async function pingPostgres(url: string): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } finally {
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
   }
 }
 
@@ -43,7 +44,7 @@ export async function pingMysql(url: string): Promise<void> {
   try {
     await conn.query('SELECT 1');
   } finally {
-    await conn.end().catch(() => undefined);
+    await conn.end().catch(logCleanupFailure('conn.end()'));
   }
 }
 

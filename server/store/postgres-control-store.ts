@@ -8,6 +8,7 @@ import { foldEvent, walkLineage } from './lineage-fold';
 import { SCHEMA_LOCK_ID, SCHEMA_SQL } from './postgres-schema';
 import { toNode, toRun, type Row } from './postgres-rows';
 import type { LineageNode, ListRunsQuery, RunRecord } from './types';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
   Math.max(1, Math.min(max, Math.floor(limit ?? fallback)));
@@ -31,7 +32,7 @@ export class PostgresControlStore implements ControlStore {
       await client.query(SCHEMA_SQL);
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
       throw error;
     } finally {
       client.release();
@@ -215,7 +216,7 @@ export class PostgresControlStore implements ControlStore {
       }
       await client.query('COMMIT');
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
       throw error;
     } finally {
       client.release();

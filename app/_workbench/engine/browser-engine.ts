@@ -7,6 +7,7 @@
 import type * as Duckdb from '@duckdb/duckdb-wasm';
 import { Table, type RecordBatch } from 'apache-arrow';
 import type { SnapshotView } from '@/server/api/workbench/types';
+import { logCleanupFailure } from '../../_lib/cleanup';
 
 const BUNDLES: Duckdb.DuckDBBundles = {
   mvp: {
@@ -144,7 +145,9 @@ export class BrowserEngine {
   }
 
   private async insertResult(instance: Instance, name: string, table: Table): Promise<void> {
-    await instance.conn.query(`DROP VIEW IF EXISTS ${quoteName(name)}`).catch(() => undefined);
+    await instance.conn
+      .query(`DROP VIEW IF EXISTS ${quoteName(name)}`)
+      .catch(logCleanupFailure('DROP VIEW of a replaced result'));
     await instance.conn.query(`DROP TABLE IF EXISTS ${quoteName(name)}`);
     await instance.conn.insertArrowTable(table, { name, create: true });
   }
@@ -188,6 +191,7 @@ export class BrowserEngine {
         truncated,
       };
     })();
+    // Only marks when the work is over; its failure reaches the caller through `work` itself.
     state.settled = work.catch(() => undefined);
     this.running = state;
     // Clear the slot when the worker is done, not when the caller gives up: a cancelled query may still be running.
@@ -232,7 +236,7 @@ export class BrowserEngine {
     const instance = await current?.catch(() => null);
     if (instance) {
       instance.worker.terminate();
-      await instance.db.terminate().catch(() => undefined);
+      await instance.db.terminate().catch(logCleanupFailure('instance.db.terminate()'));
     }
   }
 

@@ -18,6 +18,7 @@ import { ParametersEditor } from './parameters-editor';
 import { SaveConflict } from './save-conflict';
 import { useAutosave, type SaveState } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
+import { logCleanupFailure } from '../../_lib/cleanup';
 
 configureMonacoLoader();
 
@@ -222,7 +223,9 @@ export function NotebookPage({ id }: { id: string }) {
               const url = `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`;
               // Without clipboard access (plain http on another host), the link is still shown to copy by hand.
               setShared(url);
-              void navigator.clipboard?.writeText(url).catch(() => undefined);
+              void navigator.clipboard
+                ?.writeText(url)
+                .catch(logCleanupFailure('navigator.clipboard?.writeText(url)'));
             }}
             data-testid="share-notebook"
           >

@@ -11,6 +11,7 @@ import { applyParameters } from '../engine/sql-rewrite';
 import type { ErrorPosition } from '../engine/error-position';
 import type { ResultInfo } from '../results/result-view';
 import { CELL_KIND_UI } from '../cells/registry';
+import { logCleanupFailure } from '../../_lib/cleanup';
 
 export interface CellRuntime {
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
@@ -46,7 +47,7 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
 
   useEffect(() => {
     // Start the worker while the analyst reads the notebook, so the first run does not pay for it.
-    void engine.warmUp().catch(() => undefined);
+    void engine.warmUp().catch(logCleanupFailure('engine.warmUp()'));
     return () => {
       void engine.restart();
     };
@@ -82,7 +83,7 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
             ...(query.name ? { cellName: query.name } : {}),
             ...outcome,
           })
-          .catch(() => undefined)
+          .catch(logCleanupFailure('recording the query in the history'))
           .finally(() => setFinishedRuns((n) => n + 1));
       try {
         const result = await runCell(engine, {

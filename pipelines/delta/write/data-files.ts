@@ -18,6 +18,7 @@ import { quoteIdentifier, type StructField, type StructType } from '../schema';
 import { getNow, type WriteEffects } from './effects';
 import { computeFileStats, DEFAULT_NUM_INDEXED_COLS } from './file-stats';
 import { buildPartitionDir, encodePathUri, formatPartitionSql, makeDataFileName } from './partition-paths';
+import { logCleanupFailure } from '../../support/cleanup';
 
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
@@ -176,7 +177,10 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
       cause,
     });
   } finally {
-    if (staged) await effects.duckdb.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
+    if (staged)
+      await effects.duckdb
+        .run(`DROP TABLE IF EXISTS ${stage}`)
+        .catch(logCleanupFailure('DROP of a staging table'));
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -16,6 +16,7 @@ import { parseFileStats } from '../stats';
 import type { WriteEffects } from './effects';
 import { buildDeletionVectorAdd, writeDeletionVectors } from './deletion-vector-writer';
 import { buildRemoveAction } from './write-support';
+import { logCleanupFailure } from '../../support/cleanup';
 
 export interface MatchedTargetRows {
   /** Temp table of matched live target rows: __idx (candidate index), __pos (row in file), the key columns. */
@@ -46,8 +47,12 @@ export async function matchTargetRows(
   const deleted = `__delta_dv_rows_${suffix}`;
   let materialized: { release(): Promise<void> } | undefined;
   const release = async (): Promise<void> => {
-    await effects.duckdb.run(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
-    await effects.duckdb.run(`DROP TABLE IF EXISTS ${deleted}`).catch(() => undefined);
+    await effects.duckdb
+      .run(`DROP TABLE IF EXISTS ${table}`)
+      .catch(logCleanupFailure('DROP of a staging table'));
+    await effects.duckdb
+      .run(`DROP TABLE IF EXISTS ${deleted}`)
+      .catch(logCleanupFailure('DROP of a staging table'));
     await materialized?.release();
   };
   try {

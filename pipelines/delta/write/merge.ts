@@ -32,6 +32,7 @@ import {
   type WriteResult,
 } from './write-support';
 import { assertWritable, isDeletionVectorsEnabled } from './write-protocol';
+import { logCleanupFailure } from '../../support/cleanup';
 
 export interface MergeOptions extends CommitOptions {
   /** Key columns: a source row replaces (or deletes) the target row with equal keys. */
@@ -241,6 +242,8 @@ export async function merge(
       await target.release();
     }
   } finally {
-    await effects.duckdb.run(`DROP TABLE IF EXISTS ${staged}`).catch(() => undefined);
+    await effects.duckdb
+      .run(`DROP TABLE IF EXISTS ${staged}`)
+      .catch(logCleanupFailure('DROP of a staging table'));
   }
 }

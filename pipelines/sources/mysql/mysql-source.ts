@@ -27,6 +27,7 @@ import {
 } from '../session-steps';
 import { DESCRIBE_MYSQL_TABLE, buildMysqlSelect, qualifyMysqlTable } from './mysql-sql';
 import { mapMysqlType } from './type-mapping';
+import { logCleanupFailure } from '../../support/cleanup';
 
 type TypeCastField = { string(): string | null };
 
@@ -84,7 +85,7 @@ async function killConnection(url: string, core: mysql.Connection): Promise<void
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     } finally {
-      await killer.end().catch(() => undefined);
+      await killer.end().catch(logCleanupFailure('killer.end()'));
     }
   } catch {
     core.destroy();
@@ -215,7 +216,7 @@ class MysqlSession implements SourceSession {
   async close(): Promise<void> {
     await this.guard.settled();
     this.guard.dispose();
-    await this.connection.query('COMMIT').catch(() => undefined);
-    await this.connection.end().catch(() => undefined);
+    await this.connection.query('COMMIT').catch(logCleanupFailure("this.connection.query('COMMIT')"));
+    await this.connection.end().catch(logCleanupFailure('this.connection.end()'));
   }
 }

@@ -30,6 +30,7 @@ import {
   qualifyOracleTable,
 } from './oracle-sql';
 import { describeOracleType, mapOracleType } from './type-mapping';
+import { logCleanupFailure } from '../../support/cleanup';
 
 export interface OracleConnectOptions {
   /** host:port/service (Easy Connect). */
@@ -106,7 +107,7 @@ export class OracleSource implements Source {
       // break() interrupts the call in progress on the server, which fails with ORA-01013 (the session stays
       // usable until closed). With none in progress (a paused stream) it does nothing and the checks between
       // batches stop the read; its stream's cursor is closed as the read ends.
-      stop: (connection) => connection.break().catch(() => undefined),
+      stop: (connection) => connection.break().catch(logCleanupFailure('connection.break()')),
       start: async (connection, guard) => {
         await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
         let scn: string;
@@ -130,7 +131,7 @@ export class OracleSource implements Source {
         guard.check(what);
         return new OracleSession(connection, scn, guard);
       },
-      discard: (connection) => connection.close().catch(() => undefined),
+      discard: (connection) => connection.close().catch(logCleanupFailure('connection.close()')),
       toError: toSourceError,
     });
   }
@@ -210,6 +211,6 @@ class OracleSession implements SourceSession {
   async close(): Promise<void> {
     await this.guard.settled();
     this.guard.dispose();
-    await this.connection.close().catch(() => undefined);
+    await this.connection.close().catch(logCleanupFailure('this.connection.close()'));
   }
 }

@@ -20,6 +20,7 @@ import {
 import { batchSizeOf, fromDriverError, openGuardedSession } from '../session-steps';
 import { DESCRIBE_POSTGRES_TABLE, buildPostgresSelect, qualifyPostgresTable } from './postgres-sql';
 import { mapPostgresType } from './type-mapping';
+import { logCleanupFailure } from '../../support/cleanup';
 
 // Every value arrives as PostgreSQL's own text: exact for numeric, no JS Date rounding for timestamps.
 const TEXT_TYPES = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
@@ -44,7 +45,7 @@ async function connect(url: string): Promise<pg.Client> {
   try {
     await client.connect();
   } catch (cause) {
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
     throw new SourceError('SOURCE_UNREACHABLE', `Cannot connect to PostgreSQL: ${(cause as Error).message}`, {
       cause,
     });
@@ -74,10 +75,10 @@ async function stopBackends(url: string, clients: pg.Client[]): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     } finally {
-      await killer.end().catch(() => undefined);
+      await killer.end().catch(logCleanupFailure('killer.end()'));
     }
   } catch {
-    await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
+    await Promise.all(clients.map((client) => client.end().catch(logCleanupFailure('client.end()'))));
   }
 }
 
@@ -117,7 +118,7 @@ export class PostgresSource implements Source {
         if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
         return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
       },
-      discard: (main) => main.end().catch(() => undefined),
+      discard: (main) => main.end().catch(logCleanupFailure('main.end()')),
       toError: toSourceError,
     });
   }
@@ -163,7 +164,7 @@ class PostgresSession implements SourceSession {
   private async closeReader(client: pg.Client): Promise<void> {
     await this.guard.settled();
     this.clients.delete(client);
-    await client.end().catch(() => undefined);
+    await client.end().catch(logCleanupFailure('client.end()'));
   }
 
   async describeTable(table: TableRef): Promise<SourceColumn[]> {
@@ -247,8 +248,8 @@ class PostgresSession implements SourceSession {
     await this.guard.settled();
     this.guard.dispose();
     this.clients.delete(this.main);
-    await this.main.query('COMMIT').catch(() => undefined);
-    await this.main.end().catch(() => undefined);
+    await this.main.query('COMMIT').catch(logCleanupFailure("this.main.query('COMMIT')"));
+    await this.main.end().catch(logCleanupFailure('this.main.end()'));
     await Promise.all([...this.clients].map((client) => this.closeReader(client)));
   }
 }

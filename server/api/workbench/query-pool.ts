@@ -100,6 +100,7 @@ export class QueryPool {
         reject(new Error(`query process exited before it was ready (${signal ?? code})`)),
       );
     });
+    // A start failure reaches whoever awaits `ready`; this only keeps it from being "unhandled" meanwhile.
     ready.catch(() => undefined);
     return { child, ready };
   }

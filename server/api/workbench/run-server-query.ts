@@ -14,6 +14,7 @@ import type { QueryRequest } from './query-request';
 import type { UploadedResult } from './query-upload';
 import { lockSession, streamSelect } from './sandbox-session';
 import { WorkbenchError } from './workbench-error';
+import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 const BATCH_ROWS = 16_384;
 
@@ -193,7 +194,7 @@ export async function runServerQuery(
       },
       async cancel() {
         interrupt();
-        await chunks.return?.().catch(() => undefined);
+        await chunks.return?.().catch(logCleanupFailure('chunks.return?.()'));
         await cleanup();
       },
     });
