@@ -24,6 +24,19 @@ const PIPELINE_ORDER = [
 ];
 const ORDER_TEXT = PIPELINE_ORDER.map((rank) => rank.join(', ')).join(' → ');
 
+// One import style across layers: server/ and app/ reach the data plane through "@/pipelines/…", and the Delta
+// engine through its public surface (pipelines/delta/index.ts), so its internals can move.
+const dataPlaneImports = [
+  {
+    regex: '^(\\.\\./)+pipelines/',
+    message: 'Import pipelines/ through "@/pipelines/…" (one import style across layers).',
+  },
+  {
+    regex: '^@/pipelines/delta/(?!write$)',
+    message: 'Import the Delta engine from "@/pipelines/delta" (its index), not its internals.',
+  },
+];
+
 const serverOrApp = {
   group: importsOf(['server', 'app']),
   message: 'pipelines/ is the data plane and must not import server/ or app/ (ARCHITECTURE.md §3).',
@@ -90,9 +103,18 @@ export default tseslint.config(
               group: importsOf(['app']),
               message: 'server/ must not import app/ (ARCHITECTURE.md §3).',
             },
+            {
+              regex: '^@/server/',
+              message: 'Inside server/, import relatively; "@/" is for reaching another layer.',
+            },
+            ...dataPlaneImports,
           ],
         },
       ],
     },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: dataPlaneImports }] },
   },
 );

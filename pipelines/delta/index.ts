@@ -17,6 +17,7 @@ export {
   parseLastCheckpoint,
   readLastCheckpoint,
   canRebuildFromCheckpoint,
+  collectCheckpoints,
   parseLogFileName,
   type LastCheckpointHint,
   type ListedLog,
@@ -26,16 +27,19 @@ export {
 } from './log-files';
 export { parseCommitText } from './parse-commit';
 export { parsePartitionValue, toPartitionSqlLiteral, type PartitionValue } from './partition-values';
-export { canonicalizePath, decodePathUri } from './paths';
+export { canonicalizePath, decodePathUri, isAbsolutePath } from './paths';
+export { readPhysicalSchemas, type PhysicalNode } from './physical-schema';
 export { assertReadable, hasFeature, SUPPORTED_READER_FEATURES } from './protocol';
 export { readCommit } from './read-commit';
 export { getDeletionVectorId, getLogicalFileKey, replayActions, type ReplayedState } from './replay';
 export { planScan, readSnapshotRows, type ScanOptions, type ScanPlan } from './scan';
+export { buildScanSql, type FileScanInput } from './scan-sql';
 export {
   getColumnMappingMode,
   getFieldId,
   getPhysicalName,
   parseSchemaString,
+  quoteIdentifier,
   toDuckDbType,
   type ColumnMappingMode,
   type DeltaType,

@@ -3,7 +3,7 @@
 // version, so history is kept and the restore itself can be undone; the next MySQL sync follows it.
 
 import { z } from 'zod';
-import { isDeltaError, restore } from '@/pipelines/delta/index';
+import { isDeltaError, restore } from '@/pipelines/delta';
 import { authorize } from '../auth/authorize';
 import { ApiError } from './errors';
 import { handleRoute, jsonResponse, readJsonBody } from './handle-route';

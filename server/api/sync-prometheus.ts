@@ -1,7 +1,7 @@
 // Prometheus text exposition (format 0.0.4) of the sync status, so the front-end team's monitoring can scrape
 // /api/sync/status?format=prometheus and alert on lag without parsing JSON. Pure: no I/O.
 
-import type { TableSyncStatus } from '@/pipelines/sync/index';
+import type { TableSyncStatus } from '@/pipelines/sync';
 import type { SyncStatusReport } from './sync-status';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -3,7 +3,7 @@
 // show it); only an unreadable status is an error: MySQL unreachable answers 503 with a clear body.
 
 import { z } from 'zod';
-import { isSyncError } from '@/pipelines/sync/index';
+import { isSyncError } from '@/pipelines/sync';
 import { authorize } from '../auth/authorize';
 import { handleRoute, jsonResponse } from './handle-route';
 import { formatSyncDownPrometheus, formatSyncPrometheus, PROMETHEUS_CONTENT_TYPE } from './sync-prometheus';

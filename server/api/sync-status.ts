@@ -1,8 +1,8 @@
 // The sync status command behind GET /api/sync/status: every synced table's status (pipelines/sync
 // readSyncStatus against MYSQL_URL and the process's lake), with one overall state for dashboards and alerts.
 
-import { createMySqlConnector, readSyncStatus, type TableSyncStatus } from '@/pipelines/sync/index';
-import { loadEnv } from '@/server/config/env';
+import { createMySqlConnector, readSyncStatus, type TableSyncStatus } from '@/pipelines/sync';
+import { loadEnv } from '../config/env';
 import { getLakeContext } from './workbench/lake-context';
 
 export type { TableSyncStatus };

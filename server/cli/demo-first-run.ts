@@ -4,10 +4,10 @@
 // the pipeline when the lake lacks any of its tables; a watcher then prints how that run ends.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isDeltaError, listLogFiles } from '../../pipelines/delta/index';
-import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
-import { resolveDefinitionPath } from '../../pipelines/definition/definitions-dir';
-import { loadDefinition } from '../../pipelines/definition/load-definition';
+import { isDeltaError, listLogFiles } from '@/pipelines/delta';
+import { openLakeStorage } from '@/pipelines/lake/open-lake-storage';
+import { resolveDefinitionPath } from '@/pipelines/definition/definitions-dir';
+import { loadDefinition } from '@/pipelines/definition/load-definition';
 import { ApiError } from '../api/errors';
 import type { Env } from '../config/env';
 import { openSchedulerContext } from '../scheduler/open-scheduler-context';

@@ -2,11 +2,11 @@
 // A thin entry point: parse and validate arguments, call one pipelines/demo command, print its result.
 
 import { parseArgs } from 'node:util';
-import { type TableChangeCounts, applyChangeHour } from '../../pipelines/demo/apply-change-hour';
-import { DemoSourceError } from '../../pipelines/demo/errors';
-import { readDemoStatus } from '../../pipelines/demo/read-demo-status';
-import { DEMO_TABLES, type DemoTable } from '../../pipelines/demo/schema';
-import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
+import { type TableChangeCounts, applyChangeHour } from '@/pipelines/demo/apply-change-hour';
+import { DemoSourceError } from '@/pipelines/demo/errors';
+import { readDemoStatus } from '@/pipelines/demo/read-demo-status';
+import { DEMO_TABLES, type DemoTable } from '@/pipelines/demo/schema';
+import { seedDemoSource } from '@/pipelines/demo/seed-demo-source';
 import { ConfigError, loadEnv, redactUrl } from '../config/env';
 
 const USAGE = `Usage: demo-source <command> [options]

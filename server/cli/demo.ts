@@ -3,7 +3,7 @@
 // then web and worker started (the worker runs it at once; Ctrl+C stops both).
 
 import { spawnSync } from 'node:child_process';
-import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
+import { seedDemoSource } from '@/pipelines/demo/seed-demo-source';
 import { resolveSessionSecret } from '../auth/session-secret';
 import { ensureDemoUsers } from '../auth/users-file';
 import { loadEnv, redactUrl } from '../config/env';

@@ -3,8 +3,8 @@
 // with a message that names the variable, so a typo never turns into a silent default.
 
 import { z } from 'zod';
-import { redactUrl } from '../../pipelines/sources/redact-url';
-import { DEFAULT_MYSQL_URL } from '../../pipelines/sync/default-target';
+import { redactUrl } from '@/pipelines/sources/redact-url';
+import { DEFAULT_MYSQL_URL } from '@/pipelines/sync/default-target';
 import { weakSecretReason } from './weak-secret';
 
 const postgresUrl = z

@@ -4,7 +4,7 @@
 // NOT_BUILT_RUNNERS, which fail its runs plainly.
 
 import type { Agenda, Job } from 'agenda';
-import type { RunEvent } from '../../pipelines/lineage/types';
+import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from '../store/control-store';
 import { nominalTime } from './cron';
 import { executeRun, type ActiveRuns, type Clock, type RetryPolicy, type RunRequest } from './execute-run';

@@ -9,11 +9,11 @@ import {
   buildFailEvent,
   buildStartEvent,
   type RunDescription,
-} from '../../pipelines/lineage/build-events';
-import type { RunEvent } from '../../pipelines/lineage/types';
+} from '@/pipelines/lineage';
+import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from '../store/control-store';
 import type { RunError, RunRecord, RunStatus, RunTrigger } from '../store/types';
-import type { JobLineage } from '../../pipelines/runner/job-context';
+import type { JobLineage } from '@/pipelines/runner/job-context';
 import type { JobRunner, JobType, RunContext } from './runner-types';
 import { retryWhileUnreachable } from './retry-while-unreachable';
 

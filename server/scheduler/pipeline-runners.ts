@@ -2,12 +2,12 @@
 // definitions (PIPELINES_DIR), MySQL (MYSQL_URL). The data plane's runners are typed structurally; this is where
 // they meet the scheduler's RunContext.
 
-import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
-import { PIPELINE_NAME } from '../../pipelines/definition/definition-schema';
-import { resolveDefinitionName } from '../../pipelines/definition/definitions-dir';
-import { createMaintenanceJobRunner } from '../../pipelines/runner/maintenance-job';
-import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
-import { createSyncJobRunner } from '../../pipelines/runner/sync-job';
+import { openLakeStorage } from '@/pipelines/lake/open-lake-storage';
+import { PIPELINE_NAME } from '@/pipelines/definition/definition-schema';
+import { resolveDefinitionName } from '@/pipelines/definition/definitions-dir';
+import { createMaintenanceJobRunner } from '@/pipelines/runner/maintenance-job';
+import { createPipelineJobRunner } from '@/pipelines/runner/pipeline-job';
+import { createSyncJobRunner } from '@/pipelines/runner/sync-job';
 import type { Env } from '../config/env';
 import { PermanentRunError, type JobRunners } from './runner-types';
 

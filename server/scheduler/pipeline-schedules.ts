@@ -3,8 +3,8 @@
 // tables daily at a quiet hour. ensureSchedules leaves an existing schedule exactly as it is, so an admin's
 // edit survives restarts. A bad definition is logged with its file and error; the others are still scheduled.
 
-import { loadDefinitionsDir } from '../../pipelines/definition/definitions-dir';
-import type { PipelineDefinition } from '../../pipelines/definition/load-definition';
+import { loadDefinitionsDir } from '@/pipelines/definition/definitions-dir';
+import type { PipelineDefinition } from '@/pipelines/definition/load-definition';
 import { ensureSchedules, type CreateScheduleInput, type SchedulerContext } from './schedules';
 
 /** 03:30: after the hourly run at :00 has long finished, before the working day. */

@@ -2,7 +2,7 @@
 // maintenance) are built in pipeline-runners.ts; a worker started without one gets notBuiltRunner, which fails
 // every run plainly.
 
-import type { JobContext, JobResult } from '../../pipelines/runner/job-context';
+import type { JobContext, JobResult } from '@/pipelines/runner/job-context';
 import type { RunTrigger } from '../store/types';
 
 export const JOB_TYPES = ['pipeline.run', 'sync.run', 'delta.maintenance'] as const;

@@ -4,7 +4,7 @@
 // run's START before its COMPLETE), and the worker flushes the queue on shutdown. A failure to store the
 // event locally is reported to the caller.
 
-import type { RunEvent } from '../../pipelines/lineage/types';
+import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from './control-store';
 
 export interface LineageEmitterOptions {

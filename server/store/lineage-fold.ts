@@ -2,7 +2,7 @@
 // and datasets nodes (latest status and version win by event time) and links input → job → output, except for
 // a run whose step runs link its datasets table by table.
 
-import type { RunEvent } from '../../pipelines/lineage/types';
+import type { RunEvent } from '@/pipelines/lineage';
 import type {
   DatasetRef,
   LineageEdge,

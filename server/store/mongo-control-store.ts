@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
-import type { RunEvent } from '../../pipelines/lineage/types';
+import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import type { LineageNode, ListRunsQuery, RunLogLine, RunRecord } from './types';

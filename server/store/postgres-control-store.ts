@@ -2,7 +2,7 @@
 // INSERT … ON CONFLICT DO UPDATE … WHERE, so two workers can never both hold one.
 
 import pg from 'pg';
-import type { RunEvent } from '../../pipelines/lineage/types';
+import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import { SCHEMA_LOCK_ID, SCHEMA_SQL } from './postgres-schema';

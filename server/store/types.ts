@@ -1,7 +1,7 @@
 // The control database's records: runs (with progress, errors and logs), locks and lineage.
 
-import type { RunEvent, RunEventType } from '../../pipelines/lineage/types';
-import type { JobProgress, LogLevel } from '../../pipelines/runner/job-context';
+import type { RunEvent, RunEventType } from '@/pipelines/lineage';
+import type { JobProgress, LogLevel } from '@/pipelines/runner/job-context';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'abandoned';
 export const RUN_STATUSES: readonly RunStatus[] = [

@@ -38,7 +38,7 @@ describe('back-edge lint rule', () => {
   const allowed: Array<[string, string]> = [
     [
       'server/api/x.ts',
-      "import { LakeError } from '../../pipelines/lake/storage';\nexport const e = LakeError;\n",
+      "import { LakeError } from '@/pipelines/lake/storage';\nexport const e = LakeError;\n",
     ],
     ['app/x.ts', "import { loadEnv } from '@/server/config/env';\nexport const e = loadEnv;\n"],
     ['pipelines/delta/x.ts', "import { LakeError } from '../lake/storage';\nexport const e = LakeError;\n"],
@@ -108,6 +108,52 @@ describe('pipelines/ folder order lint rule', () => {
       "import { runPipeline } from '@/pipelines/runner/run-pipeline';\nexport const r = runPipeline;\n",
     ],
     ['pipelines/runner/x.ts', "import { syncTable } from '../sync';\nexport const s = syncTable;\n"],
+  ];
+  for (const [file, source] of allowed) {
+    it(`allows ${source.split('\n')[0]} in ${file}`, async () => {
+      assert.deepEqual(await restrictedImports(file, source), []);
+    });
+  }
+});
+
+describe('import style lint rule', () => {
+  const refused: Array<[string, string, RegExp]> = [
+    [
+      'server/api/x.ts',
+      "import { LakeError } from '../../pipelines/lake/storage';\nexport const e = LakeError;\n",
+      /through "@\/pipelines/,
+    ],
+    [
+      'app/_lib/x.ts',
+      "import type { Snapshot } from '../../pipelines/delta/index';\nexport type S = Snapshot;\n",
+      /through "@\/pipelines/,
+    ],
+    [
+      'server/api/x.ts',
+      "import { isAbsolutePath } from '@/pipelines/delta/paths';\nexport const a = isAbsolutePath;\n",
+      /from "@\/pipelines\/delta" \(its index\)/,
+    ],
+    [
+      'server/api/x.ts',
+      "import { loadEnv } from '@/server/config/env';\nexport const e = loadEnv;\n",
+      /Inside server\/, import relatively/,
+    ],
+  ];
+  for (const [file, source, message] of refused) {
+    it(`refuses ${source.split('\n')[0]} in ${file}`, async () => {
+      const messages = await restrictedImports(file, source);
+      assert.equal(messages.length, 1, `one error, got ${JSON.stringify(messages)}`);
+      assert.match(messages[0] ?? '', message);
+    });
+  }
+
+  const allowed: Array<[string, string]> = [
+    [
+      'server/api/x.ts',
+      "import { isAbsolutePath } from '@/pipelines/delta';\nexport const a = isAbsolutePath;\n",
+    ],
+    ['server/api/x.ts', "import { loadEnv } from '../config/env';\nexport const e = loadEnv;\n"],
+    ['app/_lib/x.ts', "import type { Snapshot } from '@/pipelines/delta';\nexport type S = Snapshot;\n"],
   ];
   for (const [file, source] of allowed) {
     it(`allows ${source.split('\n')[0]} in ${file}`, async () => {

@@ -13,9 +13,9 @@ import {
   type Snapshot,
   type StructField,
 } from '@/pipelines/delta';
-import { isAbsolutePath } from '@/pipelines/delta/paths';
-import { readPhysicalSchemas, type PhysicalNode } from '@/pipelines/delta/physical-schema';
-import { buildScanSql, type FileScanInput } from '@/pipelines/delta/scan-sql';
+import { isAbsolutePath } from '@/pipelines/delta';
+import { readPhysicalSchemas, type PhysicalNode } from '@/pipelines/delta';
+import { buildScanSql, type FileScanInput } from '@/pipelines/delta';
 import { getLocalRoot } from '@/pipelines/engine/local-files';
 import type { LakeContext } from './lake-context';
 import type { ColumnInfo, SnapshotFile, SnapshotView } from './types';

@@ -12,9 +12,9 @@ import {
   readCommit,
 } from '@/pipelines/delta';
 import type { Action, AddFile, RemoveFile } from '@/pipelines/delta';
-import { resolveDeletionVectorLocation } from '@/pipelines/delta/deletion-vectors';
-import { collectCheckpoints } from '@/pipelines/delta/log-files';
-import { decodePathUri, isAbsolutePath } from '@/pipelines/delta/paths';
+import { resolveDeletionVectorLocation } from '@/pipelines/delta';
+import { collectCheckpoints } from '@/pipelines/delta';
+import { decodePathUri, isAbsolutePath } from '@/pipelines/delta';
 import { TABLE_NAME, TABLES_DIR, type LakeContext } from './lake-context';
 
 interface TableFiles {

@@ -4,7 +4,7 @@
 import { createDuckDbSession, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
 import { openLakeStorage } from '@/pipelines/lake/open-lake-storage';
 import type { LakeStorage } from '@/pipelines/lake/storage';
-import { loadEnv } from '@/server/config/env';
+import { loadEnv } from '../../config/env';
 
 export interface LakeContext {
   storage: LakeStorage;

@@ -3,15 +3,15 @@
 // 403 (they know it exists). Store errors become the workbench catalogue's stable codes, with the facts the UI
 // needs (current version, who deleted) in `details`.
 
-import { accessOf, type NotebookAccess } from '@/server/notebooks/notebook-access';
-import { NotebookNotFoundError } from '@/server/notebooks/notebook-store';
+import { accessOf, type NotebookAccess } from '../../notebooks/notebook-access';
+import { NotebookNotFoundError } from '../../notebooks/notebook-store';
 import {
   NotebookConflictError,
   NotebookDeletedError,
   NotebookVersionNotFoundError,
   type Check,
-} from '@/server/notebooks/notebook-versions';
-import type { SessionUser } from '@/server/auth/permissions';
+} from '../../notebooks/notebook-versions';
+import type { SessionUser } from '../../auth/permissions';
 import { WorkbenchError } from './workbench-error';
 
 const RANK: Record<NotebookAccess, number> = { none: 0, read: 1, edit: 2, manage: 3 };

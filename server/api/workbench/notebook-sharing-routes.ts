@@ -3,7 +3,7 @@
 // the command) → one command → JSON.
 
 import { handleRoute, jsonResponse, readJsonBody } from '../handle-route';
-import { authorize } from '@/server/auth/authorize';
+import { authorize } from '../../auth/authorize';
 import {
   getSharing,
   listVersions,

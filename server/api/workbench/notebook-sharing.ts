@@ -3,13 +3,9 @@
 // owned by nobody, get an owner). History is for those who may edit: restoring is a save.
 
 import { z } from 'zod';
-import type { SessionUser } from '@/server/auth/permissions';
-import {
-  normalizeShares,
-  notebookSharesSchema,
-  type NotebookShare,
-} from '@/server/notebooks/notebook-access';
-import type { NotebookVersionInfo, VersionedNotebooks } from '@/server/notebooks/notebook-versions';
+import type { SessionUser } from '../../auth/permissions';
+import { normalizeShares, notebookSharesSchema, type NotebookShare } from '../../notebooks/notebook-access';
+import type { NotebookVersionInfo, VersionedNotebooks } from '../../notebooks/notebook-versions';
 import { guardNotebook, requireAccess } from './notebook-guard';
 import { openNotebook, type NotebookView } from './notebooks';
 import { WorkbenchError } from './workbench-error';

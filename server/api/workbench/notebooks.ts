@@ -4,24 +4,19 @@
 
 import path from 'node:path';
 import { z } from 'zod';
-import { loadEnv } from '@/server/config/env';
-import type { SessionUser } from '@/server/auth/permissions';
-import { CELL_KINDS } from '@/server/notebooks/cell-kinds';
-import {
-  accessOf,
-  canRead,
-  type NotebookAccess,
-  type NotebookShare,
-} from '@/server/notebooks/notebook-access';
-import { createNotebookStore, type NotebookStore } from '@/server/notebooks/notebook-store';
+import { loadEnv } from '../../config/env';
+import type { SessionUser } from '../../auth/permissions';
+import { CELL_KINDS } from '../../notebooks/cell-kinds';
+import { accessOf, canRead, type NotebookAccess, type NotebookShare } from '../../notebooks/notebook-access';
+import { createNotebookStore, type NotebookStore } from '../../notebooks/notebook-store';
 import {
   createVersionedNotebooks,
   NotebookIdTakenError,
   type NotebookMeta,
   type VersionedNotebooks,
-} from '@/server/notebooks/notebook-versions';
-import { createQueryHistory, type QueryHistory } from '@/server/notebooks/query-history';
-import type { Notebook, NotebookSummary } from '@/server/notebooks/types';
+} from '../../notebooks/notebook-versions';
+import { createQueryHistory, type QueryHistory } from '../../notebooks/query-history';
+import type { Notebook, NotebookSummary } from '../../notebooks/types';
 import { guardNotebook, requireAccess } from './notebook-guard';
 import { WorkbenchError } from './workbench-error';
 

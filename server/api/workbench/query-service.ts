@@ -1,6 +1,6 @@
 // The web process's one query pool and admission counter, built from the environment on first use.
 
-import { loadEnv } from '@/server/config/env';
+import { loadEnv } from '../../config/env';
 import { createQueryAdmission, type QueryAdmission } from './query-admission';
 import { QueryPool } from './query-pool';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planScan, type SnapshotOptions } from '@/pipelines/delta';
 import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
-import { quoteIdentifier } from '@/pipelines/delta/schema';
+import { quoteIdentifier } from '@/pipelines/delta';
 import { createArrowBatcher, END_OF_STREAM, type Json } from './arrow-batches';
 import { openSnapshot } from './catalog';
 import type { LakeContext } from './lake-context';
