@@ -80,6 +80,10 @@ export class QueryPool {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    // Children never keep the web process (or a test) alive by themselves: a running query holds its own timers,
+    // and a child whose parent is gone exits on 'disconnect' (query-child.ts).
+    child.unref();
+    child.channel?.unref();
     child.once('exit', () => {
       // A killed DuckDB cannot delete its own spill files.
       if (child.pid !== undefined) void removeSpillFolders(child.pid);
