@@ -11,9 +11,13 @@ import { listDeltaTables, tableNameOf } from '../../pipelines/definition/table-r
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
 import { getHistory, getSnapshotView, listTables } from '../../server/api/workbench/catalog';
+import { isExposedFile } from '../../server/api/workbench/exposed-files';
 import type { LakeContext } from '../../server/api/workbench/lake-context';
 
-const conformance = process.env.DELTA_CONFORMANCE_DIR ?? '/work/shared/delta-conformance';
+// ../shared/delta-conformance beside the repository (ARCHITECTURE.md §4), wherever the clone is.
+const conformance =
+  process.env.DELTA_CONFORMANCE_DIR ??
+  path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'delta-conformance');
 const basicAppend = path.join(conformance, 'dat/basic_append/delta');
 
 const NO_TARGET = `
@@ -81,6 +85,10 @@ test('the catalog lists a table at tables/<source>/<table> and reads it', async 
   for (const file of view.files) sql = sql.split(`'lake/${file.path}'`).join(`'${lake}/${file.path}'`);
   const rows = await context.duckdb.queryJson(`SELECT count(*)::INT AS n FROM (${sql})`);
   assert.equal(rows[0]?.n, 5);
+  // The browser fetches those files through the lake route, which serves a nested table's files like a flat one's.
+  for (const file of view.files) assert.equal(await isExposedFile(context, file.path), true, file.path);
+  assert.equal(await isExposedFile(context, `${nestedRoot}/_delta_log/00000000000000000000.json`), false);
+  assert.equal(await isExposedFile(context, 'tables/county_ops/not-a-file.parquet'), false);
   const history = await getHistory(context, 'county_ops/parcels', 10);
   assert.deepEqual(
     history.map((entry) => entry.version),

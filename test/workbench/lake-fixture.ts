@@ -8,7 +8,10 @@ import path from 'node:path';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { writeSingleFileCommit } from './single-file-commit';
 
-const conformance = process.env.DELTA_CONFORMANCE_DIR ?? '/work/shared/delta-conformance';
+// ../shared/delta-conformance beside the repository (ARCHITECTURE.md §4), wherever the clone is.
+const conformance =
+  process.env.DELTA_CONFORMANCE_DIR ??
+  path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'delta-conformance');
 
 export interface LakeFixture {
   root: string;

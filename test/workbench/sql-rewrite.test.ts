@@ -6,8 +6,10 @@ import { findErrorPosition } from '../../app/_workbench/engine/error-position';
 import {
   applyParameters,
   rewriteTimeTravel,
+  sqlNameOf,
   toOriginalOffset,
 } from '../../app/_workbench/engine/sql-rewrite';
+import { VIEW_NAME } from '../../server/api/workbench/query-request';
 
 const tables = ['permits', 'parcels'];
 
@@ -60,4 +62,31 @@ test('DuckDB error positions: LINE n with a caret, and character offsets', () =>
   assert.deepEqual(findErrorPosition(message, sql), { line: 2, column: 1 });
   assert.deepEqual(findErrorPosition('Binder Error: x at position 7', 'SELECT\nfoo'), { line: 2, column: 1 });
   assert.equal(findErrorPosition('Catalog Error: Table with name x does not exist!', 'SELECT 1'), null);
+});
+
+test("a source's table (county_ops/parcels) and a hyphenated one read through identifier-safe views", () => {
+  const names = ['county_ops/parcels', 'my-table', 'permits'];
+  const sql =
+    `SELECT * FROM ${sqlNameOf('county_ops/parcels')} VERSION AS OF 3 a ` +
+    `JOIN ${sqlNameOf('county_ops/parcels')} b USING (id) JOIN ${sqlNameOf('my-table')} USING (id)`;
+  assert.equal(sqlNameOf('county_ops/parcels'), '"county_ops/parcels"');
+  assert.equal(sqlNameOf('permits'), 'permits');
+  const rewritten = rewriteTimeTravel(sql, names);
+  assert.equal(
+    rewritten.sql,
+    'SELECT * FROM county_ops_x2f_parcels__v3 a JOIN county_ops_x2f_parcels b USING (id) ' +
+      'JOIN my_x2d_table USING (id)',
+  );
+  assert.deepEqual(
+    rewritten.refs.map(({ view, table, version }) => ({ view, table, version })),
+    [
+      { view: 'county_ops_x2f_parcels__v3', table: 'county_ops/parcels', version: 3 },
+      { view: 'county_ops_x2f_parcels', table: 'county_ops/parcels', version: undefined },
+      { view: 'my_x2d_table', table: 'my-table', version: undefined },
+    ],
+  );
+  // The server path accepts every view name the rewrite makes; error offsets still map back.
+  for (const ref of rewritten.refs) assert.match(ref.view, VIEW_NAME);
+  const at = rewritten.sql.indexOf('my_x2d_table');
+  assert.equal(toOriginalOffset(rewritten, at), sql.indexOf('"my-table"'));
 });

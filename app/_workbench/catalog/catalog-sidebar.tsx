@@ -5,6 +5,7 @@
 import type { TableSummary } from '@/server/api/workbench/types';
 import { can, useCurrentUser } from '../../_lib/use-current-user';
 import { insertIntoEditor } from '../editor/setup-monaco';
+import { sqlNameOf } from '../engine/sql-rewrite';
 import { HistoryPanel } from './history-panel';
 import { VersionHistory } from './version-history';
 
@@ -75,7 +76,8 @@ function TableEntry({ table, canRestore, onQuery, onRestored }: TableEntryProps)
           type="button"
           title="Insert the table name at the cursor of the last SQL cell you typed in"
           onClick={() => {
-            if (!insertIntoEditor(table.name)) void navigator.clipboard?.writeText(table.name);
+            if (!insertIntoEditor(sqlNameOf(table.name)))
+              void navigator.clipboard?.writeText(sqlNameOf(table.name));
           }}
         >
           Insert

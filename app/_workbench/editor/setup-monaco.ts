@@ -5,6 +5,7 @@
 import { loader } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
 import { DUCKDB_LANGUAGE } from './duckdb-language';
+import { sqlNameOf } from '../engine/sql-rewrite';
 import { SQL_FUNCTIONS, SQL_KEYWORDS } from './sql-vocabulary';
 
 export interface CompletionCatalog {
@@ -63,7 +64,7 @@ export function registerSqlCompletion(monaco: typeof Monaco): void {
           label: table.name,
           kind: Kind.Class,
           detail: table.detail,
-          insertText: table.name,
+          insertText: sqlNameOf(table.name),
           sortText: `0${table.name}`,
           range,
         })),

@@ -84,11 +84,28 @@ function isWord(token: Token | undefined, word: string): boolean {
   return token?.kind === 'word' && token.value.toUpperCase() === word;
 }
 
+const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The view a table is read through: its name when that is a plain identifier, else an identifier-safe spelling
+ * (a source's table `county_ops/parcels` → `county_ops_x2f_parcels`, `my-table` → `my_x2d_table`), so both
+ * engines and the server path's view-name check accept it.
+ */
+export function viewNameOf(table: string): string {
+  if (PLAIN_IDENTIFIER.test(table)) return table;
+  return table.replace(/[^A-Za-z0-9_]/g, (char) => `_x${char.charCodeAt(0).toString(16)}_`);
+}
+
+/** How an analyst writes a table's name in SQL: as is when it is a plain identifier, else double-quoted. */
+export function sqlNameOf(table: string): string {
+  return PLAIN_IDENTIFIER.test(table) ? table : `"${table.replace(/"/g, '""')}"`;
+}
+
 /** A stable, identifier-safe view name for a table at a timestamp. */
 function timestampViewName(table: string, timestamp: string): string {
   let hash = 0x811c9dc5;
   for (const char of timestamp) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-  return `${table}__ts_${hash.toString(36)}`;
+  return `${viewNameOf(table)}__ts_${hash.toString(36)}`;
 }
 
 /**
@@ -111,7 +128,7 @@ export function rewriteTimeTravel(sql: string, tables: readonly string[]): Rewri
     if ((isWord(kind, 'VERSION') || isWord(kind, 'TIMESTAMP')) && isWord(as, 'AS') && isWord(of, 'OF')) {
       if (isWord(kind, 'VERSION') && literal?.kind === 'number' && /^\d+$/.test(literal.value)) {
         const version = Number(literal.value);
-        const view = `${table}__v${version}`;
+        const view = `${viewNameOf(table)}__v${version}`;
         refs.set(view, { view, table, version });
         edits.push({ start: token.start, end: literal.end, text: view });
         index += 4;
@@ -125,7 +142,9 @@ export function rewriteTimeTravel(sql: string, tables: readonly string[]): Rewri
         continue;
       }
     }
-    if (!refs.has(table)) refs.set(table, { view: table, table });
+    const view = viewNameOf(table);
+    if (view !== table) edits.push({ start: token.start, end: token.end, text: view });
+    if (!refs.has(view)) refs.set(view, { view, table });
   }
   let result = '';
   let last = 0;

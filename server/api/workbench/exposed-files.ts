@@ -11,10 +11,15 @@ import {
   readCheckpointActions,
   readCommit,
 } from '@/pipelines/delta';
-import type { Action, AddFile, RemoveFile } from '@/pipelines/delta';
-import { resolveDeletionVectorLocation } from '@/pipelines/delta';
-import { collectCheckpoints } from '@/pipelines/delta';
-import { decodePathUri, isAbsolutePath } from '@/pipelines/delta';
+import {
+  collectCheckpoints,
+  decodePathUri,
+  isAbsolutePath,
+  resolveDeletionVectorLocation,
+  type Action,
+  type AddFile,
+  type RemoveFile,
+} from '@/pipelines/delta';
 import { TABLE_NAME, TABLES_DIR, type LakeContext } from './lake-context';
 
 interface TableFiles {
@@ -83,20 +88,22 @@ async function refresh(context: LakeContext, key: string, tableRoot: string): Pr
   return state;
 }
 
-/** The table folder a lake path lies in, when it is a candidate at all; null for everything else. */
-function tableRootOfPath(lakePath: string): string | null {
+/**
+ * The table folders a lake path may lie in (tables/<name>/… or, for a source's tables, tables/<source>/<name>/…),
+ * when it is a candidate at all; none for everything else.
+ */
+function tableRootsOfPath(lakePath: string): string[] {
   const segments = lakePath.split('/');
-  if (segments.length < 3 || segments[0] !== TABLES_DIR || !TABLE_NAME.test(segments[1] as string))
-    return null;
+  if (segments.length < 3 || segments[0] !== TABLES_DIR) return [];
   // Never the log, a hidden file or a storage temp file, whatever an action might claim.
-  if (segments.some((segment) => segment === '_delta_log' || segment.startsWith('.'))) return null;
-  return `${TABLES_DIR}/${segments[1] as string}`;
+  if (segments.some((segment) => segment === '_delta_log' || segment.startsWith('.'))) return [];
+  const names = [segments[1] as string];
+  if (segments.length >= 4) names.push(`${segments[1]}/${segments[2]}`);
+  return names.filter((name) => TABLE_NAME.test(name)).map((name) => `${TABLES_DIR}/${name}`);
 }
 
-/** True when `lakePath` is a data or deletion-vector file of some readable version of a table. */
-export async function isExposedFile(context: LakeContext, lakePath: string): Promise<boolean> {
-  const tableRoot = tableRootOfPath(lakePath);
-  if (tableRoot === null) return false;
+/** Whether `lakePath` is one of the files the table at `tableRoot` references (reading its log on a miss). */
+async function isFileOfTable(context: LakeContext, tableRoot: string, lakePath: string): Promise<boolean> {
   const key = `${context.storage.rootUrl}\0${tableRoot}`;
   if (tables.get(key)?.files.has(lakePath)) return true;
   // Concurrent misses on one table share one refresh.
@@ -107,4 +114,12 @@ export async function isExposedFile(context: LakeContext, lakePath: string): Pro
   }
   const state = await pending;
   return state?.files.has(lakePath) ?? false;
+}
+
+/** True when `lakePath` is a data or deletion-vector file of some readable version of a table. */
+export async function isExposedFile(context: LakeContext, lakePath: string): Promise<boolean> {
+  for (const tableRoot of tableRootsOfPath(lakePath)) {
+    if (await isFileOfTable(context, tableRoot, lakePath)) return true;
+  }
+  return false;
 }
