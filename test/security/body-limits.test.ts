@@ -75,7 +75,7 @@ test('the result cut trailer round-trips and Arrow readers stop before it', () =
   const table = tableFromIPC(new Uint8Array(END_OF_STREAM));
   assert.equal(table.numRows, 0);
   const arrow = new Uint8Array([1, 2, 3, ...END_OF_STREAM]);
-  const bytes = new Uint8Array([...arrow, ...resultCutTrailer(4096)]);
+  const bytes = new Uint8Array([...arrow, ...resultCutTrailer({ cut: 'bytes', limitBytes: 4096 })]);
   const split = splitResultCut(bytes);
   assert.deepEqual(split.cut, { cut: 'bytes', limitBytes: 4096 });
   assert.deepEqual([...split.arrow], [...arrow]);

@@ -1,13 +1,13 @@
-// The server path cuts a result that passes its byte cap (QUERY_MAX_RESULT_BYTES) and says so in a trailer after
+// The server path cuts a result that passes its byte cap (QUERY_MAX_RESULT_BYTES), or that an error stops once rows
+// are on their way (the time limit), and says so in a trailer after
 // the Arrow end-of-stream marker: JSON, its length (uint32 little-endian), then a magic. Same format as
 // resultCutTrailer() in server/api/workbench/run-server-query.ts (client code may not import it).
 
 const MAGIC = 'LHCUT001';
 
-export interface ResultCut {
-  cut: 'bytes';
-  limitBytes: number;
-}
+/** Cut at the server's byte cap, or stopped by an error (time or memory limit) after rows were sent. */
+export type ResultCut =
+  { cut: 'bytes'; limitBytes: number } | { cut: 'error'; code: string; message: string };
 
 /** The Arrow bytes without the trailer, and the trailer's content (null when the result was not cut). */
 export function splitResultCut(bytes: Uint8Array): { arrow: Uint8Array; cut: ResultCut | null } {

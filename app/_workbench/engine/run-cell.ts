@@ -120,6 +120,8 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
     ).catch(mapError);
     // A result past the server's byte cap arrives cut, with a trailer saying so: shown as truncated too.
     const { arrow, cut } = splitResultCut(bytes);
+    // A query stopped after its first rows (its time limit) says why in the trailer: shown as the cell's error.
+    if (cut?.cut === 'error') throw new CellRunError(cut.message, null);
     const table = tableFromIPC(arrow);
     const truncated = cut !== null || table.numRows > SERVER_MAX_ROWS;
     result = {

@@ -9,10 +9,11 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../errors';
+import { END_OF_STREAM } from './arrow-batches';
 import type { FromChild, ToChild } from './query-protocol';
 import type { QueryRequest } from './query-request';
 import type { UploadedResult } from './query-upload';
-import type { ServerQueryLimits, ServerQueryResult } from './run-server-query';
+import { resultCutTrailer, type ServerQueryLimits, type ServerQueryResult } from './run-server-query';
 import { WorkbenchError } from './workbench-error';
 
 export interface QueryPoolOptions {
@@ -280,8 +281,16 @@ export class QueryPool {
               throw fromChildError(message);
             } else throw new Error(`unexpected message ${message.type} from a query process`);
           } catch (error) {
-            controller.error(error);
             finish();
+            // Rows are already on their way, so a status can no longer say why the query stopped: end the Arrow
+            // stream and say it in the trailer, which the workbench shows instead of a bare network error.
+            if (error instanceof ApiError) {
+              controller.enqueue(END_OF_STREAM);
+              controller.enqueue(
+                resultCutTrailer({ cut: 'error', code: error.code, message: error.message }),
+              );
+              controller.close();
+            } else controller.error(error);
           }
         },
         cancel() {

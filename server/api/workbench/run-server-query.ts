@@ -33,14 +33,21 @@ export interface ServerQueryLimits {
 const DEFAULT_LIMITS: ServerQueryLimits = { threads: 4, memoryLimit: '2GB' };
 
 /**
- * Bytes after the Arrow end-of-stream marker when the result was cut at the byte cap: JSON, its length (uint32
- * little-endian) and this magic. Arrow readers stop at end-of-stream; the workbench client strips and reads it
- * (app/_workbench/engine/result-cut.ts keeps the same format).
+ * Why a result stopped early, in a trailer after the Arrow end-of-stream marker: cut at the byte cap, or stopped
+ * by an error once rows were already on their way (the time limit, the memory watchdog), which can then no longer
+ * be an HTTP status.
+ */
+export type ResultCut =
+  { cut: 'bytes'; limitBytes: number } | { cut: 'error'; code: string; message: string };
+
+/**
+ * The trailer: JSON, its length (uint32 little-endian) and this magic. Arrow readers stop at end-of-stream; the
+ * workbench client strips and reads it (app/_workbench/engine/result-cut.ts keeps the same format).
  */
 export const RESULT_CUT_MAGIC = 'LHCUT001';
 
-export function resultCutTrailer(limitBytes: number): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify({ cut: 'bytes', limitBytes }));
+export function resultCutTrailer(content: ResultCut): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(content));
   const trailer = new Uint8Array(json.length + 4 + RESULT_CUT_MAGIC.length);
   trailer.set(json, 0);
   new DataView(trailer.buffer).setUint32(json.length, json.length, true);
@@ -177,7 +184,7 @@ export async function runServerQuery(
               if (part && part.length <= room) controller.enqueue(part);
               finished = true;
               controller.enqueue(END_OF_STREAM);
-              controller.enqueue(resultCutTrailer(maxBytes));
+              controller.enqueue(resultCutTrailer({ cut: 'bytes', limitBytes: maxBytes }));
               return;
             }
             bytesSent += message.length;
