@@ -5,10 +5,10 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../errors';
+import { isAlive, readRss, removeSpillFolders } from './query-process';
 import { END_OF_STREAM } from './arrow-batches';
 import type { FromChild, ToChild } from './query-protocol';
 import type { QueryRequest } from './query-request';
@@ -48,17 +48,6 @@ const START_TIMEOUT_MS = 120_000;
 interface Spare {
   child: ChildProcess;
   ready: Promise<void>;
-}
-
-/** Resident memory of a process in bytes (Linux), or 0 if it is gone. */
-export async function readRss(pid: number): Promise<number> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 export class QueryPool {
@@ -312,20 +301,7 @@ export class QueryPool {
   }
 }
 
-const isAlive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
-
 function fromChildError(message: Extract<FromChild, { type: 'error' }>): Error {
   if (message.reason) return new WorkbenchError(message.reason, message.message);
   return new ApiError(message.code as ApiError['code'], message.message);
-}
-
-/** The spill folders DuckDB sessions of a process made (duckdb-session.ts names them `<pid>-<uuid>`). */
-async function removeSpillFolders(pid: number): Promise<void> {
-  const spillRoot = path.join(tmpdir(), 'lakehouse-duckdb-spill');
-  const names = await readdir(spillRoot).catch(() => [] as string[]);
-  await Promise.all(
-    names
-      .filter((name) => name.startsWith(`${pid}-`))
-      .map((name) => rm(path.join(spillRoot, name), { recursive: true, force: true })),
-  );
 }
