@@ -1,9 +1,10 @@
 // @ts-check
 
-// Pages and API answers get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
-// (server/http/content-security-policy.ts, which explains each directive). Next's hashed build assets do not
-// pass through the proxy; they get the same policy without a nonce (no inline script runs from them), so a
-// worker started from one of them is as confined as the page. Development adds 'unsafe-eval' for React's dev
+// Pages get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
+// (server/http/content-security-policy.ts, which explains each directive). Next's hashed build assets and the
+// API do not pass through the proxy (a proxy makes Next buffer request bodies, which would undo the API's
+// streamed size limits and its 401 before any body is read); they get the same policy without a nonce (no
+// inline script runs from them), so a worker started from one of them is as confined as the page. Development adds 'unsafe-eval' for React's dev
 // tooling and webpack's eval source maps.
 const isDevelopment = process.env.NODE_ENV !== 'production';
 const staticAssetPolicy = [
@@ -48,6 +49,7 @@ const nextConfig = {
         headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }],
       },
       { source: '/_next/image', headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }] },
+      { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }] },
     ];
   },
 };

@@ -1,4 +1,4 @@
-// Next.js proxy (formerly middleware): gives every page and API response a Content-Security-Policy with a fresh
+// Next.js proxy (formerly middleware): gives every page a Content-Security-Policy with a fresh
 // script nonce (server/http/content-security-policy.ts). The nonce goes on the request's CSP header too, which
 // is where Next's renderer reads it to stamp its inline scripts; pages are rendered per request for that
 // (app/layout.tsx). Static build assets get their fixed policy from next.config.js instead.
@@ -17,6 +17,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but Next's hashed build assets, which never render HTML (next.config.js covers them).
-  matcher: ['/((?!_next/static|_next/image).*)'],
+  // Pages only. Next's hashed build assets never render HTML, and the API must not pass through a proxy: Next
+  // buffers the body of a request that does, before the route handler can refuse it (401 first, 413 while it
+  // streams). next.config.js gives both their fixed policy.
+  matcher: ['/((?!_next/static|_next/image|api/).*)'],
 };

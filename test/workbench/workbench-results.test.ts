@@ -191,24 +191,38 @@ test('Parquet and Arrow exports hold the result', { timeout: 60_000 }, async () 
   );
 });
 
-test('a shareable link opens the saved notebook for another analyst', { timeout: 60_000 }, async () => {
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid="save-state"]')?.getAttribute('data-state') === 'saved',
-  );
-  await page.getByTestId('share-notebook').click();
-  const link = await page.getByTestId('share-link').inputValue();
-  assert.equal(link, notebookUrl);
-  const other = await (await contextFor(wb.analyst2)).newPage();
-  await other.goto(link);
-  await other.getByTestId('sql-editor').first().locator('.monaco-editor').waitFor({ timeout: 30_000 });
-  const texts = await other.evaluate(() => {
-    const m = (window as unknown as { monaco: { editor: { getEditors(): { getValue(): string }[] } } })
-      .monaco;
-    return m.editor.getEditors().map((e) => e.getValue());
-  });
-  assert.deepEqual(texts, ['SELECT letter, number, number * number AS square FROM basic_append ORDER BY 2']);
-  await other.context().close();
-});
+test(
+  'a shareable link opens the saved notebook for an analyst it is shared with',
+  { timeout: 60_000 },
+  async () => {
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="save-state"]')?.getAttribute('data-state') === 'saved',
+    );
+    await page.getByTestId('share-notebook').click();
+    const link = await page.getByTestId('share-link').inputValue();
+    assert.equal(link, notebookUrl);
+    // Notebooks belong to their owner: the link opens for another analyst once the owner shares it (read).
+    await page.getByTestId('sharing-button').click();
+    const sharing = page.getByTestId('notebook-sharing');
+    await sharing.getByLabel('Share with (user name, or role:analyst)').fill('bea');
+    await sharing.getByLabel('Access').selectOption('read');
+    await sharing.getByRole('button', { name: 'Share', exact: true }).click();
+    await sharing.getByTestId('notebook-share').filter({ hasText: 'bea: can read' }).waitFor();
+    const other = await (await contextFor(wb.analyst2)).newPage();
+    await other.goto(link);
+    await other.getByTestId('sql-editor').first().locator('.monaco-editor').waitFor({ timeout: 30_000 });
+    assert.equal(await other.getByTestId('save-state').getAttribute('data-state'), 'read-only');
+    const texts = await other.evaluate(() => {
+      const m = (window as unknown as { monaco: { editor: { getEditors(): { getValue(): string }[] } } })
+        .monaco;
+      return m.editor.getEditors().map((e) => e.getValue());
+    });
+    assert.deepEqual(texts, [
+      'SELECT letter, number, number * number AS square FROM basic_append ORDER BY 2',
+    ]);
+    await other.context().close();
+  },
+);
 
 async function openVersions(on: Page): Promise<void> {
   const entry = on.getByTestId('catalog-table-basic_append');

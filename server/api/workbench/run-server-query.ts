@@ -134,7 +134,11 @@ export async function runServerQuery(
       versions[ref.view] = snapshot.version;
     }
     await loadResults(session, results);
-    await lockSession(session, { files });
+    // The lock sets the spill cap again (its default is a hard ceiling); the configured cap must be the one in force.
+    await lockSession(session, {
+      files,
+      ...(limits.maxTempDirectorySize !== undefined ? { maxSpill: limits.maxTempDirectorySize } : {}),
+    });
     if (signal?.aborted) throw new WorkbenchError('QUERY_FAILED', 'The query was cancelled');
     const result = await streamSelect(session, request.sql);
     const batcher = createArrowBatcher(result.columnNames(), result.columnTypes());
