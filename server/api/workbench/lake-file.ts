@@ -76,8 +76,8 @@ export async function serveLakeFile(context: LakeContext, request: LakeFileReque
   const length = range.kind === 'partial' ? range.length : status.size;
   headers.set('Content-Length', String(length));
   // Next 16 strips Content-Length from route handler responses (FORBIDDEN_HEADERS in next/dist/server/
-  // send-response.js), yet DuckDB-WASM sizes a file by it; the worker shim made by server/cli/copy-vendor.ts
-  // reads this copy instead.
+  // send-response.js; https://github.com/vercel/next.js/issues/48838), yet DuckDB-WASM sizes a file by it; the
+  // lake worker (app/_workbench/engine/duckdb-worker.ts) reads this copy instead.
   headers.set('X-Content-Length', String(length));
   if (range.kind === 'partial') {
     headers.set('Content-Range', `bytes ${offset}-${offset + length - 1}/${status.size}`);
