@@ -9,9 +9,8 @@ import { getLogicalFileKey } from '../replay';
 import { planScan } from '../scan';
 import { loadSnapshot } from '../snapshot';
 import { parseFileStats } from '../stats';
-import { DEFAULT_TARGET_FILE_SIZE, writeDataFiles } from './data-files';
+import { DEFAULT_TARGET_FILE_SIZE } from './data-files';
 import { getNow, type WriteEffects } from './effects';
-import { getNumIndexedCols } from './table-properties';
 import { commitTransaction, type CommitOptions } from './transaction';
 import {
   buildConformingSelect,
@@ -19,6 +18,7 @@ import {
   countRecords,
   sumSizes,
   type WriteResult,
+  writeSnapshotFiles,
 } from './write-support';
 import { assertWritable } from './write-protocol';
 import { DeltaError } from '../errors';
@@ -95,13 +95,10 @@ export async function optimize(
     const bytes = sumSizes(selected);
     const rowsPerFile =
       rows > 0 && bytes > target ? Math.max(1, Math.floor((rows * target) / bytes)) : undefined;
-    const adds = await writeDataFiles(effects, {
-      tableRoot,
+    const adds = await writeSnapshotFiles(effects, tableRoot, snapshot, {
       sql: buildConformingSelect(plan.sql, snapshot.schema, snapshot.schema),
       schema: snapshot.schema,
-      partitionColumns: snapshot.partitionColumns,
       dataChange: false,
-      numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
       layout: {
         ...(options.sortBy ? { sortBy: options.sortBy } : {}),
         ...(rowsPerFile ? { rowsPerFile } : {}),
