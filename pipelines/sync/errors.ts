@@ -1,6 +1,8 @@
 // The sync layer's error catalogue: stable codes a caller (worker, UI, CLI) can branch on, a message a person can
 // act on, and the underlying failure as `cause`.
 
+import { CodedError } from '../support/coded-error';
+
 export type SyncErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_IDENTIFIER'
@@ -17,14 +19,8 @@ export type SyncErrorCode =
   | 'DELTA_READ_FAILED'
   | 'TABLE_NOT_SYNCED';
 
-export class SyncError extends Error {
-  readonly code: SyncErrorCode;
-
-  constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${message} (${code})`, options);
-    this.name = 'SyncError';
-    this.code = code;
-  }
+export class SyncError extends CodedError<SyncErrorCode> {
+  override name = 'SyncError';
 }
 
 /** True when `error` is a SyncError, optionally with the given code. */
