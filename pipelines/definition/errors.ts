@@ -1,7 +1,7 @@
 // The pipeline layer's error catalogue (definitions, planning, extraction, apply): a stable code a caller can
 // branch on, a message a person can act on, and the underlying failure as `cause`.
 
-import { CodedError } from '../support/coded-error';
+import { CodedError, errorGuard } from '../support/coded-error';
 
 export type PipelineErrorCode =
   | 'INVALID_DEFINITION'
@@ -18,6 +18,4 @@ export class PipelineError extends CodedError<PipelineErrorCode> {
   override name = 'PipelineError';
 }
 
-export function isPipelineError(error: unknown, code?: PipelineErrorCode): error is PipelineError {
-  return error instanceof PipelineError && (code === undefined || error.code === code);
-}
+export const isPipelineError = errorGuard(PipelineError);

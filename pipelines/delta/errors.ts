@@ -1,7 +1,7 @@
 // The Delta layer's error catalogue: stable codes a caller can branch on, a message a person can act on, and the
 // underlying failure as `cause`.
 
-import { CodedError } from '../support/coded-error';
+import { CodedError, errorGuard } from '../support/coded-error';
 
 export type DeltaErrorCode =
   | 'TABLE_NOT_FOUND'
@@ -35,6 +35,4 @@ export class DeltaError extends CodedError<DeltaErrorCode> {
 }
 
 /** True when `error` is a DeltaError, optionally with the given code. */
-export function isDeltaError(error: unknown, code?: DeltaErrorCode): error is DeltaError {
-  return error instanceof DeltaError && (code === undefined || error.code === code);
-}
+export const isDeltaError = errorGuard(DeltaError);

@@ -10,3 +10,10 @@ export class CodedError<Code extends string> extends Error {
     this.code = code;
   }
 }
+
+/** The type guard of one error class with codes: is `error` one of its errors, optionally with the given code. */
+export function errorGuard<E extends Error & { readonly code: string }>(
+  type: abstract new (...args: never[]) => E,
+): (error: unknown, code?: E['code']) => error is E {
+  return (error, code): error is E => error instanceof type && (code === undefined || error.code === code);
+}

@@ -1,7 +1,7 @@
 // The sync layer's error catalogue: stable codes a caller (worker, UI, CLI) can branch on, a message a person can
 // act on, and the underlying failure as `cause`.
 
-import { CodedError } from '../support/coded-error';
+import { CodedError, errorGuard } from '../support/coded-error';
 
 export type SyncErrorCode =
   | 'INVALID_ARGUMENT'
@@ -24,9 +24,7 @@ export class SyncError extends CodedError<SyncErrorCode> {
 }
 
 /** True when `error` is a SyncError, optionally with the given code. */
-export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {
-  return error instanceof SyncError && (code === undefined || error.code === code);
-}
+export const isSyncError = errorGuard(SyncError);
 
 /** Stable code of any error: SyncError/DeltaError/LakeError codes, a driver's code, or 'UNKNOWN'. */
 export function getErrorCode(error: unknown): string {
