@@ -17,12 +17,13 @@ import { buildDeletionVectorActions, canUseDeletionVectors } from './merge-delet
 import { planCopyOnWriteTarget, planDeletionVectorTarget } from './merge-targets';
 import { mayHoldSourceKeys, readSourceKeyBounds, selectCandidateFiles } from './merge-pruning';
 import { describeQuery, reconcileSchema } from './table-schema';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   assertMayRemove,
   buildConformingSelect,
   buildDataWriteActions,
   buildRemoveAction,
+  commitOnSnapshot,
   countRecords,
   findAppliedTxn,
   sumSizes,
@@ -197,11 +198,10 @@ export async function merge(
         };
       }
       const candidateKeys = new Set(candidates.map(getLogicalFileKey));
-      const result = await commitTransaction(
+      const result = await commitOnSnapshot(
         effects,
+        snapshot,
         {
-          tableRoot,
-          readVersion: snapshot.version,
           operation: 'MERGE',
           operationParameters: {
             predicate: JSON.stringify(keys.map((key) => `t.${key} = s.${key}`)),
@@ -222,7 +222,6 @@ export async function merge(
             readFileKeys: candidateKeys,
             ...(options.txn ? { txn: options.txn } : {}),
           },
-          configuration: snapshot.metadata.configuration ?? {},
           newFiles: adds,
         },
         options,

@@ -11,10 +11,11 @@ import { loadSnapshot } from '../snapshot';
 import { parseFileStats } from '../stats';
 import { DEFAULT_TARGET_FILE_SIZE } from './data-files';
 import { getNow, type WriteEffects } from './effects';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   buildConformingSelect,
   buildRemoveAction,
+  commitOnSnapshot,
   countRecords,
   sumSizes,
   type WriteResult,
@@ -117,11 +118,10 @@ export async function optimize(
       numDeletionVectorsRemoved: selected.filter((file) => file.deletionVector).length,
     };
     const readKeys = new Set(selected.map(getLogicalFileKey));
-    const result = await commitTransaction(
+    const result = await commitOnSnapshot(
       effects,
+      snapshot,
       {
-        tableRoot,
-        readVersion: snapshot.version,
         operation: 'OPTIMIZE',
         operationParameters: {
           predicate: JSON.stringify(filter ? [JSON.stringify(filter)] : []),
@@ -132,7 +132,6 @@ export async function optimize(
         isBlindAppend: false,
         // Compaction only conflicts with commits that removed the files it rewrote.
         reads: { readPredicate: 'none', readFileKeys: readKeys },
-        configuration: snapshot.metadata.configuration ?? {},
         newFiles: adds,
       },
       options,

@@ -1,12 +1,12 @@
 // Pieces every write operation shares: loading the snapshot to write against, idempotent-writer (txn) checks,
 // remove actions, the SELECT that casts incoming rows to the table schema, writing a snapshot's new data files,
-// the actions of a data write, and the result shape.
+// the actions of a data write, committing on top of the snapshot read, and the result shape.
 
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../actions';
 import { DeltaError } from '../errors';
 import { quoteIdentifier, toDuckDbType, type StructType } from '../schema';
 import type { Snapshot } from '../snapshot';
-import type { CommitResult } from './transaction';
+import { commitTransaction, type CommitOptions, type CommitRequest, type CommitResult } from './transaction';
 import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { getNumIndexedCols, isAppendOnly } from './table-properties';
@@ -135,6 +135,26 @@ export function buildDataWriteActions(
     ...fileActions,
     ...adds.map((add) => ({ add })),
   ];
+}
+
+/** Commits on top of the snapshot the write read: its table, its version as the read version, its configuration
+ * (a data write leaves the configuration as it is). */
+export function commitOnSnapshot(
+  effects: WriteEffects,
+  snapshot: Snapshot,
+  request: Omit<CommitRequest, 'tableRoot' | 'readVersion' | 'configuration'>,
+  options: CommitOptions,
+): Promise<CommitResult> {
+  return commitTransaction(
+    effects,
+    {
+      tableRoot: snapshot.tableRoot,
+      readVersion: snapshot.version,
+      ...request,
+      configuration: snapshot.metadata.configuration ?? {},
+    },
+    options,
+  );
 }
 
 export function sumSizes(files: { size?: number | null }[]): number {

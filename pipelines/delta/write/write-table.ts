@@ -10,12 +10,13 @@ import type { DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { formatPartitionSql } from './partition-paths';
 import { describeQuery, reconcileSchema } from './table-schema';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   assertMayRemove,
   buildConformingSelect,
   buildDataWriteActions,
   buildRemoveAction,
+  commitOnSnapshot,
   countRecords,
   findAppliedTxn,
   sumSizes,
@@ -119,11 +120,10 @@ async function writeRows(
     numOutputBytes: sumSizes(adds),
     ...(mode === 'Overwrite' ? { numRemovedFiles: removes.length, numRemovedBytes: sumSizes(removes) } : {}),
   };
-  const result = await commitTransaction(
+  const result = await commitOnSnapshot(
     effects,
+    snapshot,
     {
-      tableRoot,
-      readVersion: snapshot.version,
       operation: 'WRITE',
       operationParameters: {
         mode,
@@ -141,7 +141,6 @@ async function writeRows(
               readFileKeys: new Set(replaced.map(getLogicalFileKey)),
               ...(options.txn ? { txn: options.txn } : {}),
             },
-      configuration: snapshot.metadata.configuration ?? {},
       newFiles: adds,
     },
     options,
