@@ -1,26 +1,14 @@
 // @ts-check
 
+import { contentSecurityPolicy } from './server/http/csp-policy.js';
+
 // Pages get their Content-Security-Policy, with a per-request script nonce, from proxy.ts
-// (server/http/content-security-policy.ts, which explains each directive). Next's hashed build assets and the
-// API do not pass through the proxy (a proxy makes Next buffer request bodies, which would undo the API's
-// streamed size limits and its 401 before any body is read); they get the same policy without a nonce (no
-// inline script runs from them), so a worker started from one of them is as confined as the page. Development adds 'unsafe-eval' for React's dev
-// tooling and webpack's eval source maps.
-const isDevelopment = process.env.NODE_ENV !== 'production';
-const staticAssetPolicy = [
-  "default-src 'self'",
-  `script-src 'self' 'wasm-unsafe-eval'${isDevelopment ? " 'unsafe-eval'" : ''}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "child-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// (server/http/content-security-policy.ts). Next's hashed build assets and the API do not pass through the proxy
+// (a proxy makes Next buffer request bodies, which would undo the API's streamed size limits and its 401 before
+// any body is read); they get the same policy, built by the same code (server/http/csp-policy.js, which explains
+// each directive), without a nonce (no inline script runs from them), so a worker started from one of them is as
+// confined as the page.
+const staticAssetPolicy = contentSecurityPolicy({ development: process.env.NODE_ENV !== 'production' });
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

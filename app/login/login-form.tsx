@@ -1,22 +1,15 @@
 'use client';
 
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { apiFetch, ApiClientError } from '../_lib/api-client';
+import { apiFetch } from '../_lib/api-client';
 import { safeNextPath } from '../_lib/safe-next';
+import { useFormSubmit } from '../_lib/use-form-submit';
 
 export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
+  const { error, busy, submit } = useFormSubmit(
+    async (form) => {
       // A 401 here is a wrong password, shown below, not an ended session.
       await apiFetch('/api/auth/login', {
         method: 'POST',
@@ -26,11 +19,9 @@ export function LoginForm() {
       // Only same-site paths: `?next=https://evil.example` must not turn the login page into an open redirect.
       router.replace(safeNextPath(params.get('next')));
       router.refresh();
-    } catch (e) {
-      setError(e instanceof ApiClientError ? e.message : 'Login failed; try again');
-      setBusy(false);
-    }
-  }
+    },
+    () => 'Login failed; try again',
+  );
 
   return (
     <form className="login-form" onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>

@@ -1,6 +1,5 @@
 import { Suspense } from 'react';
-import { sectionMetadata } from '../_components/section-page';
-import { sections } from '../_components/sections';
+import { SectionHeader, sectionMetadata } from '../_components/section-page';
 import { PipelinesView } from './pipelines-view';
 import '../_components/admin-pages.css';
 
@@ -9,14 +8,10 @@ export const metadata = sectionMetadata('pipelines');
 export default function PipelinesPage() {
   return (
     <>
-      <header className="page-header">
-        <p className="eyebrow">For {sections.pipelines.audience}</p>
-        <h1>{sections.pipelines.label}</h1>
-        <p className="lead">
-          Every run the worker records: its status, trigger, timing and how far each stage got. Updates live
-          while a run is running.
-        </p>
-      </header>
+      <SectionHeader id="pipelines">
+        Every run the worker records: its status, trigger, timing and how far each stage got. Updates live
+        while a run is running.
+      </SectionHeader>
       {/* useSearchParams (the selected run) needs a Suspense boundary in a statically rendered page. */}
       <Suspense fallback={<p className="muted">Loading…</p>}>
         <PipelinesView />

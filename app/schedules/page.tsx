@@ -1,5 +1,4 @@
-import { sectionMetadata } from '../_components/section-page';
-import { sections } from '../_components/sections';
+import { SectionHeader, sectionMetadata } from '../_components/section-page';
 import { SchedulesView } from './schedules-view';
 import '../_components/admin-pages.css';
 
@@ -8,14 +7,10 @@ export const metadata = sectionMetadata('schedules');
 export default function SchedulesPage() {
   return (
     <>
-      <header className="page-header">
-        <p className="eyebrow">For {sections.schedules.audience}</p>
-        <h1>{sections.schedules.label}</h1>
-        <p className="lead">
-          When the worker runs each job. Changes are stored in the control database and take effect at the
-          worker&rsquo;s next check, without a restart.
-        </p>
-      </header>
+      <SectionHeader id="schedules">
+        When the worker runs each job. Changes are stored in the control database and take effect at the
+        worker&rsquo;s next check, without a restart.
+      </SectionHeader>
       <SchedulesView />
     </>
   );

@@ -8,7 +8,6 @@
 // Thin entry point: parse → one command → print; errors go to stderr with a non-zero exit code.
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
 import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
@@ -16,6 +15,7 @@ import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '..
 import { loadDefinition } from '../definition/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
+import { parseCommandLine } from '../support/command-line';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -54,25 +54,21 @@ function describeError(error: unknown): string {
 }
 
 export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        table: { type: 'string', multiple: true },
-        full: { type: 'boolean', default: false },
-        'run-id': { type: 'string' },
-        'no-sync': { type: 'boolean', default: false },
-        'mysql-url': { type: 'string' },
-        lake: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`${describeError(error)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      table: { type: 'string', multiple: true },
+      full: { type: 'boolean', default: false },
+      'run-id': { type: 'string' },
+      'no-sync': { type: 'boolean', default: false },
+      'mysql-url': { type: 'string' },
+      lake: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    io.stderr,
+    USAGE,
+  );
+  if (!parsed) return 2;
   const [command, name] = parsed.positionals;
   const { values } = parsed;
   if (!command || !name || !['plan', 'run', 'validate'].includes(command)) {

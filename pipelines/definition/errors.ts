@@ -1,6 +1,8 @@
 // The pipeline layer's error catalogue (definitions, planning, extraction, apply): a stable code a caller can
 // branch on, a message a person can act on, and the underlying failure as `cause`.
 
+import { CodedError, errorGuard } from '../support/coded-error';
+
 export type PipelineErrorCode =
   | 'INVALID_DEFINITION'
   | 'DEFINITION_NOT_FOUND'
@@ -12,16 +14,8 @@ export type PipelineErrorCode =
   | 'SYNC_FAILED'
   | 'MAINTENANCE_FAILED';
 
-export class PipelineError extends Error {
-  readonly code: PipelineErrorCode;
-
-  constructor(code: PipelineErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${message} (${code})`, options);
-    this.name = 'PipelineError';
-    this.code = code;
-  }
+export class PipelineError extends CodedError<PipelineErrorCode> {
+  override name = 'PipelineError';
 }
 
-export function isPipelineError(error: unknown, code?: PipelineErrorCode): error is PipelineError {
-  return error instanceof PipelineError && (code === undefined || error.code === code);
-}
+export const isPipelineError = errorGuard(PipelineError);

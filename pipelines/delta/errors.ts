@@ -1,6 +1,8 @@
 // The Delta layer's error catalogue: stable codes a caller can branch on, a message a person can act on, and the
 // underlying failure as `cause`.
 
+import { CodedError, errorGuard } from '../support/coded-error';
+
 export type DeltaErrorCode =
   | 'TABLE_NOT_FOUND'
   | 'VERSION_NOT_FOUND'
@@ -28,17 +30,9 @@ export type DeltaErrorCode =
   | 'FILE_NOT_FOUND'
   | 'UNSUPPORTED_WRITER_VERSION';
 
-export class DeltaError extends Error {
-  readonly code: DeltaErrorCode;
-
-  constructor(code: DeltaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${message} (${code})`, options);
-    this.name = 'DeltaError';
-    this.code = code;
-  }
+export class DeltaError extends CodedError<DeltaErrorCode> {
+  override name = 'DeltaError';
 }
 
 /** True when `error` is a DeltaError, optionally with the given code. */
-export function isDeltaError(error: unknown, code?: DeltaErrorCode): error is DeltaError {
-  return error instanceof DeltaError && (code === undefined || error.code === code);
-}
+export const isDeltaError = errorGuard(DeltaError);

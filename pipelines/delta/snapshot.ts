@@ -1,16 +1,7 @@
 // Loading a snapshot: list the log (from the `_last_checkpoint` hint on when it can, see log-files.ts), pick
 // checkpoint + commits for the wanted version, read them, replay, and check that this reader can read the result.
 
-import type {
-  Action,
-  AddFile,
-  CommitInfo,
-  DomainMetadata,
-  Metadata,
-  Protocol,
-  RemoveFile,
-  Txn,
-} from './actions';
+import type { Action } from './actions';
 import { readCheckpointActions, type ReadEffects } from './checkpoint';
 import { DeltaError, isDeltaError } from './errors';
 import { buildLogSegment, listLogFiles, listLogForVersion, type LogFile } from './log-files';
@@ -20,23 +11,15 @@ import { replayActions, type CommitActions, type ReplayedState } from './replay'
 import { getColumnMappingMode, parseSchemaString, type ColumnMappingMode, type StructType } from './schema';
 import { readCommitTimestamps, resolveVersionAtTimestamp, type TimestampSource } from './time-travel';
 
-export interface Snapshot {
+/** A replayed version of one table, with what readers derive from its metaData. Its files are as in the log:
+ * URI-encoded paths, usually relative to the table root. */
+export interface Snapshot extends ReplayedState {
   /** Lake-relative table root ('' when the storage is rooted at the table). */
   tableRoot: string;
-  version: number;
-  protocol: Protocol;
-  metadata: Metadata;
   /** Logical schema parsed from metadata.schemaString. */
   schema: StructType;
   partitionColumns: string[];
   columnMappingMode: ColumnMappingMode;
-  /** Live data files (paths as in the log: URI-encoded, usually relative to the table root). */
-  files: AddFile[];
-  tombstones: RemoveFile[];
-  txns: Map<string, Txn>;
-  domains: Map<string, DomainMetadata>;
-  /** commitInfo of this version's own commit, when it was replayed (not when the version is a bare checkpoint). */
-  commitInfo?: CommitInfo;
 }
 
 export interface SnapshotOptions {
@@ -149,16 +132,9 @@ export async function loadSnapshotFromLog(
   }
   return {
     tableRoot,
-    version: state.version,
-    protocol: state.protocol,
-    metadata: state.metadata,
+    ...state,
     schema: parseSchemaString(state.metadata.schemaString),
     partitionColumns: state.metadata.partitionColumns ?? [],
     columnMappingMode: getColumnMappingMode(state.metadata.configuration ?? {}),
-    files: state.files,
-    tombstones: state.tombstones,
-    txns: state.txns,
-    domains: state.domains,
-    ...(state.commitInfo ? { commitInfo: state.commitInfo } : {}),
   };
 }

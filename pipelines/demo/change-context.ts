@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import type { GeneratorContext } from './context';
-import type { Rng } from './random';
+import { Rng } from './random';
 import { type DemoTable, PRIMARY_KEYS } from './schema';
 import { DAY_MS, formatDate, startOfDay } from './time';
 
@@ -99,6 +99,42 @@ export async function updateJsonRows(ctx: ChangeContext, table: DemoTable, rows:
     [JSON.stringify(rows)],
   );
   return result.rowCount ?? 0;
+}
+
+/**
+ * Move up to limit candidate rows (chosen as selectCandidates does) to the state next gives each; returns the
+ * rows written and how many were updated. next runs in candidate order, so the run's random draws stay the same.
+ */
+export async function advanceCandidates<R extends pg.QueryResultRow>(
+  ctx: ChangeContext,
+  table: DemoTable,
+  columns: string,
+  where: string,
+  limit: number,
+  next: (row: R) => JsonRow,
+): Promise<{ rows: JsonRow[]; updated: number }> {
+  const candidates = await selectCandidates<R>(ctx, table, columns, where, limit);
+  const rows = candidates.map(next);
+  return { rows, updated: await updateJsonRows(ctx, table, rows) };
+}
+
+/**
+ * Insert count new rows made by make from reserved ids; make gets one scratch Rng for generateParcel, shared by
+ * the batch, so a new row's parcel is drawn the same way as in the seed.
+ */
+export async function insertNewRows(
+  ctx: ChangeContext,
+  table: DemoTable,
+  count: number,
+  make: (id: number, parcelRng: Rng) => JsonRow,
+): Promise<number> {
+  const ids = await reserveIds(ctx, table, count);
+  const parcelRng = new Rng(0);
+  return insertJsonRows(
+    ctx,
+    table,
+    ids.map((id) => make(id, parcelRng)),
+  );
 }
 
 /** Today's date (UTC) plus some days, as a SQL date. */

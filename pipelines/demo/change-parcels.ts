@@ -6,12 +6,10 @@ import {
   type JsonRow,
   type TableChangeCounts,
   dayFromNow,
-  insertJsonRows,
-  reserveIds,
+  insertNewRows,
   updateJsonRows,
 } from './change-context';
 import { generateParcel, parcelRow } from './generate-parcels';
-import { Rng } from './random';
 import { COLUMNS } from './schema';
 
 interface SoldParcel {
@@ -60,9 +58,7 @@ export async function changeParcels(ctx: ChangeContext): Promise<TableChangeCoun
   );
   // Lot splits are rare: about one an hour per 20,000 parcels.
   const splits = Math.floor(ctx.sizes.parcels / 20_000 + ctx.rng.next());
-  const ids = await reserveIds(ctx, 'parcels', splits);
-  const parcelRng = new Rng(0);
-  const rows = ids.map((id) => {
+  const inserted = await insertNewRows(ctx, 'parcels', splits, (id, parcelRng) => {
     const values = parcelRow({
       ...generateParcel(ctx.gen, id, parcelRng),
       lastSaleMs: null,
@@ -72,6 +68,5 @@ export async function changeParcels(ctx: ChangeContext): Promise<TableChangeCoun
     });
     return Object.fromEntries(COLUMNS.parcels.map((c, i) => [c, values[i] ?? null])) as JsonRow;
   });
-  const inserted = await insertJsonRows(ctx, 'parcels', rows);
   return { inserted, updated, deleted: 0 };
 }

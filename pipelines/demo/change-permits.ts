@@ -5,12 +5,13 @@ import {
   type ChangeContext,
   type JsonRow,
   type TableChangeCounts,
+  advanceCandidates,
   dayFromNow,
   deleteCandidates,
   insertJsonRows,
+  insertNewRows,
   reserveIds,
   selectCandidates,
-  updateJsonRows,
   volumeOf,
   withinPastHour,
 } from './change-context';
@@ -37,8 +38,8 @@ interface OpenPermit {
   expires_date: string | null;
 }
 
-/** The permit's next step; returns null for the finaled flag when it did not final. */
-function advancePermit(ctx: ChangeContext, p: OpenPermit, now: string): { row: JsonRow; finaled: boolean } {
+/** The permit's next step; finaled_date is set only when the permit finals in this step. */
+function advancePermit(ctx: ChangeContext, p: OpenPermit, now: string): JsonRow {
   const r = ctx.rng.next();
   const fee = Number(p.fee_total);
   let status = p.status;
@@ -63,7 +64,7 @@ function advancePermit(ctx: ChangeContext, p: OpenPermit, now: string): { row: J
     // Work is taking longer than a year: the owner buys a 180-day extension.
     expires = dayFromNow(ctx, 180);
   }
-  const row: JsonRow = {
+  return {
     permit_id: Number(p.permit_id),
     status,
     fees_paid: feesPaid.toFixed(2),
@@ -72,7 +73,6 @@ function advancePermit(ctx: ChangeContext, p: OpenPermit, now: string): { row: J
     expires_date: expires,
     updated_at: now,
   };
-  return { row, finaled: finaled !== null };
 }
 
 function newPermit(ctx: ChangeContext, id: number, parcelRng: Rng, now: string): JsonRow {
@@ -113,26 +113,20 @@ export async function changeBuildingPermits(
   ctx: ChangeContext,
 ): Promise<{ counts: TableChangeCounts; finaledIds: number[] }> {
   const now = ctx.now.toISOString();
-  const open = await selectCandidates<OpenPermit>(
+  const { rows, updated } = await advanceCandidates<OpenPermit>(
     ctx,
     'building_permits',
     'permit_id, status, fee_total, fees_paid, issued_date::text, expires_date::text',
     "status IN ('applied', 'in_review', 'approved', 'issued')",
     volumeOf(ctx, 'building_permits', 0.001, 2),
+    (p) => advancePermit(ctx, p, now),
   );
-  const advanced = open.map((p) => advancePermit(ctx, p, now));
-  const updated = await updateJsonRows(
+  const finaledIds = rows.filter((row) => row.finaled_date !== null).map((row) => Number(row.permit_id));
+  const inserted = await insertNewRows(
     ctx,
     'building_permits',
-    advanced.map((a) => a.row),
-  );
-  const finaledIds = advanced.filter((a) => a.finaled).map((a) => Number(a.row.permit_id));
-  const ids = await reserveIds(ctx, 'building_permits', volumeOf(ctx, 'building_permits', 0.0008, 1));
-  const parcelRng = new Rng(0);
-  const inserted = await insertJsonRows(
-    ctx,
-    'building_permits',
-    ids.map((id) => newPermit(ctx, id, parcelRng, now)),
+    volumeOf(ctx, 'building_permits', 0.0008, 1),
+    (id, parcelRng) => newPermit(ctx, id, parcelRng, now),
   );
   return { counts: { inserted, updated, deleted: 0 }, finaledIds };
 }
@@ -203,17 +197,13 @@ export async function changeInspections(
     "status = 'scheduled'",
     volumeOf(ctx, 'inspections', 0.0001, 1),
   );
-  const scheduled = await selectCandidates<ScheduledInspection>(
+  const { updated } = await advanceCandidates<ScheduledInspection>(
     ctx,
     'inspections',
     'inspection_id, inspector_name',
     "status = 'scheduled'",
     volumeOf(ctx, 'inspections', 0.001, 2),
-  );
-  const updated = await updateJsonRows(
-    ctx,
-    'inspections',
-    scheduled.map((row) => completeInspection(ctx, row, now)),
+    (row) => completeInspection(ctx, row, now),
   );
   // Contractors book the next step of their permit's sequence.
   const permits = await selectCandidates<IssuedPermit>(

@@ -4,17 +4,15 @@ import {
   type ChangeContext,
   type JsonRow,
   type TableChangeCounts,
+  advanceCandidates,
   dayFromNow,
   deleteCandidates,
-  insertJsonRows,
-  reserveIds,
-  selectCandidates,
-  updateJsonRows,
+  insertNewRows,
   volumeOf,
   withinPastHour,
 } from './change-context';
 import { drawPlace, drawPriority, drawReporter, formatRequestNumber } from './generate-requests';
-import { Rng } from './random';
+import type { Rng } from './random';
 import { formatTimestamp } from './time';
 import {
   CHANNELS,
@@ -97,24 +95,19 @@ export async function changeServiceRequests(ctx: ChangeContext): Promise<TableCh
     "status IN ('new', 'assigned')",
     volumeOf(ctx, 'service_requests', 0.0001, 1),
   );
-  const open = await selectCandidates<OpenRequest>(
+  const { updated } = await advanceCandidates<OpenRequest>(
     ctx,
     'service_requests',
     'request_id, status, category, assigned_department',
     "status IN ('new', 'assigned', 'in_progress', 'on_hold')",
     volumeOf(ctx, 'service_requests', 0.001, 2),
+    (row) => advanceRequest(ctx, row, now),
   );
-  const updated = await updateJsonRows(
+  const inserted = await insertNewRows(
     ctx,
     'service_requests',
-    open.map((row) => advanceRequest(ctx, row, now)),
-  );
-  const ids = await reserveIds(ctx, 'service_requests', volumeOf(ctx, 'service_requests', 0.001, 2));
-  const parcelRng = new Rng(0);
-  const inserted = await insertJsonRows(
-    ctx,
-    'service_requests',
-    ids.map((id) => newRequest(ctx, id, parcelRng, now)),
+    volumeOf(ctx, 'service_requests', 0.001, 2),
+    (id, parcelRng) => newRequest(ctx, id, parcelRng, now),
   );
   return { inserted, updated, deleted };
 }

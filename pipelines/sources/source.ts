@@ -4,6 +4,7 @@
 // exactly (see MappedType.decode), which keeps numerics and timestamps lossless and the drivers simple.
 
 import type { SourceKind } from './kinds';
+import { errorGuard } from '../support/coded-error';
 
 /** How a source column lands: its Delta (Spark) type, the DuckDB type written to Parquet, and how text decodes. */
 export interface MappedType {
@@ -100,9 +101,7 @@ export class SourceError extends Error {
   }
 }
 
-export function isSourceError(error: unknown, code?: SourceErrorCode): error is SourceError {
-  return error instanceof SourceError && (code === undefined || error.code === code);
-}
+export const isSourceError = errorGuard(SourceError);
 
 /** SOURCE_ABORTED for an aborted signal: the message says what stopped and why ("Timed out after 30 s"). */
 export function sourceAborted(signal: AbortSignal, what: string): SourceError {

@@ -1,6 +1,8 @@
 // The sync layer's error catalogue: stable codes a caller (worker, UI, CLI) can branch on, a message a person can
 // act on, and the underlying failure as `cause`.
 
+import { CodedError, errorGuard } from '../support/coded-error';
+
 export type SyncErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_IDENTIFIER'
@@ -17,20 +19,12 @@ export type SyncErrorCode =
   | 'DELTA_READ_FAILED'
   | 'TABLE_NOT_SYNCED';
 
-export class SyncError extends Error {
-  readonly code: SyncErrorCode;
-
-  constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${message} (${code})`, options);
-    this.name = 'SyncError';
-    this.code = code;
-  }
+export class SyncError extends CodedError<SyncErrorCode> {
+  override name = 'SyncError';
 }
 
 /** True when `error` is a SyncError, optionally with the given code. */
-export function isSyncError(error: unknown, code?: SyncErrorCode): error is SyncError {
-  return error instanceof SyncError && (code === undefined || error.code === code);
-}
+export const isSyncError = errorGuard(SyncError);
 
 /** Stable code of any error: SyncError/DeltaError/LakeError codes, a driver's code, or 'UNKNOWN'. */
 export function getErrorCode(error: unknown): string {

@@ -21,6 +21,7 @@ import {
   releaseSyncLock,
   type SyncStateRow,
 } from './mysql/sync-state';
+import type { MySqlColumn } from './mysql/type-mapping';
 import type { SyncEffects, SyncResult, SyncTableOptions } from './types';
 
 function validateOptions(options: SyncTableOptions): void {
@@ -81,30 +82,39 @@ async function syncToSnapshot(
     now: startedAt,
   });
   const fromVersion = state?.deltaVersion ?? null;
+  // Every way a sync ends well is recorded alike: the state row now says MySQL equals the target version.
+  const succeed = async (
+    db: MySqlClient,
+    columns: MySqlColumn[],
+    {
+      mode,
+      rowsUpserted,
+      rowsDeleted,
+      durationMs,
+    }: Pick<SyncResult, 'mode' | 'rowsUpserted' | 'rowsDeleted' | 'durationMs'>,
+  ): Promise<SyncResult> => {
+    await recordSyncSuccess(db, {
+      table,
+      tableId: target.metadata.id,
+      version: target.version,
+      mode,
+      columns,
+      rowsUpserted,
+      rowsDeleted,
+      durationMs,
+      now: now(),
+    });
+    return { table, mode, fromVersion, version: target.version, rowsUpserted, rowsDeleted, durationMs };
+  };
   let reason = getFullSyncReason(options, state, await tableExists(client, table), target.metadata.id);
   if (reason === null && state?.columns && fromVersion !== null) {
     if (fromVersion === target.version) {
-      const durationMs = elapsed();
-      await recordSyncSuccess(client, {
-        table,
-        tableId: target.metadata.id,
-        version: target.version,
+      return succeed(client, state.columns, {
         mode: 'noop',
-        columns: state.columns,
         rowsUpserted: 0,
         rowsDeleted: 0,
-        durationMs,
-        now: now(),
+        durationMs: elapsed(),
       });
-      return {
-        table,
-        mode: 'noop',
-        fromVersion,
-        version: target.version,
-        rowsUpserted: 0,
-        rowsDeleted: 0,
-        durationMs,
-      };
     }
     let from: Snapshot | null = null;
     try {
@@ -116,33 +126,18 @@ async function syncToSnapshot(
     if (from) {
       const plan = await planIncrementalSync(effects, options, state.columns, from, target);
       if (plan.kind === 'ready') {
-        let durationMs = 0;
-        await applyIncrementalSync(effects, client, options, plan, async (tx) => {
-          durationMs = elapsed();
-          await recordSyncSuccess(tx, {
-            table,
-            tableId: target.metadata.id,
-            version: target.version,
+        const result = await applyIncrementalSync(effects, client, options, plan, (tx) =>
+          succeed(tx, plan.columns, {
             mode: 'incremental',
-            columns: plan.columns,
             rowsUpserted: plan.upserts,
             rowsDeleted: plan.deletes,
-            durationMs,
-            now: now(),
-          });
-        });
+            durationMs: elapsed(),
+          }),
+        );
         effects.log?.(
           `[sync] ${table}: v${fromVersion}→v${target.version}, ${plan.upserts} upserted, ${plan.deletes} deleted`,
         );
-        return {
-          table,
-          mode: 'incremental',
-          fromVersion,
-          version: target.version,
-          rowsUpserted: plan.upserts,
-          rowsDeleted: plan.deletes,
-          durationMs,
-        };
+        return result;
       }
       reason = plan.reason;
       await dropChangeTables(effects);
@@ -150,29 +145,13 @@ async function syncToSnapshot(
   }
   effects.log?.(`[sync] ${table}: full resync to v${target.version} (${reason ?? 'unknown'})`);
   const loaded = await loadFullTable(effects, client, options, target);
-  const durationMs = elapsed();
-  await recordSyncSuccess(client, {
-    table,
-    tableId: target.metadata.id,
-    version: target.version,
+  const result = await succeed(client, loaded.columns, {
     mode: 'full',
-    columns: loaded.columns,
     rowsUpserted: loaded.rows,
     rowsDeleted: 0,
-    durationMs,
-    now: now(),
+    durationMs: elapsed(),
   });
-  return {
-    table,
-    mode: 'full',
-    fromVersion,
-    version: target.version,
-    rowsUpserted: loaded.rows,
-    rowsDeleted: 0,
-    durationMs,
-    ...(reason ? { fallbackReason: reason } : {}),
-    loadMethod: loaded.method,
-  };
+  return { ...result, ...(reason ? { fallbackReason: reason } : {}), loadMethod: loaded.method };
 }
 
 async function recordFailure(

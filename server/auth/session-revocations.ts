@@ -1,12 +1,12 @@
 // Sessions revoked by logout, until they would have expired anyway: a small JSON file beside the users file
 // (`revoked-sessions.json`), so every process that serves requests sees a logout, and it survives a restart.
-// Readers re-read it only when it changes (inode, mtime, size: one stat per request); writes are serialized in
-// this process and go to a temp file then rename, never half a file.
+// Readers re-read it only when it changes and writes are atomic (shared-file.ts); writes are also serialized in
+// this process, so two logouts at once both land.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { cacheUntilChanged, writePrivateFile } from './shared-file';
 
 const fileSchema = z.record(z.string(), z.number());
 
@@ -20,38 +20,23 @@ export function revocationsFileFor(usersFile: string): string {
 }
 
 export function createRevocationStore(file: string, now: () => number = Date.now): RevocationStore {
-  let cached: { key: string; revoked: Record<string, number> } | undefined;
+  const revocations = cacheUntilChanged(file, readRevoked);
   let writing: Promise<void> = Promise.resolve();
-
-  async function load(): Promise<Record<string, number>> {
-    let key = 'missing';
-    try {
-      const s = await stat(file);
-      key = `${s.ino}:${s.mtimeMs}:${s.size}`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (cached?.key !== key) cached = { key, revoked: key === 'missing' ? {} : await readRevoked(file) };
-    return cached.revoked;
-  }
 
   return {
     async isRevoked(sid) {
-      const revoked = await load();
+      const revoked = await revocations.get();
       return revoked[sid] !== undefined;
     },
     revoke(sid, expiresAt) {
       const next = writing.then(async () => {
-        const revoked = { ...(await load()) };
+        const revoked = { ...(await revocations.get()) };
         const t = now();
         // Expired sessions are refused by their seal's TTL already: drop them so the file stays small.
         for (const [id, until] of Object.entries(revoked)) if (until <= t) delete revoked[id];
         revoked[sid] = expiresAt;
-        await mkdir(path.dirname(file), { recursive: true });
-        const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(temp, `${JSON.stringify(revoked)}\n`, { mode: 0o600 });
-        await rename(temp, file);
-        cached = undefined;
+        await writePrivateFile(file, `${JSON.stringify(revoked)}\n`);
+        revocations.forget();
       });
       // One failed write must not block later ones; the caller still sees this one's error.
       writing = next.catch(() => undefined);

@@ -2,11 +2,11 @@
 // to a temp file then rename (never half a file), with mode 0600 because the hashes are still secrets.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { hashPassword } from './passwords';
 import { ROLES, type Role } from './permissions';
+import { cacheUntilChanged, writePrivateFile } from './shared-file';
 
 export const usernameSchema = z
   .string()
@@ -59,10 +59,7 @@ export async function readUsers(file: string): Promise<UserRecord[]> {
 }
 
 export async function writeUsers(file: string, users: UserRecord[]): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writePrivateFile(file, `${JSON.stringify(users, null, 2)}\n`);
 }
 
 /** Add a user or replace the password and roles of an existing one; an existing user's sessions end. */
@@ -143,16 +140,6 @@ export async function ensureDemoUsers(
 /** Reads the users file at most once per change (by inode, mtime and size: writeUsers renames a new file into
  * place, so another process's change is seen on the next request), for request-time lookups. */
 export function createUsersLookup(file: string): (username: string) => Promise<UserRecord | undefined> {
-  let cached: { key: string; users: UserRecord[] } | undefined;
-  return async (username) => {
-    let key = 'missing';
-    try {
-      const s = await stat(file);
-      key = `${s.ino}:${s.mtimeMs}:${s.size}`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (cached?.key !== key) cached = { key, users: await readUsers(file) };
-    return cached.users.find((u) => u.username === username);
-  };
+  const users = cacheUntilChanged(file, readUsers);
+  return async (username) => (await users.get()).find((u) => u.username === username);
 }

@@ -8,7 +8,7 @@
 
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '@/pipelines/support/command-line';
 import { ApiError } from '../api/errors';
 import { loadEnv } from '../config/env';
 import { openSchedulerContext } from '../scheduler/open-scheduler-context';
@@ -85,22 +85,18 @@ export async function runRunsCli(
   io: RunsCliIo,
   source: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        follow: { type: 'boolean', default: false },
-        pipeline: { type: 'string' },
-        status: { type: 'string' },
-        limit: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      follow: { type: 'boolean', default: false },
+      pipeline: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    io.stderr,
+    USAGE,
+  );
+  if (!parsed) return 2;
   const [command, subject] = parsed.positionals;
   const { values } = parsed;
   const status = values.status as RunStatus | undefined;

@@ -24,12 +24,12 @@ export class PostgresControlStore implements ControlStore {
     );
   }
 
-  async init(): Promise<void> {
+  /** Runs work in one transaction on one pooled connection: committed when it resolves, rolled back if it throws. */
+  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_ID]);
-      await client.query(SCHEMA_SQL);
+      await work(client);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
@@ -37,6 +37,13 @@ export class PostgresControlStore implements ControlStore {
     } finally {
       client.release();
     }
+  }
+
+  async init(): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_ID]);
+      await client.query(SCHEMA_SQL);
+    });
   }
 
   async close(): Promise<void> {
@@ -180,9 +187,7 @@ export class PostgresControlStore implements ControlStore {
 
   async saveLineageEvent(event: RunEvent): Promise<void> {
     const { nodes, edges } = foldEvent(event);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await this.inTransaction(async (client) => {
       await client.query(
         `INSERT INTO lineage_events (run_id, event_type, event_time, job_namespace, job_name, payload)
          VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -214,13 +219,7 @@ export class PostgresControlStore implements ControlStore {
           [e.from, e.to],
         );
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(logCleanupFailure("client.query('ROLLBACK')"));
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async listLineageEvents(query: Parameters<ControlStore['listLineageEvents']>[0] = {}): Promise<RunEvent[]> {

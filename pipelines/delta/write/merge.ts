@@ -11,25 +11,25 @@ import { DeltaError } from '../errors';
 import { getLogicalFileKey } from '../replay';
 import { quoteIdentifier, type StructType } from '../schema';
 import { loadSnapshot, type Snapshot } from '../snapshot';
-import { writeDataFiles, type DataLayout } from './data-files';
+import type { DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { buildDeletionVectorActions, canUseDeletionVectors } from './merge-deletion-vectors';
 import { planCopyOnWriteTarget, planDeletionVectorTarget } from './merge-targets';
 import { mayHoldSourceKeys, readSourceKeyBounds, selectCandidateFiles } from './merge-pruning';
-import { getNumIndexedCols } from './table-properties';
 import { describeQuery, reconcileSchema } from './table-schema';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   assertMayRemove,
   buildConformingSelect,
+  buildDataWriteActions,
   buildRemoveAction,
-  buildSchemaChangeActions,
-  buildTxnAction,
+  commitOnSnapshot,
   countRecords,
   findAppliedTxn,
   sumSizes,
   type TxnOption,
   type WriteResult,
+  writeSnapshotFiles,
 } from './write-support';
 import { assertWritable, isDeletionVectorsEnabled } from './write-protocol';
 import { logCleanupFailure } from '../../support/cleanup';
@@ -170,21 +170,13 @@ export async function merge(
       const adds =
         target.carried === '' && updated + inserted === 0
           ? []
-          : await writeDataFiles(effects, {
-              tableRoot,
+          : await writeSnapshotFiles(effects, tableRoot, snapshot, {
               sql: dataSql,
               schema,
-              partitionColumns: snapshot.partitionColumns,
               dataChange: true,
-              numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
               layout: { sortBy: keys, ...(rowsPerFile ? { rowsPerFile } : {}), ...options.layout },
             });
-      const actions: Action[] = [
-        ...buildSchemaChangeActions(snapshot, schema),
-        ...buildTxnAction(effects, options.txn),
-        ...fileActions,
-        ...adds.map((add) => ({ add })),
-      ];
+      const actions = buildDataWriteActions(effects, snapshot, schema, options.txn, fileActions, adds);
       const bytesRewritten = target.kind === 'copyOnWrite' ? sumSizes(candidates) : 0;
       const filesRewritten = target.kind === 'copyOnWrite' ? candidates.length : 0;
       const metrics: Record<string, number> = {
@@ -206,11 +198,10 @@ export async function merge(
         };
       }
       const candidateKeys = new Set(candidates.map(getLogicalFileKey));
-      const result = await commitTransaction(
+      const result = await commitOnSnapshot(
         effects,
+        snapshot,
         {
-          tableRoot,
-          readVersion: snapshot.version,
           operation: 'MERGE',
           operationParameters: {
             predicate: JSON.stringify(keys.map((key) => `t.${key} = s.${key}`)),
@@ -231,7 +222,6 @@ export async function merge(
             readFileKeys: candidateKeys,
             ...(options.txn ? { txn: options.txn } : {}),
           },
-          configuration: snapshot.metadata.configuration ?? {},
           newFiles: adds,
         },
         options,

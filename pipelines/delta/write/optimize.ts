@@ -9,16 +9,17 @@ import { getLogicalFileKey } from '../replay';
 import { planScan } from '../scan';
 import { loadSnapshot } from '../snapshot';
 import { parseFileStats } from '../stats';
-import { DEFAULT_TARGET_FILE_SIZE, writeDataFiles } from './data-files';
+import { DEFAULT_TARGET_FILE_SIZE } from './data-files';
 import { getNow, type WriteEffects } from './effects';
-import { getNumIndexedCols } from './table-properties';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   buildConformingSelect,
   buildRemoveAction,
+  commitOnSnapshot,
   countRecords,
   sumSizes,
   type WriteResult,
+  writeSnapshotFiles,
 } from './write-support';
 import { assertWritable } from './write-protocol';
 import { DeltaError } from '../errors';
@@ -95,13 +96,10 @@ export async function optimize(
     const bytes = sumSizes(selected);
     const rowsPerFile =
       rows > 0 && bytes > target ? Math.max(1, Math.floor((rows * target) / bytes)) : undefined;
-    const adds = await writeDataFiles(effects, {
-      tableRoot,
+    const adds = await writeSnapshotFiles(effects, tableRoot, snapshot, {
       sql: buildConformingSelect(plan.sql, snapshot.schema, snapshot.schema),
       schema: snapshot.schema,
-      partitionColumns: snapshot.partitionColumns,
       dataChange: false,
-      numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
       layout: {
         ...(options.sortBy ? { sortBy: options.sortBy } : {}),
         ...(rowsPerFile ? { rowsPerFile } : {}),
@@ -120,11 +118,10 @@ export async function optimize(
       numDeletionVectorsRemoved: selected.filter((file) => file.deletionVector).length,
     };
     const readKeys = new Set(selected.map(getLogicalFileKey));
-    const result = await commitTransaction(
+    const result = await commitOnSnapshot(
       effects,
+      snapshot,
       {
-        tableRoot,
-        readVersion: snapshot.version,
         operation: 'OPTIMIZE',
         operationParameters: {
           predicate: JSON.stringify(filter ? [JSON.stringify(filter)] : []),
@@ -135,7 +132,6 @@ export async function optimize(
         isBlindAppend: false,
         // Compaction only conflicts with commits that removed the files it rewrote.
         reads: { readPredicate: 'none', readFileKeys: readKeys },
-        configuration: snapshot.metadata.configuration ?? {},
         newFiles: adds,
       },
       options,

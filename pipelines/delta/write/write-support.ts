@@ -1,13 +1,15 @@
 // Pieces every write operation shares: loading the snapshot to write against, idempotent-writer (txn) checks,
-// remove actions, the SELECT that casts incoming rows to the table schema, and the result shape.
+// remove actions, the SELECT that casts incoming rows to the table schema, writing a snapshot's new data files,
+// the actions of a data write, committing on top of the snapshot read, and the result shape.
 
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../actions';
 import { DeltaError } from '../errors';
 import { quoteIdentifier, toDuckDbType, type StructType } from '../schema';
 import type { Snapshot } from '../snapshot';
-import type { CommitResult } from './transaction';
+import { commitTransaction, type CommitOptions, type CommitRequest, type CommitResult } from './transaction';
+import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
-import { isAppendOnly } from './table-properties';
+import { getNumIndexedCols, isAppendOnly } from './table-properties';
 import { isSameProtocol, requireProtocol } from './write-protocol';
 import { toSchemaString } from './table-schema';
 
@@ -96,6 +98,63 @@ export function buildSchemaChangeActions(snapshot: Snapshot, schema: StructType)
     actions.push({ metaData: { ...snapshot.metadata, schemaString: toSchemaString(schema) } });
   }
   return actions;
+}
+
+/** Writes the rows of sql as new data files of the snapshot's table, laid out by its partition columns and with
+ * stats for as many columns as its configuration asks. */
+export function writeSnapshotFiles(
+  effects: WriteEffects,
+  tableRoot: string,
+  snapshot: Snapshot,
+  input: { sql: string; schema: StructType; dataChange: boolean; layout?: DataLayout | undefined },
+): Promise<AddFile[]> {
+  return writeDataFiles(effects, {
+    tableRoot,
+    sql: input.sql,
+    schema: input.schema,
+    partitionColumns: snapshot.partitionColumns,
+    dataChange: input.dataChange,
+    numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
+    ...(input.layout ? { layout: input.layout } : {}),
+  });
+}
+
+/** A data write's actions, in commit order: protocol and metaData when the schema evolved, the txn, the actions on
+ * existing files (removes, deletion vectors), then the new files. */
+export function buildDataWriteActions(
+  effects: WriteEffects,
+  snapshot: Snapshot,
+  schema: StructType,
+  txn: TxnOption | undefined,
+  fileActions: Action[],
+  adds: AddFile[],
+): Action[] {
+  return [
+    ...buildSchemaChangeActions(snapshot, schema),
+    ...buildTxnAction(effects, txn),
+    ...fileActions,
+    ...adds.map((add) => ({ add })),
+  ];
+}
+
+/** Commits on top of the snapshot the write read: its table, its version as the read version, its configuration
+ * (a data write leaves the configuration as it is). */
+export function commitOnSnapshot(
+  effects: WriteEffects,
+  snapshot: Snapshot,
+  request: Omit<CommitRequest, 'tableRoot' | 'readVersion' | 'configuration'>,
+  options: CommitOptions,
+): Promise<CommitResult> {
+  return commitTransaction(
+    effects,
+    {
+      tableRoot: snapshot.tableRoot,
+      readVersion: snapshot.version,
+      ...request,
+      configuration: snapshot.metadata.configuration ?? {},
+    },
+    options,
+  );
 }
 
 export function sumSizes(files: { size?: number | null }[]): number {

@@ -2,27 +2,27 @@
 // removes every live file, or only those of the partitions named by `partitionFilter` (Delta's replaceWhere on
 // partition columns), and checks that the new rows all belong to those partitions.
 
-import type { Action, AddFile } from '../actions';
+import type { AddFile } from '../actions';
 import { DeltaError } from '../errors';
 import { getLogicalFileKey } from '../replay';
 import { loadSnapshot, type Snapshot } from '../snapshot';
-import { writeDataFiles, type DataLayout } from './data-files';
+import type { DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { formatPartitionSql } from './partition-paths';
-import { getNumIndexedCols } from './table-properties';
 import { describeQuery, reconcileSchema } from './table-schema';
-import { commitTransaction, type CommitOptions } from './transaction';
+import type { CommitOptions } from './transaction';
 import {
   assertMayRemove,
   buildConformingSelect,
+  buildDataWriteActions,
   buildRemoveAction,
-  buildSchemaChangeActions,
-  buildTxnAction,
+  commitOnSnapshot,
   countRecords,
   findAppliedTxn,
   sumSizes,
   type TxnOption,
   type WriteResult,
+  writeSnapshotFiles,
 } from './write-support';
 import { assertWritable } from './write-protocol';
 import { toSqlString } from '../../engine/duckdb-session';
@@ -100,32 +100,30 @@ async function writeRows(
       : [];
   const removes = replaced.map((file) => buildRemoveAction(file, now, true));
   assertMayRemove(snapshot.metadata, removes);
-  const adds = await writeDataFiles(effects, {
-    tableRoot,
+  const adds = await writeSnapshotFiles(effects, tableRoot, snapshot, {
     sql,
     schema,
-    partitionColumns: snapshot.partitionColumns,
     dataChange: true,
-    numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
-    ...(options.layout ? { layout: options.layout } : {}),
+    layout: options.layout,
   });
-  const actions: Action[] = [
-    ...buildSchemaChangeActions(snapshot, schema),
-    ...buildTxnAction(effects, options.txn),
-    ...removes.map((remove) => ({ remove })),
-    ...adds.map((add) => ({ add })),
-  ];
+  const actions = buildDataWriteActions(
+    effects,
+    snapshot,
+    schema,
+    options.txn,
+    removes.map((remove) => ({ remove })),
+    adds,
+  );
   const metrics: Record<string, number> = {
     numFiles: adds.length,
     numOutputRows: countRecords(adds),
     numOutputBytes: sumSizes(adds),
     ...(mode === 'Overwrite' ? { numRemovedFiles: removes.length, numRemovedBytes: sumSizes(removes) } : {}),
   };
-  const result = await commitTransaction(
+  const result = await commitOnSnapshot(
     effects,
+    snapshot,
     {
-      tableRoot,
-      readVersion: snapshot.version,
       operation: 'WRITE',
       operationParameters: {
         mode,
@@ -143,7 +141,6 @@ async function writeRows(
               readFileKeys: new Set(replaced.map(getLogicalFileKey)),
               ...(options.txn ? { txn: options.txn } : {}),
             },
-      configuration: snapshot.metadata.configuration ?? {},
       newFiles: adds,
     },
     options,

@@ -155,15 +155,16 @@ async function* buildStatements(
 
 /**
  * Applies a ready plan. Every batch but the last autocommits (each is idempotent: deletes and upserts by key);
- * the last one runs in a transaction with `finish`, which records the new version.
+ * the last one runs in a transaction with `finish`, which records the new version; its result is returned once
+ * that transaction has committed.
  */
-export async function applyIncrementalSync(
+export async function applyIncrementalSync<T>(
   effects: SyncEffects,
   client: MySqlClient,
   options: SyncTableOptions,
   plan: Extract<IncrementalPlan, { kind: 'ready' }>,
-  finish: (client: MySqlClient) => Promise<void>,
-): Promise<void> {
+  finish: (client: MySqlClient) => Promise<T>,
+): Promise<T> {
   if (plan.addedColumns.length > 0) {
     // A failed earlier run may have added them already (DDL commits at once): add only what is missing.
     const existing = await client.query<{ name: string }>(
@@ -188,8 +189,9 @@ export async function applyIncrementalSync(
     }
     await client.query('START TRANSACTION');
     if (held) await run(held);
-    await finish(client);
+    const finished = await finish(client);
     await client.query('COMMIT');
+    return finished;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
