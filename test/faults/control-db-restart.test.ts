@@ -3,7 +3,6 @@
 // Stops the machine's PostgreSQL for a few seconds; every path starts it again.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,11 +12,11 @@ import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/
 import { executeRun } from '../../server/scheduler/execute-run';
 import { PostgresControlStore } from '../../server/store/postgres-control-store';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
+import { startWorkerProcess } from '../support/worker-process';
 import { createDeltaFixture } from '../sync/delta-fixture';
 import { SAMPLE_SCHEMA, sampleRows } from '../sync/sample-table';
 import { startPostgresAndWait, stopPostgres } from './service-control';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 let db: TempDatabase;
 let store: PostgresControlStore;
 let duckdb: DuckDbSession;
@@ -92,20 +91,9 @@ test('a run whose control database restarts under it keeps its Delta commit and 
 });
 
 test('the worker process survives a PostgreSQL restart and still stops cleanly', async () => {
-  const output: string[] = [];
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/worker.ts'], {
-    cwd: root,
-    env: { ...process.env, CONTROL_DB_URL: db.url },
-  });
-  child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, output, waitFor, exited } = startWorkerProcess({ CONTROL_DB_URL: db.url });
   try {
-    const deadline = Date.now() + 30_000;
-    while (!/\[worker\].* ready;/.test(output.join(''))) {
-      if (Date.now() > deadline) assert.fail(`worker not ready; output:\n${output.join('')}`);
-      await sleep(100);
-    }
+    await waitFor(/\[worker\].* ready;/, 30_000);
     try {
       await stopPostgres();
       await sleep(4_000); // Agenda's polling and the pools' idle connections see the database go away
@@ -113,10 +101,10 @@ test('the worker process survives a PostgreSQL restart and still stops cleanly',
       await startPostgresAndWait();
     }
     await sleep(4_000);
-    assert.equal(child.exitCode, null, `the worker is still running; output:\n${output.join('')}`);
+    assert.equal(child.exitCode, null, `the worker is still running; output:\n${output()}`);
     child.kill('SIGTERM');
-    assert.equal(await exited, 0, output.join(''));
-    assert.match(output.join(''), /stopped/);
+    assert.equal(await exited, 0, output());
+    assert.match(output(), /stopped/);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
