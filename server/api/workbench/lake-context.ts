@@ -1,5 +1,6 @@
 // The lake as the web process sees it: one storage and one native DuckDB session, opened on first use and kept
-// for the life of the process (the session only reads Parquet footers and runs server-path queries).
+// for the life of the process (the session reads Parquet footers for the catalog; analysts' server-path queries
+// run elsewhere, each in a fresh DuckDB of a query process: query-pool.ts).
 
 import { createDuckDbSession, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
 import { openLakeStorage } from '@/pipelines/lake/open-lake-storage';
