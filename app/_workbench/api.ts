@@ -62,7 +62,7 @@ export const api = {
   recordHistory: (entry: Omit<QueryHistoryEntry, 'at'>) =>
     request<void>('/api/query/history', json('POST', entry)),
   restoreTable: (table: string, version: number) =>
-    request<{ table: string; restoredVersion: number; newVersion: number }>(
+    request<{ table: string; restoredVersion: number; newVersion: number; pipelines: { nextRun: string }[] }>(
       `/api/catalog/tables/${encodeURIComponent(table)}/restore`,
       json('POST', { version }),
     ),

@@ -3,6 +3,7 @@
 
 import type { TableDefinition } from '../definition/load-definition';
 import type { SourcePosition } from '../sources/source';
+import type { TableRecovery } from './pipeline-state';
 
 /** What a run records in its commit (commitInfo.pipelineRun); the next run's plan starts from it. */
 export interface RunInfo {
@@ -26,8 +27,14 @@ export interface TableState {
   version: number | null;
   /** Version of the txn with appId <pipeline>/<table>; 0 when none. */
   lastRunSequence: number;
-  /** The newest RunInfo in the table's commits, if any. */
+  /** The RunInfo the table's current data comes from (the restored version's after a restore), if any. */
   lastRun: RunInfo | null;
+  /**
+   * Set when commits outside this table's runs (restore, manual write, schema change) mean the next run must
+   * reload or re-extract from the restored watermark with a key comparison (pipeline-state.ts). Optional so that
+   * states built by hand (tests, other callers) need not name it.
+   */
+  recovery?: TableRecovery | null;
 }
 
 export interface TablePlan {
@@ -90,16 +97,39 @@ export function planTableRun(
   if (table.mode === 'full') {
     return { ...base, action: 'full', watermarkFrom: null, compareKeys: false, reason: 'table mode is full' };
   }
-  const last = state.lastRun?.watermark?.value ?? null;
-  if (last === null || state.lastRun?.watermark?.column !== table.watermark) {
+  const recovery = state.recovery ?? null;
+  if (recovery?.action === 'reload') {
     return {
       ...base,
       action: 'full',
       watermarkFrom: null,
       compareKeys: false,
-      reason: state.lastRun?.watermark
-        ? `watermark column changed to ${table.watermark ?? '(none)'}: reload`
-        : 'no watermark recorded yet: reload',
+      reason: `${recovery.reason}: reload`,
+    };
+  }
+  const last = state.lastRun?.watermark?.value ?? null;
+  if (last === null || state.lastRun?.watermark?.column !== table.watermark) {
+    const why = state.lastRun?.watermark
+      ? `watermark column changed to ${table.watermark ?? '(none)'}: reload`
+      : 'no watermark recorded yet: reload';
+    return {
+      ...base,
+      action: 'full',
+      watermarkFrom: null,
+      compareKeys: false,
+      reason: recovery ? `${recovery.reason}; ${why}` : why,
+    };
+  }
+  if (recovery) {
+    // Rows deleted in the source after the restored version came back with it: only a key comparison finds them,
+    // so it runs whatever the table's deleteDetection says.
+    const from = subtractOverlap(last, table.overlapMs);
+    return {
+      ...base,
+      action: 'incremental',
+      watermarkFrom: from,
+      compareKeys: true,
+      reason: `${recovery.reason}: re-extract rows with ${table.watermark} >= ${from} (its watermark ${last} minus overlap) and compare keys`,
     };
   }
   const detection = table.deleteDetection;

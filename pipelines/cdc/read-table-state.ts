@@ -1,22 +1,14 @@
 // A table's pipeline state, read from the Delta table itself: the txn version of the pipeline's appId (the run
-// sequence) and the newest commitInfo.pipelineRun (watermark, last key comparison). No side store to drift.
+// sequence, monotonic: txns survive a restore, so a retried run is still applied once) and the state derived from
+// the history (pipeline-state.ts): the last run's watermark, or why the next run must reload or compare keys.
+// No side store to drift.
 
 import type { ReadEffects } from '../delta/checkpoint';
 import { isDeltaError } from '../delta/errors';
-import { readHistory } from '../delta/history';
 import { loadSnapshot } from '../delta/snapshot';
-import { RUN_INFO_KEY } from './commit-info-storage';
-import { getAppId, type RunInfo, type TableState } from './plan-run';
-
-const RECENT_COMMITS = 25;
-
-function findRunInfo(entries: { commitInfo?: Record<string, unknown> }[], appId: string): RunInfo | null {
-  for (const entry of entries) {
-    const info = entry.commitInfo?.[RUN_INFO_KEY] as RunInfo | undefined;
-    if (info && `${info.pipeline}/${info.table}` === appId) return info;
-  }
-  return null;
-}
+import { getAppId, type TableState } from './plan-run';
+import { deriveStateAt } from './pipeline-state';
+import { openStateHistory } from './state-history';
 
 export async function readTableState(
   effects: ReadEffects,
@@ -29,19 +21,17 @@ export async function readTableState(
     snapshot = await loadSnapshot(effects, target);
   } catch (error) {
     if (isDeltaError(error, 'TABLE_NOT_FOUND')) {
-      return { exists: false, version: null, lastRunSequence: 0, lastRun: null };
+      return { exists: false, version: null, lastRunSequence: 0, lastRun: null, recovery: null };
     }
     throw error;
   }
   const appId = getAppId(pipeline, table);
-  // Maintenance commits (optimize, vacuum) may come after the last run: look back a little, then everywhere.
-  let lastRun = findRunInfo(await readHistory(effects, target, { limit: RECENT_COMMITS }), appId);
-  if (!lastRun && snapshot.version >= RECENT_COMMITS)
-    lastRun = findRunInfo(await readHistory(effects, target), appId);
+  const derived = await deriveStateAt(await openStateHistory(effects, target), appId, snapshot.version);
   return {
     exists: true,
     version: snapshot.version,
     lastRunSequence: snapshot.txns.get(appId)?.version ?? 0,
-    lastRun,
+    lastRun: derived.lastRun,
+    recovery: derived.recovery,
   };
 }

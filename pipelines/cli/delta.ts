@@ -23,9 +23,9 @@ import { planScan } from '../delta/scan';
 import { loadSnapshot, type SnapshotOptions } from '../delta/snapshot';
 import { parseFileStats } from '../delta/stats';
 import { optimize } from '../delta/write/optimize';
-import { restore } from '../delta/write/restore';
 import { vacuum } from '../delta/write/vacuum';
 import { writeCheckpoint } from '../delta/write/write-checkpoint';
+import { restoreWithPipelineState } from '../cdc/restore-table';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -128,12 +128,24 @@ async function runWriteCommand(
     if (version === undefined && timestamp === undefined) {
       throw new DeltaError('INVALID_ARGUMENT', 'restore needs --version N or --timestamp T');
     }
-    const result = await restore(effects, '', {
+    // Through the CDC's restore: the commit also records each pipeline's state as of the restored version, so
+    // the next run re-extracts what changed since (or reloads) instead of trusting the newest run's watermark.
+    const result = await restoreWithPipelineState(effects, '', {
       ...(version !== undefined ? { version } : {}),
       ...(timestamp !== undefined ? { timestamp } : {}),
       ...(timestampSource ? { timestampSource } : {}),
     });
-    io.stdout.write(toLine({ version: result.version, metrics: result.metrics }));
+    io.stdout.write(
+      toLine({
+        version: result.version,
+        restoredVersion: result.restoredVersion,
+        metrics: result.metrics,
+        pipelines: result.pipelines.map(({ appId, record }) => ({ appId, ...record, run: undefined })),
+      }),
+    );
+    for (const { nextRun } of result.pipelines)
+      io.stderr.write(`${nextRun}
+`);
   } else if (args.command === 'optimize') {
     const sortBy = values['sort-by']
       ?.split(',')

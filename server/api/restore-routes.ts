@@ -1,9 +1,12 @@
 // Logic behind POST /api/catalog/tables/<table>/restore {version}: validate (zod) → authorize (delta:restore,
 // CSRF-checked) → one command → present. Restore is a new Delta commit whose files are those of the old
-// version, so history is kept and the restore itself can be undone; the next MySQL sync follows it.
+// version, so history is kept and the restore itself can be undone; the next MySQL sync follows it. The commit
+// also records what each pipeline writing the table does next (re-extract from the restored watermark and compare
+// keys, or reload: pipelines/cdc/restore-table.ts), and the answer says so, so the table converges to the source.
 
 import { z } from 'zod';
-import { isDeltaError, restore } from '@/pipelines/delta';
+import { restoreWithPipelineState } from '@/pipelines/cdc/restore-table';
+import { isDeltaError } from '@/pipelines/delta';
 import { authorize } from '../auth/authorize';
 import { ApiError } from './errors';
 import { handleRoute, jsonResponse, readJsonBody } from './handle-route';
@@ -27,6 +30,14 @@ export interface RestoreOutcome {
   table: string;
   restoredVersion: number;
   newVersion: number;
+  /** One per pipeline table writing it: the state recorded and what its next run does. */
+  pipelines: {
+    appId: string;
+    needsReload: boolean;
+    watermark: { column: string; value: string | null } | null;
+    runSequence: number | null;
+    nextRun: string;
+  }[];
 }
 
 /** The command: checks the version against the table's history, then commits the restore. */
@@ -47,12 +58,23 @@ export async function restoreTable(
     throw new ApiError('INVALID_INPUT', `${table} is already at version ${version}; nothing to restore`);
   }
   try {
-    const result = await restore(context, tableRootOf(table), {
+    const result = await restoreWithPipelineState(context, tableRootOf(table), {
       version,
       // Who rolled the table back stays in the Delta log (commitInfo), beside the operation.
       extraCommitInfo: { userName: username },
     });
-    return { table, restoredVersion: version, newVersion: result.version };
+    return {
+      table,
+      restoredVersion: version,
+      newVersion: result.version,
+      pipelines: result.pipelines.map(({ appId, record, nextRun }) => ({
+        appId,
+        needsReload: record.needsReload,
+        watermark: record.watermark,
+        runSequence: record.runSequence,
+        nextRun,
+      })),
+    };
   } catch (error) {
     if (isDeltaError(error, 'VERSION_NOT_FOUND')) {
       throw new ApiError('INVALID_INPUT', `${table}: ${(error as Error).message}`, { cause: error });

@@ -43,7 +43,13 @@ export function VersionHistory({ table, canRestore, onQuery, onRestored }: Versi
     setNotice(null);
     try {
       const answer = await api.restoreTable(table, version);
-      setNotice(`Restored ${answer.table} to v${answer.restoredVersion}: now at v${answer.newVersion}.`);
+      // What the pipelines writing the table do next (re-extract since the restored version, or reload).
+      const next = answer.pipelines
+        .map((p) => ` ${p.nextRun[0]?.toUpperCase()}${p.nextRun.slice(1)}.`)
+        .join('');
+      setNotice(
+        `Restored ${answer.table} to v${answer.restoredVersion}: now at v${answer.newVersion}.${next}`,
+      );
       load(true);
       onRestored();
     } catch (e) {
