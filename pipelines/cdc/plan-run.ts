@@ -63,6 +63,11 @@ export function subtractOverlap(watermark: string, overlapMs: number): string {
   return new Date(ms - overlapMs).toISOString();
 }
 
+/** An overlap for people: whole minutes as before ("10 min"), shorter windows in seconds ("1 s"). */
+function formatOverlap(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1_000} s`;
+}
+
 export function planTableRun(
   pipeline: string,
   table: TableDefinition,
@@ -129,7 +134,7 @@ export function planTableRun(
       action: 'incremental',
       watermarkFrom: from,
       compareKeys: true,
-      reason: `${recovery.reason}: re-extract rows with ${table.watermark} >= ${from} (its watermark ${last} minus overlap) and compare keys`,
+      reason: `${recovery.reason}: re-extract rows with ${table.watermark} >= ${from} (its watermark ${last} minus ${formatOverlap(table.overlapMs)} overlap) and compare keys`,
     };
   }
   const detection = table.deleteDetection;
@@ -143,7 +148,7 @@ export function planTableRun(
     watermarkFrom: from,
     compareKeys,
     reason:
-      `rows with ${table.watermark} >= ${from} (last ${last} minus ${table.overlapMs / 60_000} min overlap)` +
+      `rows with ${table.watermark} >= ${from} (last ${last} minus ${formatOverlap(table.overlapMs)} overlap)` +
       (compareKeys ? `; keys compared to find deletes (every ${everyRuns} runs)` : ''),
   };
 }

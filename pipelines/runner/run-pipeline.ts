@@ -85,6 +85,22 @@ export async function planPipeline(
   return planned;
 }
 
+/**
+ * Whether a finished extract of this run id may be applied under the current plan. One whose sequence was already
+ * committed is reused (apply then finds its txn and applies nothing twice); one not yet committed must have been
+ * read the way the plan now says: a restore or manual write in between changes the plan (from where, keys or
+ * reload), and applying the old extract would record a watermark the table's data does not reach.
+ */
+export function fitsPlan(manifest: RawManifest, plan: TablePlan): boolean {
+  if (manifest.runSequence !== plan.runSequence) return true;
+  if (plan.action !== 'incremental') return manifest.mode === 'full';
+  return (
+    manifest.mode === 'incremental' &&
+    (manifest.watermark?.from ?? null) === plan.watermarkFrom &&
+    (!plan.compareKeys || manifest.keyFiles !== null)
+  );
+}
+
 async function extractAll(
   effects: RunPipelineEffects,
   definition: PipelineDefinition,
@@ -95,7 +111,12 @@ async function extractAll(
   const pending: PlannedTable[] = [];
   for (const item of planned) {
     const done = await readManifest(effects.storage, definition.source.name, item.table.name, options.runId);
-    if (done) {
+    if (done && !fitsPlan(done, item.plan)) {
+      effects.log?.(
+        `${item.table.name}: the finished extract of run ${options.runId} no longer fits the plan (${item.plan.reason}); extracting again`,
+      );
+      pending.push(item);
+    } else if (done) {
       effects.log?.(`${item.table.name}: reusing the finished extract of run ${options.runId}`);
       manifests.set(item.table.name, done);
       await effects.onProgress?.({ kind: 'extracted', table: item.table.name, manifest: done, reused: true });

@@ -285,7 +285,7 @@ test('the plan: compare keys from the restored watermark (even with deleteDetect
   assert.equal(
     restored.reason,
     'restored to version 1 by commit 5: re-extract rows with updated_at >= 2026-01-01T23:59:59.000Z ' +
-      '(its watermark 2026-01-02T00:00:00.000Z minus overlap) and compare keys',
+      '(its watermark 2026-01-02T00:00:00.000Z minus 1 s overlap) and compare keys',
   );
   const reload = planTableRun('p', TABLE, {
     ...base,

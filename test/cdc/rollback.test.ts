@@ -19,6 +19,7 @@ import { runPipelineCli } from '../../pipelines/cli/pipeline';
 import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import type { PipelineDefinition } from '../../pipelines/definition/load-definition';
+import { restoreWithPipelineState } from '../../pipelines/cdc/restore-table';
 import { planPipeline, runPipeline, type RunPipelineEffects } from '../../pipelines/runner/run-pipeline';
 import { syncPipelineTables } from '../../pipelines/runner/sync-pipeline';
 import { verifyTable } from '../../pipelines/sync/index';
@@ -177,7 +178,7 @@ test(
       plan.text(),
       'items (tables/rollback_items, v4): run 5 incremental + key comparison: restored to version 1 by commit 4: ' +
         're-extract rows with updated_at >= 2026-11-01T00:59:59.000Z (its watermark 2026-11-01T01:00:00.000000Z ' +
-        'minus overlap) and compare keys\n',
+        'minus 1 s overlap) and compare keys\n',
     );
 
     const recovered = await runAndSync();
@@ -269,3 +270,41 @@ test('a Spark-style RESTORE commit (no pipeline record) is followed to its versi
   await runAndSync();
   await assertConverged();
 });
+
+test(
+  'a run extracted before a restore and retried after it extracts again instead of applying the old read',
+  { skip },
+  async () => {
+    await changeItems(source.url, ++step);
+    const stop = new Error('worker stopped before apply');
+    await assert.rejects(
+      runPipeline(
+        {
+          ...effects,
+          onProgress: (event) => {
+            if (event.kind === 'applying') throw stop;
+          },
+        },
+        definition,
+        { runId: 'interrupted' },
+      ),
+      stop,
+    );
+    const current = (await loadSnapshot(effects, TABLE_ROOT)).version;
+    const restored = await restoreWithPipelineState(effects, TABLE_ROOT, { version: current - 1 });
+    assert.equal(restored.pipelines[0]?.record.needsReload, false);
+    const log: string[] = [];
+    const result = await runPipeline({ ...effects, log: (line) => log.push(line) }, definition, {
+      runId: 'interrupted',
+    });
+    assert.equal(result.ok, true);
+    assert.ok(
+      log.some((line) => /no longer fits the plan \(restored to version/.test(line)),
+      log.join('\n'),
+    );
+    assert.equal(result.tables[0]?.plan.compareKeys, true);
+    const [synced] = await syncPipelineTables({ ...effects, connect: mysqlDb.connect }, definition);
+    assert.equal(synced?.error, undefined);
+    await assertConverged();
+  },
+);
