@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { readHistory } from '../../pipelines/delta/index';
+import type { RunInfo } from '../../pipelines/cdc/plan-run';
+import { readTableState } from '../../pipelines/cdc/read-table-state';
+import { createTable, merge, readHistory } from '../../pipelines/delta/index';
 import { syncTable, verifyTable } from '../../pipelines/sync/index';
 import { postRestore } from '../../server/api/restore-routes';
 import type { Role } from '../../server/auth/permissions';
@@ -86,6 +88,73 @@ test(
     const verified = await verifyTable(lake!.effects, PERMITS);
     assert.equal(verified.equal, true);
     assert.deepEqual(verified.differences, []);
+  },
+);
+
+test(
+  'restoring a table a pipeline writes records its state and says what the next run does',
+  { skip },
+  async () => {
+    const root = 'tables/pipeline_items';
+    const run = (sequence: number, mark: string): RunInfo => ({
+      pipeline: 'demo',
+      table: 'pipeline_items',
+      runId: `r${sequence}`,
+      runSequence: sequence,
+      mode: sequence === 1 ? 'full' : 'incremental',
+      watermark: { column: 'updated_at', value: mark },
+      position: { kind: 'lsn', value: '0/1' },
+      rows: 10,
+      keysCompared: sequence === 1,
+      lastKeyComparison: 1,
+    });
+    const write = { storage: lake!.storage, duckdb: lake!.duckdb };
+    const rows = (from: number, variant: number) =>
+      `SELECT i::BIGINT AS id, 'v${variant}' AS name, false AS gone FROM range(${from}, ${from + 10}) r(i)`;
+    // Written the way a pipeline run writes: txn appId <pipeline>/<table> and commitInfo.pipelineRun.
+    await createTable(write, root, {
+      data: `SELECT id, name FROM (${rows(0, 1)})`,
+      txn: { appId: 'demo/pipeline_items', version: 1 },
+      extraCommitInfo: { pipelineRun: run(1, '2026-01-01T00:00:00.000000Z') },
+    });
+    await merge(write, root, rows(5, 2), {
+      keys: ['id'],
+      deleteColumn: 'gone',
+      txn: { appId: 'demo/pipeline_items', version: 2 },
+      extraCommitInfo: { pipelineRun: run(2, '2026-01-02T00:00:00.000000Z') },
+    });
+
+    const res = await restoreRequest('pipeline_items', { version: 0 });
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as { newVersion: number; pipelines: Record<string, unknown>[] };
+    assert.equal(body.newVersion, 2);
+    assert.equal(body.pipelines.length, 1);
+    assert.deepEqual(
+      { ...body.pipelines[0], nextRun: undefined },
+      {
+        appId: 'demo/pipeline_items',
+        needsReload: false,
+        watermark: { column: 'updated_at', value: '2026-01-01T00:00:00.000000Z' },
+        runSequence: 1,
+        nextRun: undefined,
+      },
+    );
+    assert.match(
+      String(body.pipelines[0]!.nextRun),
+      /^next run of demo\/pipeline_items re-extracts rows with updated_at >= 2026-01-01T00:00:00.000000Z/,
+    );
+    const [latest] = await readHistory(lake!, root, { limit: 1 });
+    assert.equal(
+      (latest?.commitInfo?.pipelineRestore as Record<string, { restoredVersion: number }>)[
+        'demo/pipeline_items'
+      ]?.restoredVersion,
+      0,
+    );
+    // What the next run reads back: version 0's watermark, a key comparison, and the run sequence kept at 2.
+    const state = await readTableState(write, 'demo', 'pipeline_items', root);
+    assert.equal(state.lastRunSequence, 2);
+    assert.equal(state.lastRun?.runId, 'r1');
+    assert.deepEqual(state.recovery, { action: 'compareKeys', reason: 'restored to version 0 by commit 2' });
   },
 );
 
