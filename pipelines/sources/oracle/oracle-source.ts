@@ -25,6 +25,7 @@ import {
 import {
   DESCRIBE_ORACLE_TABLE,
   READ_CURRENT_SCN,
+  READ_CUT_TIME,
   READ_CURRENT_SCN_FALLBACK,
   buildOracleSelect,
   qualifyOracleTable,
@@ -110,6 +111,10 @@ export class OracleSource implements Source {
       stop: (connection) => connection.break().catch(logCleanupFailure('connection.break()')),
       start: async (connection, guard) => {
         await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
+        const cutAt = String(
+          (await connection.execute<unknown[]>(READ_CUT_TIME, {}, { fetchTypeHandler: fetchAsText }))
+            .rows?.[0]?.[0],
+        );
         let scn: string;
         try {
           scn = String(
@@ -129,7 +134,9 @@ export class OracleSource implements Source {
           );
         }
         guard.check(what);
-        return new OracleSession(connection, scn, guard);
+        const session = new OracleSession(connection, scn, guard);
+        session.cutAt = cutAt;
+        return session;
       },
       discard: (connection) => connection.close().catch(logCleanupFailure('connection.close()')),
       toError: toSourceError,
@@ -139,6 +146,7 @@ export class OracleSource implements Source {
 
 class OracleSession implements SourceSession {
   readonly position;
+  cutAt?: string;
 
   constructor(
     private readonly connection: Connection,
