@@ -54,6 +54,10 @@ export function parseDateTime(value: unknown): string | null {
   return `${String(value).replace(' ', 'T')}Z`;
 }
 
+/** The same instant as Date.toISOString writes it (what commitInfo holds), or null. */
+const toIsoInstant = (text: string | null): string | null =>
+  text === null ? null : new Date(text).toISOString();
+
 const toNumber = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
@@ -75,7 +79,7 @@ function toStateRow(row: Record<string, unknown>): SyncStateRow {
     durationMs: toNumber(row.duration_ms),
     errorCode: (row.error_code ?? null) as string | null,
     error: (row.error ?? null) as string | null,
-    dataAsOf: parseDateTime(row.data_as_of),
+    dataAsOf: toIsoInstant(parseDateTime(row.data_as_of)),
     newestChange: (row.newest_change ?? null) as string | null,
     freshnessLimitSeconds: toNumber(row.freshness_limit_seconds),
     updatedAt: parseDateTime(row.updated_at) ?? '',
