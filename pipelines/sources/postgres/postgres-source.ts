@@ -110,13 +110,13 @@ export class PostgresSource implements Source {
       start: async (main, guard) => {
         await beginSnapshotTransaction(main);
         const row = // now() is the transaction's start, taken before its snapshot: never later than the cut.
-        (
-          await main.query<{ snapshot: string; lsn: string | null; cut_at: string }>(
-            `SELECT pg_export_snapshot() AS snapshot,
+          (
+            await main.query<{ snapshot: string; lsn: string | null; cut_at: string }>(
+              `SELECT pg_export_snapshot() AS snapshot,
              to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cut_at,
              CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text AS lsn`,
-          )
-        ).rows[0];
+            )
+          ).rows[0];
         if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
         const session = new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
         session.cutAt = row.cut_at;
