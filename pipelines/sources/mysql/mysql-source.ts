@@ -132,9 +132,7 @@ export class MysqlSource implements Source {
         await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
         const position = await readBinlogPosition(connection);
         guard.check(what);
-        const session = new MysqlSession(core, position, guard);
-        session.cutAt = String(clock[0]?.cut_at);
-        return session;
+        return new MysqlSession(core, position, String(clock[0]?.cut_at), guard);
       },
       discard: (core) =>
         core
@@ -148,11 +146,11 @@ export class MysqlSource implements Source {
 
 class MysqlSession implements SourceSession {
   private readonly connection: PromiseConnection;
-  cutAt?: string;
 
   constructor(
     private readonly core: mysql.Connection,
     readonly position: SourcePosition,
+    readonly cutAt: string,
     private readonly guard: AbortGuard,
   ) {
     this.connection = core.promise();

@@ -134,9 +134,7 @@ export class OracleSource implements Source {
           );
         }
         guard.check(what);
-        const session = new OracleSession(connection, scn, guard);
-        session.cutAt = cutAt;
-        return session;
+        return new OracleSession(connection, scn, cutAt, guard);
       },
       discard: (connection) => connection.close().catch(logCleanupFailure('connection.close()')),
       toError: toSourceError,
@@ -146,11 +144,11 @@ export class OracleSource implements Source {
 
 class OracleSession implements SourceSession {
   readonly position;
-  cutAt?: string;
 
   constructor(
     private readonly connection: Connection,
     private readonly scn: string,
+    readonly cutAt: string,
     private readonly guard: AbortGuard,
   ) {
     this.position = { kind: 'scn' as const, value: scn };
