@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runSyncCli } from '../../pipelines/cli/sync';
 import { readManifest } from '../../pipelines/cdc/raw-manifest';
 import type { RunInfo } from '../../pipelines/cdc/plan-run';
 import { loadDefinition, type PipelineDefinition } from '../../pipelines/definition/load-definition';
@@ -23,6 +24,7 @@ import { syncPipelineTables } from '../../pipelines/runner/sync-pipeline';
 import { readSyncStatus, syncTable, type TableSyncStatus } from '../../pipelines/sync';
 import { formatSyncPrometheus } from '../../server/api/sync-prometheus';
 import { summarizeSyncState } from '../../server/api/sync-status';
+import { captureCli } from '../support/cli-output';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 import { createTestDatabase, mariaDbSkipReason, type TestDatabase } from '../sync/mysql-test-db';
 
@@ -201,6 +203,15 @@ describe('freshness through Delta and the MySQL sync', { skip: skip || false }, 
     // So a table whose watermark stands still is fresh as long as the runs go on.
     const now = new Date(Date.parse(run.dataAsOf) + 60_000);
     assert.equal((await status(now)).freshness, 'fresh');
+    // The CLI's status says it in one line too.
+    const cli = await captureCli((io) =>
+      runSyncCli(['status'], io, { LAKE_ROOT: lake, MYSQL_URL: mysql.url }),
+    );
+    assert.equal(cli.code, 0, cli.err);
+    assert.match(
+      cli.out,
+      /^ {2}parcels — fresh, data as of \d{4}-\d\d-\d\d \d\d:\d\d UTC \((\d+s|\d+m( \d+s)?) ago, limit 2h\)$/m,
+    );
   });
 
   it('a sync by hand (no limit given) keeps the recorded limit; a restore syncs the restored version as-of', async () => {
