@@ -6,12 +6,13 @@ import type { SyncStatusReport } from '@/server/api/sync-status';
 import { AccessNotice } from '../_components/access-notice';
 import type { ApiClientError } from '../_lib/api-client';
 import { useCurrentUser } from '../_lib/use-current-user';
-import { SyncTable } from './sync-table';
+import { SyncTable, TrustLines } from './sync-table';
 import { useSyncStatus } from './use-sync-status';
 
 const OVERALL: Record<SyncStatusReport['state'], string> = {
   'in-sync': 'Every table is in sync',
   lagging: 'Some tables lag behind their Delta table',
+  stale: 'Some tables hold data older than their freshness limit',
   failed: 'A sync has failed',
   'no-tables': 'No table is synced yet',
 };
@@ -79,6 +80,7 @@ function LiveSyncStatus() {
       </div>
       {error ? <Failure error={error} /> : null}
       {report && report.tables.length === 0 ? <EmptyState /> : null}
+      {report && report.tables.length > 0 ? <TrustLines tables={report.tables} now={now} /> : null}
       {report && report.tables.length > 0 ? <SyncTable tables={report.tables} now={now} /> : null}
     </section>
   );

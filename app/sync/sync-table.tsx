@@ -1,9 +1,13 @@
-// One row per synced table: state, versions and lag, the last sync, row counts on both sides, the last error.
+// One line per table saying whether it may be trusted right now (freshness), then one row per synced table:
+// state, data as of, versions and lag, the last sync, row counts on both sides, the last error.
 
 import type { TableSyncStatus } from '@/server/api/sync-status';
 import {
+  describeTrust,
   displayState,
+  formatAge,
   formatAgo,
+  formatAsOfTime,
   formatCount,
   formatDuration,
   formatMinutes,
@@ -34,6 +38,26 @@ function RowCounts({ table }: { table: TableSyncStatus }) {
   );
 }
 
+/** The front-end team's question, answered per table in one line: may I trust it right now? */
+export function TrustLines({ tables, now }: { tables: TableSyncStatus[]; now: number }) {
+  return (
+    <ul className="sync-trust" data-testid="sync-trust" aria-label="Can each table be trusted right now">
+      {tables.map((t) => (
+        <li
+          key={t.table}
+          className={`sync-trust-${t.freshness}`}
+          data-testid="sync-trust-line"
+          data-table={t.table}
+          data-freshness={t.freshness}
+          title={t.dataAsOf ? `Data as of ${t.dataAsOf} (UTC)` : undefined}
+        >
+          {describeTrust(t, (iso) => formatAsOfTime(iso, now))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function SyncTable({ tables, now }: { tables: TableSyncStatus[]; now: number }) {
   return (
     <div className="sync-table-wrap">
@@ -43,6 +67,7 @@ export function SyncTable({ tables, now }: { tables: TableSyncStatus[]; now: num
           <tr>
             <th scope="col">Table</th>
             <th scope="col">State</th>
+            <th scope="col">Data as of</th>
             <th scope="col">Synced / latest</th>
             <th scope="col">Lag</th>
             <th scope="col">Last synced</th>
@@ -60,6 +85,17 @@ export function SyncTable({ tables, now }: { tables: TableSyncStatus[]; now: num
               </th>
               <td>
                 <SyncStateBadge table={t} />
+              </td>
+              <td data-testid="sync-as-of">
+                <span title={t.dataAsOf ?? undefined}>
+                  {t.dataAsOf ? formatAsOfTime(t.dataAsOf, now) : 'unknown'}
+                </span>
+                <span className="sync-sub">
+                  {t.ageSeconds === null ? '' : `${formatAge(t.ageSeconds)} old · `}
+                  {t.freshnessLimitSeconds === null
+                    ? 'no limit'
+                    : `limit ${formatAge(t.freshnessLimitSeconds)}`}
+                </span>
               </td>
               <td data-testid="sync-versions">
                 {formatVersion(t.syncedVersion)} / {formatVersion(t.latestVersion)}

@@ -115,6 +115,7 @@ export function buildRunInfo(
     keysCompared,
     lastKeyComparison:
       manifest.mode === 'full' || keysCompared ? manifest.runSequence : (previous?.lastKeyComparison ?? 0),
+    dataAsOf: manifest.dataAsOf ?? null,
   };
 }
 

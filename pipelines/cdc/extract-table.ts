@@ -48,6 +48,11 @@ export interface ExtractRequest {
   compareKeys: boolean;
   rowsPerFile?: number;
   batchSize?: number;
+  /**
+   * The worker's clock just before the session was opened: the data's "as of" when the session cannot read the
+   * source's clock (SourceSession.cutAt).
+   */
+  sessionOpenedAt?: string;
 }
 
 // ~7 MB of zstd Parquet per raw file for the demo tables. The conversion of one chunk is what bounds memory, not
@@ -174,6 +179,7 @@ async function extractAndPublish(
       position: session.position,
       startedAt,
       finishedAt: clock().toISOString(),
+      dataAsOf: session.cutAt ?? request.sessionOpenedAt ?? null,
       schema: columns,
       primaryKey: keyColumns.map((column) => column.name),
       rowCount,

@@ -19,6 +19,12 @@ export interface RunInfo {
   keysCompared: boolean;
   /** Run sequence of the last full load or key comparison (deletes are known up to it). */
   lastKeyComparison: number;
+  /**
+   * Data as of (ISO): when this run's consistent read of the source began. Every change committed before it is
+   * in the table, so a quiet table is fresh although its watermark (the newest change) stands still. Null when
+   * unknown (a manifest written before issue 14).
+   */
+  dataAsOf: string | null;
 }
 
 export interface TableState {

@@ -25,6 +25,12 @@ export interface RawManifest {
   position: SourcePosition;
   startedAt: string;
   finishedAt: string;
+  /**
+   * When the session's consistent read of the source began (the source's clock, else the worker's just before
+   * it opened the session): every change committed before it is in this extract. Absent in manifests written
+   * before issue 14.
+   */
+  dataAsOf?: string | null;
   schema: SourceColumn[];
   primaryKey: string[];
   rowCount: number;

@@ -12,6 +12,7 @@ import { createDuckDbSession } from '../engine/duckdb-session';
 import { openLakeStorage } from '../lake/open-lake-storage';
 import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
 import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../definition/definitions-dir';
+import { formatDuration } from '../definition/schedule-interval';
 import { loadDefinition } from '../definition/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
@@ -80,7 +81,11 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     const definition = await loadDefinition(resolveDefinitionPath(name, env));
     if (command === 'validate' || !duckdb) {
       io.stdout.write(
-        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n`,
+        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n` +
+          // What the sync status will hold each table to (issue 14), so a wrong limit shows before it alarms.
+          definition.tables
+            .map((table) => `  ${table.name}: stale when older than ${formatDuration(table.freshnessMs)}\n`)
+            .join(''),
       );
       return 0;
     }

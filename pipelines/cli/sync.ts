@@ -15,6 +15,7 @@ import {
   createMySqlConnector,
   DEFAULT_MYSQL_URL,
   describeError,
+  describeTrust,
   readSyncState,
   readSyncStatus,
   syncTable,
@@ -100,6 +101,7 @@ function formatStatus(status: TableSyncStatus): string {
     status.lagVersions === null ? '?' : `${status.lagVersions} versions / ${status.lagMinutes ?? '?'} min`;
   const lines = [
     `${status.table}: ${status.state}${status.running ? ' (sync running)' : ''}  ← ${status.deltaTableRoot}`,
+    `  ${describeTrust(status)}`,
     `  version ${status.syncedVersion ?? '-'} of ${status.latestVersion ?? '?'} (lag ${lag}), rows Delta ${status.deltaRows ?? '?'} / MySQL ${status.mysqlRows ?? '-'}`,
     `  last sync ${status.lastSyncedAt ?? 'never'} ${status.lastMode ?? ''} in ${status.lastDurationMs ?? '-'} ms: ${status.lastRowsUpserted} upserted, ${status.lastRowsDeleted} deleted`,
   ];

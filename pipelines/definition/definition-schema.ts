@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { SOURCE_KIND_INFO, SOURCE_KINDS } from '../sources/kinds';
+import { formatDuration, getScheduleIntervalMs } from './schedule-interval';
 
 /** A pipeline's name: it names its definition file, schedules, raw folders and lineage jobs. */
 export const PIPELINE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
@@ -64,6 +65,17 @@ const durationSchema = z
     return amount * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
   });
 
+// Freshness (issue 14): how old a table's data may be before the sync status calls it stale. Its own block so the
+// other issue-14 keys (checks, reconcile) stay apart; absent everywhere, twice the schedule's interval applies.
+const freshnessSchema = z
+  .string()
+  .regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a positive duration like 30m, 2h or 1d')
+  .transform((text) => {
+    const amount = Number(text.slice(0, -1));
+    const unit = text.slice(-1) as 's' | 'm' | 'h' | 'd';
+    return amount * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit];
+  });
+
 export const deleteDetectionSchema = z.union([
   z.literal('none'),
   z
@@ -96,6 +108,8 @@ const tableSchema = z
     target: z.string().regex(LAKE_PATH, 'must be a lake-relative path like tables/parcels').optional(),
     partitionBy: z.array(identifier).default([]),
     sync: syncSchema.optional(),
+    /** Data older than this is stale on the sync status (default: defaults.freshness, else twice the schedule). */
+    freshness: freshnessSchema.optional(),
   })
   .strict();
 
@@ -130,6 +144,7 @@ export const definitionSchema = z
         mode: z.enum(['full', 'incremental']).default('incremental'),
         overlap: durationSchema.prefault('10m'),
         deleteDetection: deleteDetectionSchema.prefault('none'),
+        freshness: freshnessSchema.optional(),
       })
       .strict()
       .prefault({}),
@@ -153,7 +168,42 @@ export const definitionSchema = z
       }
       seen.add(table.name);
     });
+    checkFreshness(value, ctx);
   });
+
+/**
+ * The schedule must parse (its interval sets the default freshness), and no limit may be shorter than the
+ * interval: such a table would be reported stale before every run, an alarm nobody can act on.
+ */
+function checkFreshness(
+  value: {
+    schedule: { cron: string; timeZone?: string | undefined };
+    defaults: { freshness?: number | undefined };
+    tables: { freshness?: number | undefined }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  let interval: number;
+  try {
+    interval = getScheduleIntervalMs(value.schedule.cron, value.schedule.timeZone ?? 'UTC');
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['schedule', 'cron'], message: (error as Error).message });
+    return;
+  }
+  const check = (limit: number | undefined, path: (string | number)[]) => {
+    if (limit !== undefined && limit < interval) {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message:
+          `${formatDuration(limit)} is shorter than the schedule's interval (${formatDuration(interval)}): ` +
+          'the table would be stale before every run; give at least the interval, usually twice it',
+      });
+    }
+  };
+  check(value.defaults.freshness, ['defaults', 'freshness']);
+  value.tables.forEach((table, index) => check(table.freshness, ['tables', index, 'freshness']));
+}
 
 export type RawDefinition = z.input<typeof definitionSchema>;
 export type ParsedDefinition = z.output<typeof definitionSchema>;

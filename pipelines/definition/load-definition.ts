@@ -11,6 +11,7 @@ import {
   type ParsedDefinition,
 } from './definition-schema';
 import { PipelineError } from './errors';
+import { getScheduleIntervalMs } from './schedule-interval';
 import { defaultTableRoot } from './table-roots';
 
 export interface TableDefinition {
@@ -25,6 +26,8 @@ export interface TableDefinition {
   target: string;
   partitionBy: string[];
   sync?: { table: string; key?: string[]; indexes: string[][] };
+  /** Freshness limit (ms): data older than this is stale (table, else defaults, else twice the schedule). */
+  freshnessMs: number;
 }
 
 export interface PipelineDefinition {
@@ -57,6 +60,10 @@ function findPasswordKeys(value: unknown, path: PropertyKey[] = []): PropertyKey
 }
 
 function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
+  // The schema has checked that the cron parses. Twice its interval: one missed run is tolerated, two are not.
+  const defaultFreshness =
+    parsed.defaults.freshness ??
+    2 * getScheduleIntervalMs(parsed.schedule.cron, parsed.schedule.timeZone ?? 'UTC');
   return {
     name: parsed.name,
     ...(parsed.description ? { description: parsed.description } : {}),
@@ -74,6 +81,7 @@ function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
       target: table.target ?? defaultTableRoot(parsed.source.name, table.name),
       partitionBy: table.partitionBy,
       ...(table.sync ? { sync: table.sync } : {}),
+      freshnessMs: table.freshness ?? defaultFreshness,
     })),
   };
 }

@@ -8,7 +8,7 @@ import { extractTable } from '../cdc/extract-table';
 import { planTableRun, type TablePlan, type TableState } from '../cdc/plan-run';
 import { readManifest, type RawManifest } from '../cdc/raw-manifest';
 import { readTableState } from '../cdc/read-table-state';
-import type { WriteEffects } from '../delta/write';
+import { getNow, type WriteEffects } from '../delta/write';
 import { openSource, type Env } from '../definition/open-source';
 import type { Source } from '../sources/source';
 import { PipelineError } from '../definition/errors';
@@ -128,6 +128,8 @@ async function extractAll(
   const source = effects.openSource
     ? effects.openSource()
     : openSource(definition.source.connection, effects.env);
+  // Before the cut: when the source cannot tell its own time, this is the latest time the data is surely as of.
+  const sessionOpenedAt = new Date(getNow(effects)).toISOString();
   // The signal goes into the session so a timeout or cancel stops the query running on the source server.
   const session = await source.openSession(effects.signal ? { signal: effects.signal } : {});
   try {
@@ -150,6 +152,7 @@ async function extractAll(
           mode: plan.action === 'incremental' ? 'incremental' : 'full',
           watermarkFrom: plan.watermarkFrom,
           compareKeys: plan.compareKeys,
+          sessionOpenedAt,
           ...(options.rowsPerFile ? { rowsPerFile: options.rowsPerFile } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         },

@@ -55,6 +55,7 @@ export async function syncPipelineTables(
           mysqlTable,
           keyColumns: table.sync.key ?? table.primaryKey,
           indexes: table.sync.indexes,
+          freshnessLimitSeconds: Math.round(table.freshnessMs / 1000),
         },
       );
       effects.log?.(

@@ -53,6 +53,12 @@ export type TextRow = (string | null)[];
 /** One consistent cut of the source: every read through it sees the same committed state. */
 export interface SourceSession {
   readonly position: SourcePosition;
+  /**
+   * The source's own clock (ISO UTC) at or just before the cut was taken: every change committed before it is in
+   * the cut, so it is the data's "as of" time (issue 14). Absent when the source cannot tell; the run then uses
+   * the worker's clock from before it opened the session.
+   */
+  readonly cutAt?: string;
   /** Columns of a table in source order; SOURCE_TABLE_NOT_FOUND when it does not exist. */
   describeTable(table: TableRef): Promise<SourceColumn[]>;
   /** Rows of the table as text in request.columns order, in batches. */

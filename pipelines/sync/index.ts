@@ -11,6 +11,13 @@ export {
   type TypeMappingOptions,
 } from './mysql/type-mapping';
 export { listSyncStates, readSyncState, type SyncMode, type SyncStateRow } from './mysql/sync-state';
+export {
+  describeTrust,
+  formatAge,
+  judgeFreshness,
+  type Freshness,
+  type FreshnessJudgement,
+} from './freshness';
 export { readSyncStatus, type SyncHealth, type TableSyncStatus } from './read-sync-status';
 export { syncTable } from './sync-table';
 export type { BatchInfo, SyncEffects, SyncResult, SyncTableOptions } from './types';

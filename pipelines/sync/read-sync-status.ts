@@ -1,5 +1,9 @@
 // Status of every synced table for the server, the UI and the CLI: versions and lag, the last run, row counts on
-// both sides, and one state a person can read: in-sync, lagging or failed.
+// both sides, how old the data is against the table's freshness limit, and one state a person can read:
+// failed > stale > lagging > in-sync. Stale outranks lagging because it is the one that tells the front end not
+// to trust the table (its data is older than the limit whatever the cause); lagging alone means MySQL is a
+// version or two behind Delta while still within the limit, which the next sync usually settles. Failed outranks
+// both: someone has to act, and its data-as-of is not moving any more.
 
 import { tableNameOf } from '../definition/table-roots';
 import { loadSnapshot, planScan, readHistory, type Snapshot } from '../delta/index';
@@ -8,10 +12,11 @@ import type { MySqlClient } from './mysql/connection';
 import { tableExists } from './mysql/full-load';
 import { quoteTable } from './mysql/identifiers';
 import { isSyncLockFree, listSyncStates, type SyncStateRow } from './mysql/sync-state';
+import { judgeFreshness, type Freshness } from './freshness';
 import { countRowsFromStats } from './plan-sync';
 import type { SyncEffects } from './types';
 
-export type SyncHealth = 'in-sync' | 'lagging' | 'failed';
+export type SyncHealth = 'in-sync' | 'lagging' | 'stale' | 'failed';
 
 export interface TableSyncStatus {
   table: string;
@@ -35,6 +40,15 @@ export interface TableSyncStatus {
   mysqlRows: number | null;
   lastError: string | null;
   lastErrorCode: string | null;
+  /** When the source read behind the synced version began (ISO): MySQL holds every change committed before it. */
+  dataAsOf: string | null;
+  /** The synced version's watermark: the newest change MySQL holds (source text; may be older on a quiet table). */
+  newestChange: string | null;
+  /** Seconds since dataAsOf; null when it is unknown. */
+  ageSeconds: number | null;
+  /** The table's freshness limit, recorded by its last pipeline sync; null when none was given. */
+  freshnessLimitSeconds: number | null;
+  freshness: Freshness;
 }
 
 async function countDeltaRows(effects: SyncEffects, snapshot: Snapshot): Promise<number> {
@@ -84,11 +98,12 @@ async function readTableStatus(
     : null;
   const lagVersions = latest ? latest.version - (row.deltaVersion ?? -1) : null;
   const failed = row.status === 'failed' || interrupted || latest === null;
+  const { ageSeconds, freshness } = judgeFreshness(row.dataAsOf, row.freshnessLimitSeconds, now);
   return {
     table: row.tableName,
     deltaTableRoot: row.deltaTableRoot,
     deltaTableName: tableNameOf(row.deltaTableRoot) ?? null,
-    state: failed ? 'failed' : lagVersions === 0 ? 'in-sync' : 'lagging',
+    state: failed ? 'failed' : freshness === 'stale' ? 'stale' : lagVersions === 0 ? 'in-sync' : 'lagging',
     running: row.status === 'running' && !lockFree,
     syncedVersion: row.deltaVersion,
     latestVersion: latest?.version ?? null,
@@ -103,6 +118,11 @@ async function readTableStatus(
     mysqlRows,
     lastError,
     lastErrorCode,
+    dataAsOf: row.dataAsOf,
+    newestChange: row.newestChange,
+    ageSeconds,
+    freshnessLimitSeconds: row.freshnessLimitSeconds,
+    freshness,
   };
 }
 

@@ -23,6 +23,7 @@ import {
 } from './mysql/sync-state';
 import type { MySqlColumn } from './mysql/type-mapping';
 import type { SyncEffects, SyncResult, SyncTableOptions } from './types';
+import { readDataAsOf, type DataAsOf } from './data-as-of';
 
 function validateOptions(options: SyncTableOptions): void {
   assertTableName(options.mysqlTable);
@@ -82,6 +83,16 @@ async function syncToSnapshot(
     now: startedAt,
   });
   const fromVersion = state?.deltaVersion ?? null;
+  // Read before MySQL changes: the "as of" goes into the same transaction as the last batch.
+  const asOf = await readDataAsOf(effects, options.tableRoot, target.version).catch(
+    (error: unknown): DataAsOf | null => {
+      // Freshness must not stop the data: the sync goes on, and the status shows the as-of as unknown.
+      effects.log?.(
+        `[sync] ${table}: could not read the data-as-of of v${target.version}: ${describeError(error)}`,
+      );
+      return null;
+    },
+  );
   // Every way a sync ends well is recorded alike: the state row now says MySQL equals the target version.
   const succeed = async (
     db: MySqlClient,
@@ -103,6 +114,11 @@ async function syncToSnapshot(
       rowsDeleted,
       durationMs,
       now: now(),
+      dataAsOf: asOf?.dataAsOf ?? null,
+      newestChange: asOf?.newestChange ?? null,
+      ...(options.freshnessLimitSeconds !== undefined
+        ? { freshnessLimitSeconds: options.freshnessLimitSeconds }
+        : {}),
     });
     return { table, mode, fromVersion, version: target.version, rowsUpserted, rowsDeleted, durationMs };
   };

@@ -49,6 +49,11 @@ export interface SyncTableOptions {
   loadMethod?: 'auto' | 'load-data' | 'insert';
   maxVarcharLength?: number;
   decimalOverflow?: 'error' | 'varchar';
+  /**
+   * The table's freshness limit (its pipeline definition's), recorded with the state so the status can say
+   * "stale" even when runs have stopped. Absent: the recorded one is kept.
+   */
+  freshnessLimitSeconds?: number;
 }
 
 export interface SyncResult {

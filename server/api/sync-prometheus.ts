@@ -6,7 +6,7 @@ import type { SyncStatusReport } from './sync-status';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-const STATES = ['in-sync', 'lagging', 'failed'] as const;
+const STATES = ['in-sync', 'lagging', 'stale', 'failed'] as const;
 
 interface Gauge {
   name: string;
@@ -51,6 +51,26 @@ const GAUGES: Gauge[] = [
     value: (t) => (t.lastSyncedAt === null ? null : toUnixSeconds(t.lastSyncedAt)),
   },
   {
+    name: 'lakehouse_sync_data_age_seconds',
+    help: 'Seconds since the data MySQL holds was read from the source (its data-as-of)',
+    value: (t) => t.ageSeconds,
+  },
+  {
+    name: 'lakehouse_sync_data_as_of_timestamp_seconds',
+    help: 'When the source read behind the MySQL data began (Unix time): every change committed before is in',
+    value: (t) => (t.dataAsOf === null ? null : toUnixSeconds(t.dataAsOf)),
+  },
+  {
+    name: 'lakehouse_sync_freshness_limit_seconds',
+    help: "The table's freshness limit: older data is stale",
+    value: (t) => t.freshnessLimitSeconds,
+  },
+  {
+    name: 'lakehouse_sync_stale',
+    help: '1 when the data is older than its freshness limit, 0 when within it (absent when unknown)',
+    value: (t) => (t.freshness === 'unknown' ? null : t.freshness === 'stale' ? 1 : 0),
+  },
+  {
     name: 'lakehouse_sync_running',
     help: '1 while a sync of the table runs',
     value: (t) => (t.running ? 1 : 0),
@@ -85,7 +105,7 @@ export function formatSyncPrometheus(report: SyncStatusReport): string {
   lines.push('# TYPE lakehouse_sync_tables gauge');
   lines.push(`lakehouse_sync_tables ${report.tables.length}`);
   // One sample per possible state, 1 for the current one: the usual way to expose an enum.
-  lines.push("# HELP lakehouse_sync_state 1 for the table's current state (in-sync, lagging, failed)");
+  lines.push("# HELP lakehouse_sync_state 1 for the table's current state (in-sync, lagging, stale, failed)");
   lines.push('# TYPE lakehouse_sync_state gauge');
   for (const t of report.tables) {
     for (const state of STATES) {

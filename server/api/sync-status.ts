@@ -7,8 +7,11 @@ import { getLakeContext } from './workbench/lake-context';
 
 export type { TableSyncStatus };
 
-/** Worst state wins: one failed table makes the whole sync failed; no tables at all is its own state. */
-export type OverallSyncState = 'in-sync' | 'lagging' | 'failed' | 'no-tables';
+/**
+ * Worst state wins (failed > stale > lagging > in-sync, the order of pipelines/sync/read-sync-status.ts): one
+ * failed table makes the whole sync failed; no tables at all is its own state.
+ */
+export type OverallSyncState = 'in-sync' | 'lagging' | 'stale' | 'failed' | 'no-tables';
 
 export interface SyncStatusReport {
   state: OverallSyncState;
@@ -21,6 +24,7 @@ export interface SyncStatusReport {
 export function summarizeSyncState(tables: Pick<TableSyncStatus, 'state'>[]): OverallSyncState {
   if (tables.length === 0) return 'no-tables';
   if (tables.some((t) => t.state === 'failed')) return 'failed';
+  if (tables.some((t) => t.state === 'stale')) return 'stale';
   if (tables.some((t) => t.state === 'lagging')) return 'lagging';
   return 'in-sync';
 }

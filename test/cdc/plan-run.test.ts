@@ -15,6 +15,7 @@ const TABLE: TableDefinition = {
   deleteDetection: { keyComparison: { everyRuns: 24 } },
   target: 'tables/service_requests',
   partitionBy: [],
+  freshnessMs: 7_200_000,
 };
 
 function lastRun(overrides: Partial<RunInfo> = {}): RunInfo {
@@ -29,6 +30,7 @@ function lastRun(overrides: Partial<RunInfo> = {}): RunInfo {
     rows: 12,
     keysCompared: false,
     lastKeyComparison: 1,
+    dataAsOf: '2026-11-24T09:05:00.000Z',
     ...overrides,
   };
 }

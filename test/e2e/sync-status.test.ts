@@ -1,6 +1,8 @@
 // The MySQL sync page in real Chromium against the built app: a frontend user logs in and sees each synced table
-// with its state (one lagging behind an unsynced Delta commit, one in sync), the page follows a sync within its
-// 10 s refresh, and an analyst is refused the page's API. No request leaves the app's origin.
+// with its state (one lagging behind an unsynced Delta commit, one in sync) and one line per table saying whether
+// it may be trusted (fresh, data as of …), the page follows a sync within its 10 s refresh, a table whose data
+// passes its freshness limit turns stale while MySQL equals Delta, and an analyst is refused the page's API. No
+// request leaves the app's origin.
 // Needs `npm run build` first, MariaDB and Chromium.
 
 import assert from 'node:assert/strict';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { syncTable } from '../../pipelines/sync/index';
+import { formatDateTime } from '../../pipelines/sync/mysql/sync-state';
 import { launchChromium, watchBrowser } from '../support/browser';
 import { login, writeUsersFile } from '../support/auth';
 import { startNextServer } from '../support/next-server';
@@ -17,6 +20,22 @@ import { mariaDbSkipReason } from '../sync/mysql-test-db';
 import { createSyncedLake, PERMITS } from '../sync/synced-lake';
 
 const skip = await mariaDbSkipReason();
+
+/**
+ * What a pipeline sync records for a table (its data-as-of and freshness limit; test/freshness proves the sync
+ * writes them from the run's commit): here set directly, relative to the real clock the server reads.
+ */
+async function setFreshness(
+  lake: { db: { admin: { query(sql: string, values: unknown[]): Promise<unknown> } } },
+  table: string,
+  ageMinutes: number,
+  limitSeconds: number,
+) {
+  await lake.db.admin.query(
+    'UPDATE _lakehouse_sync_state SET data_as_of = ?, freshness_limit_seconds = ? WHERE table_name = ?',
+    [formatDateTime(new Date(Date.now() - ageMinutes * 60_000)), limitSeconds, table],
+  );
+}
 
 async function logInThroughForm(page: Page, url: string, username: string) {
   await page.goto(`${url}/login?next=%2Fsync`);
@@ -33,6 +52,7 @@ test(
     const lake = await createSyncedLake('sync_e2e');
     t.after(() => lake.close());
     await lake.commitUnsynced(); // permits: synced v1, latest v2
+    await setFreshness(lake, 'inspections', 42, 7200); // fresh: 42 min old, limit 2 h
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sync-e2e-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const usersFile = await writeUsersFile(dir, [
@@ -75,6 +95,18 @@ test(
         'Some tables lag behind their Delta table',
       );
       assert.equal(await page.getByTestId('not-built').count(), 0);
+      // One line per table: may the front end trust it right now?
+      const trust = page.locator('[data-testid="sync-trust-line"][data-table="inspections"]');
+      assert.equal(await trust.getAttribute('data-freshness'), 'fresh');
+      assert.match(
+        (await trust.textContent()) ?? '',
+        /^inspections — fresh, data as of \d{1,2}:\d\d( [AP]M)? \(42 min ago, limit 2 h\)$/,
+      );
+      const unknown = page.locator('[data-testid="sync-trust-line"][data-table="permits"]');
+      assert.equal(
+        await unknown.textContent(),
+        'permits — freshness unknown, no data-as-of recorded yet (no limit set)',
+      );
     });
 
     await t.test('the page follows a sync within its 10 s refresh, without a reload', async () => {
@@ -91,6 +123,28 @@ test(
       );
       assert.equal(await permitsState.textContent(), 'in sync');
       assert.equal(await page.getByTestId('sync-overall').textContent(), 'Every table is in sync');
+    });
+
+    await t.test('past its freshness limit a table turns stale, although MySQL equals Delta', async () => {
+      await setFreshness(lake, 'inspections', 3 * 60 + 10, 7200);
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-table="inspections"] [data-testid="sync-state"]')?.textContent ===
+          'stale',
+        undefined,
+        { timeout: 15_000 },
+      );
+      const inspections = page.locator('[data-testid="sync-row"][data-table="inspections"]');
+      assert.match((await inspections.getByTestId('sync-versions').textContent()) ?? '', /^v0 \/ v0$/);
+      const trust = page.locator('[data-testid="sync-trust-line"][data-table="inspections"]');
+      assert.match(
+        (await trust.textContent()) ?? '',
+        /^inspections — stale, data as of .+ \(3 h 10 min ago, limit 2 h\)$/,
+      );
+      assert.equal(
+        await page.getByTestId('sync-overall').textContent(),
+        'Some tables hold data older than their freshness limit',
+      );
     });
 
     await t.test('an analyst is refused the API (403) and the page says why', async () => {

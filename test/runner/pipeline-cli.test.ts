@@ -29,6 +29,9 @@ test('validate and plan the demo pipeline against an empty lake', async () => {
     const validated = await run(['validate', 'county-ops']);
     assert.equal(validated.code, 0, validated.err);
     assert.match(validated.out, /ok \(4 tables, 0 \* \* \* \* America\/Los_Angeles\)/);
+    // Hourly: each table's default freshness limit is twice that.
+    assert.match(validated.out, /^ {2}parcels: stale when older than 2h$/m);
+    assert.equal(validated.out.match(/stale when older than 2h$/gm)?.length, 4);
     const planned = await run(['plan', 'county-ops', '--lake', lake]);
     assert.equal(planned.code, 0, planned.err);
     assert.match(planned.out, /^parcels \(tables\/parcels, no table\): run 1 create: first run/m);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import {
   DESCRIBE_ORACLE_TABLE,
   READ_CURRENT_SCN,
+  READ_CUT_TIME,
   buildOracleSelect,
   formatOracleWatermark,
 } from '../../pipelines/sources/oracle/oracle-sql';
@@ -41,6 +42,11 @@ const COLUMNS = [
 
 test('Oracle: the cut is read from V$DATABASE', () => {
   assert.equal(READ_CURRENT_SCN, 'SELECT CURRENT_SCN FROM V$DATABASE');
+  // Its time is the database's clock in UTC, as ISO text Date.parse reads.
+  assert.equal(
+    READ_CUT_TIME,
+    `SELECT TO_CHAR(SYS_EXTRACT_UTC(SYSTIMESTAMP), 'YYYY-MM-DD"T"HH24:MI:SS.FF6"Z"') FROM DUAL`,
+  );
   assert.match(DESCRIBE_ORACLE_TABLE, /FROM ALL_TAB_COLUMNS/);
 });
 

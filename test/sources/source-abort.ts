@@ -44,6 +44,7 @@ const TABLE: TableDefinition = {
   deleteDetection: 'none',
   target: 'tables/abort/slow_items',
   partitionBy: [],
+  freshnessMs: 7_200_000,
 };
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null>): Promise<T> {

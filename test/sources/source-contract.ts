@@ -98,6 +98,7 @@ const TABLE: TableDefinition = {
   deleteDetection: 'none',
   target: 'tables/contract/contract_items',
   partitionBy: [],
+  freshnessMs: 7_200_000,
 };
 
 export function runSourceContract(name: string, open: () => Promise<SourceFixture | null>): void {
@@ -211,6 +212,25 @@ export function runSourceContract(name: string, open: () => Promise<SourceFixtur
       rows.map((row) => [row.id, row.name]),
       [['1', 'changed']],
     );
+  });
+
+  test(`${name}: the session gives the time of its cut from the source's clock (data "as of")`, async (t) => {
+    const f = live(t);
+    if (!f) return;
+    const openedFrom = Date.now();
+    const session = await f.source.openSession();
+    const openedBy = Date.now();
+    try {
+      assert.match(session.cutAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+      const cutAt = Date.parse(session.cutAt ?? '');
+      // The server's clock, not ours: within a minute of the opening on a healthy network (same machine here).
+      assert.ok(
+        cutAt >= openedFrom - 60_000 && cutAt <= openedBy + 60_000,
+        `cut at ${session.cutAt}, opened between ${new Date(openedFrom).toISOString()} and ${new Date(openedBy).toISOString()}`,
+      );
+    } finally {
+      await session.close();
+    }
   });
 
   test(`${name}: a missing table is SOURCE_TABLE_NOT_FOUND`, async (t) => {

@@ -124,11 +124,15 @@ export class MysqlSource implements Source {
         const connection = core.promise();
         await connection.query("SET SESSION time_zone = '+00:00'");
         await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        // Read BEFORE the snapshot starts, so the time is never later than the cut.
+        const [clock] = await connection.query<RowDataPacket[]>(
+          "SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ') AS cut_at",
+        );
         // A FLUSH TABLES WITH READ LOCK elsewhere can hold this for as long as it lasts: the abort reaches it too.
         await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
         const position = await readBinlogPosition(connection);
         guard.check(what);
-        return new MysqlSession(core, position, guard);
+        return new MysqlSession(core, position, String(clock[0]?.cut_at), guard);
       },
       discard: (core) =>
         core
@@ -146,6 +150,7 @@ class MysqlSession implements SourceSession {
   constructor(
     private readonly core: mysql.Connection,
     readonly position: SourcePosition,
+    readonly cutAt: string,
     private readonly guard: AbortGuard,
   ) {
     this.connection = core.promise();

@@ -25,6 +25,7 @@ import {
 import {
   DESCRIBE_ORACLE_TABLE,
   READ_CURRENT_SCN,
+  READ_CUT_TIME,
   READ_CURRENT_SCN_FALLBACK,
   buildOracleSelect,
   qualifyOracleTable,
@@ -110,6 +111,10 @@ export class OracleSource implements Source {
       stop: (connection) => connection.break().catch(logCleanupFailure('connection.break()')),
       start: async (connection, guard) => {
         await connection.execute(`ALTER SESSION SET TIME_ZONE = 'UTC'`);
+        const cutAt = String(
+          (await connection.execute<unknown[]>(READ_CUT_TIME, {}, { fetchTypeHandler: fetchAsText }))
+            .rows?.[0]?.[0],
+        );
         let scn: string;
         try {
           scn = String(
@@ -129,7 +134,7 @@ export class OracleSource implements Source {
           );
         }
         guard.check(what);
-        return new OracleSession(connection, scn, guard);
+        return new OracleSession(connection, scn, cutAt, guard);
       },
       discard: (connection) => connection.close().catch(logCleanupFailure('connection.close()')),
       toError: toSourceError,
@@ -143,6 +148,7 @@ class OracleSession implements SourceSession {
   constructor(
     private readonly connection: Connection,
     private readonly scn: string,
+    readonly cutAt: string,
     private readonly guard: AbortGuard,
   ) {
     this.position = { kind: 'scn' as const, value: scn };

@@ -4,6 +4,8 @@
 import { SourceError, assertIdentifier, type ReadRequest, type TableRef } from '../source';
 import { quoteOracle, selectOracleColumn } from './type-mapping';
 
+/** The database's clock in UTC, read before the SCN, so it is never later than the cut (data "as of"). */
+export const READ_CUT_TIME = `SELECT TO_CHAR(SYS_EXTRACT_UTC(SYSTIMESTAMP), 'YYYY-MM-DD"T"HH24:MI:SS.FF6"Z"') FROM DUAL`;
 export const READ_CURRENT_SCN = 'SELECT CURRENT_SCN FROM V$DATABASE';
 /** Without SELECT on V$DATABASE, the flashback package gives the same number. */
 export const READ_CURRENT_SCN_FALLBACK = 'SELECT DBMS_FLASHBACK.GET_SYSTEM_CHANGE_NUMBER FROM DUAL';

@@ -109,14 +109,16 @@ export class PostgresSource implements Source {
       stop: () => stopBackends(this.url, [...clients]),
       start: async (main, guard) => {
         await beginSnapshotTransaction(main);
+        // now() is the transaction's start, taken before its snapshot: never later than the cut.
         const row = (
-          await main.query<{ snapshot: string; lsn: string | null }>(
+          await main.query<{ snapshot: string; lsn: string | null; cut_at: string }>(
             `SELECT pg_export_snapshot() AS snapshot,
+             to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cut_at,
              CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END::text AS lsn`,
           )
         ).rows[0];
         if (!row) throw new SourceError('SOURCE_QUERY_FAILED', 'pg_export_snapshot returned no row');
-        return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', clients, guard);
+        return new PostgresSession(this.url, main, row.snapshot, row.lsn ?? '', row.cut_at, clients, guard);
       },
       discard: (main) => main.end().catch(logCleanupFailure('main.end()')),
       toError: toSourceError,
@@ -132,6 +134,7 @@ class PostgresSession implements SourceSession {
     private readonly main: pg.Client,
     private readonly snapshotId: string,
     lsn: string,
+    readonly cutAt: string,
     private readonly clients: Set<pg.Client>,
     private readonly guard: AbortGuard,
   ) {

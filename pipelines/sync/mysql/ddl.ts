@@ -61,6 +61,18 @@ export function buildSwapTablesSql(table: string, shadow: string, old: string | 
     : `RENAME TABLE ${quoteTable(table)} TO ${quoteTable(old)}, ${quoteTable(shadow)} TO ${quoteTable(table)}`;
 }
 
+/**
+ * Columns added to the state table after it was first shipped, in order, with the column each goes after: a state
+ * table made by an older version gets them (sync-state.ts ensureStateTable).
+ */
+export const ADDED_STATE_COLUMNS: { name: string; definition: string; after: string }[] = [
+  { name: 'delta_table_id', definition: 'VARCHAR(64) NULL', after: 'delta_table_root' },
+  // Freshness (issue 14): the synced version's data-as-of, newest change, and the table's limit.
+  { name: 'data_as_of', definition: 'DATETIME(6) NULL', after: 'error' },
+  { name: 'newest_change', definition: 'VARCHAR(64) NULL', after: 'data_as_of' },
+  { name: 'freshness_limit_seconds', definition: 'BIGINT NULL', after: 'newest_change' },
+];
+
 export function buildCreateStateTableSql(): string {
   return `CREATE TABLE IF NOT EXISTS ${quoteName(SYNC_STATE_TABLE)} (
   table_name VARCHAR(64) NOT NULL,
@@ -79,6 +91,9 @@ export function buildCreateStateTableSql(): string {
   duration_ms BIGINT NULL,
   error_code VARCHAR(64) NULL,
   error TEXT NULL,
+  data_as_of DATETIME(6) NULL,
+  newest_change VARCHAR(64) NULL,
+  freshness_limit_seconds BIGINT NULL,
   updated_at DATETIME(6) NOT NULL,
   PRIMARY KEY (table_name)
 ) ${TABLE_OPTIONS}`;

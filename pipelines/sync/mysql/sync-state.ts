@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { SyncError } from '../errors';
 import type { MySqlClient } from './connection';
-import { buildCreateStateTableSql, SYNC_STATE_TABLE } from './ddl';
+import { ADDED_STATE_COLUMNS, buildCreateStateTableSql, SYNC_STATE_TABLE } from './ddl';
 import { quoteName } from './identifiers';
 import type { MySqlColumn } from './type-mapping';
 
@@ -32,6 +32,12 @@ export interface SyncStateRow {
   durationMs: number | null;
   errorCode: string | null;
   error: string | null;
+  /** When the source read behind the synced version began (ISO); null when unknown (see sync/data-as-of.ts). */
+  dataAsOf: string | null;
+  /** The synced version's watermark: the newest change it holds (source text). */
+  newestChange: string | null;
+  /** Data older than this is stale (from the pipeline definition); null when no limit was given. */
+  freshnessLimitSeconds: number | null;
   updatedAt: string;
 }
 
@@ -47,6 +53,10 @@ export function parseDateTime(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   return `${String(value).replace(' ', 'T')}Z`;
 }
+
+/** The same instant as Date.toISOString writes it (what commitInfo holds), or null. */
+const toIsoInstant = (text: string | null): string | null =>
+  text === null ? null : new Date(text).toISOString();
 
 const toNumber = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
@@ -69,23 +79,36 @@ function toStateRow(row: Record<string, unknown>): SyncStateRow {
     durationMs: toNumber(row.duration_ms),
     errorCode: (row.error_code ?? null) as string | null,
     error: (row.error ?? null) as string | null,
+    dataAsOf: toIsoInstant(parseDateTime(row.data_as_of)),
+    newestChange: (row.newest_change ?? null) as string | null,
+    freshnessLimitSeconds: toNumber(row.freshness_limit_seconds),
     updatedAt: parseDateTime(row.updated_at) ?? '',
   };
 }
 
 export async function ensureStateTable(client: MySqlClient): Promise<void> {
   await client.execute(buildCreateStateTableSql());
-  // State tables made before delta_table_id existed get it (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+  // State tables made by older versions get the newer columns (MySQL 8 has no ADD COLUMN IF NOT EXISTS).
+  for (const column of ADDED_STATE_COLUMNS) {
+    if (await hasStateColumn(client, column.name)) continue;
+    try {
+      await client.execute(
+        `ALTER TABLE ${STATE} ADD COLUMN ${quoteName(column.name)} ${column.definition} AFTER ${quoteName(column.after)}`,
+      );
+    } catch (error) {
+      // Another sync may have added it between our look and our ALTER: then the table is as wanted.
+      if (!(await hasStateColumn(client, column.name))) throw error;
+    }
+  }
+}
+
+async function hasStateColumn(client: MySqlClient, name: string): Promise<boolean> {
   const [found] = await client.query(
     `SELECT COUNT(*) AS n FROM information_schema.COLUMNS
-      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'delta_table_id'`,
-    [SYNC_STATE_TABLE],
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?`,
+    [SYNC_STATE_TABLE, name],
   );
-  if (Number(found?.n ?? 0) === 0) {
-    await client.execute(
-      `ALTER TABLE ${STATE} ADD COLUMN delta_table_id VARCHAR(64) NULL AFTER delta_table_root`,
-    );
-  }
+  return Number(found?.n ?? 0) > 0;
 }
 
 export async function readSyncState(client: MySqlClient, table: string): Promise<SyncStateRow | null> {
@@ -130,6 +153,11 @@ export interface SyncSuccess {
   rowsDeleted: number;
   durationMs: number;
   now: Date;
+  /** The synced version's data-as-of and newest change (sync/data-as-of.ts); null when unknown. */
+  dataAsOf: string | null;
+  newestChange: string | null;
+  /** The table's freshness limit; undefined keeps the one recorded (a sync run by hand does not know it). */
+  freshnessLimitSeconds?: number;
 }
 
 /** Records a finished sync; run it in the transaction of the last batch. */
@@ -138,6 +166,7 @@ export async function recordSyncSuccess(client: MySqlClient, success: SyncSucces
   await client.execute(
     `UPDATE ${STATE} SET delta_table_id = ?, delta_version = ?, pending_version = NULL, status = 'succeeded', mode = ?, column_types = ?,
        synced_at = ?, rows_upserted = ?, rows_deleted = ?, duration_ms = ?, error_code = NULL, error = NULL,
+       data_as_of = ?, newest_change = ?, freshness_limit_seconds = COALESCE(?, freshness_limit_seconds),
        updated_at = ? WHERE table_name = ?`,
     [
       success.tableId,
@@ -148,6 +177,9 @@ export async function recordSyncSuccess(client: MySqlClient, success: SyncSucces
       success.rowsUpserted,
       success.rowsDeleted,
       success.durationMs,
+      success.dataAsOf === null ? null : formatDateTime(new Date(success.dataAsOf)),
+      success.newestChange === null ? null : success.newestChange.slice(0, 64),
+      success.freshnessLimitSeconds ?? null,
       now,
       success.table,
     ],
