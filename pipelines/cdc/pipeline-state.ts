@@ -13,13 +13,13 @@
 // The walk is pure over a StateHistory (the I/O lives in state-history.ts), so every rule is unit-tested.
 
 import type { CommitInfo } from '../delta/actions';
+import { REPAIR_INFO_KEY, RESTORE_INFO_KEY } from '../definition/commit-info-keys';
 import { RUN_INFO_KEY } from './commit-info-storage';
 import type { RunInfo } from './plan-run';
 
-/** commitInfo key under which our restore records, per pipeline appId, what the state becomes. */
-export const RESTORE_INFO_KEY = 'pipelineRestore';
-/** commitInfo key of a repair commit (contracts.md #1): it re-extracts rows and keeps the state. */
-export const REPAIR_INFO_KEY = 'pipelineRepair';
+// commitInfo keys: our restore records, per pipeline appId, what the state becomes; a repair commit re-extracts
+// rows and keeps the state. Defined in the vocabulary so the sync can read them too.
+export { RESTORE_INFO_KEY, REPAIR_INFO_KEY };
 
 /** What a restore records for one pipeline appId (commitInfo.pipelineRestore[appId]). */
 export interface PipelineRestoreRecord {

@@ -4,3 +4,9 @@
 
 /** The key under which a pipeline run records itself (cdc/plan-run.ts RunInfo) in commitInfo. */
 export const RUN_INFO_KEY = 'pipelineRun';
+
+/** The key under which a restore records, per pipeline table, the state it brings back (cdc/pipeline-state.ts). */
+export const RESTORE_INFO_KEY = 'pipelineRestore';
+
+/** The key a repair commit (reconcile, re-extract of a time range) carries: it keeps the pipeline's state. */
+export const REPAIR_INFO_KEY = 'pipelineRepair';

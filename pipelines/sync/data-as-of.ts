@@ -4,7 +4,7 @@
 // version N holds N's data, so the search continues from N.
 
 import { isDeltaError, listLogFiles, readCommit, type CommitInfo, type ReadEffects } from '../delta/index';
-import { RUN_INFO_KEY } from '../definition/commit-info-keys';
+import { RESTORE_INFO_KEY, RUN_INFO_KEY } from '../definition/commit-info-keys';
 
 /** Commits looked at below the version before giving up (hourly runs leave at most a few maintenance commits). */
 const LOOKBACK_COMMITS = 200;
@@ -23,9 +23,13 @@ interface RecordedRun {
   watermark?: { value?: unknown } | null;
 }
 
+/** The version a RESTORE brought back: our restore records it (also for a restore by timestamp), Spark's names it. */
 function restoredVersion(info: CommitInfo | undefined): number | null {
   if (info?.operation !== 'RESTORE') return null;
-  const version = Number((info.operationParameters as Record<string, unknown> | undefined)?.version);
+  const records = info[RESTORE_INFO_KEY] as Record<string, { restoredVersion?: unknown }> | undefined;
+  const recorded = records ? Object.values(records)[0]?.restoredVersion : undefined;
+  const named = (info.operationParameters as Record<string, unknown> | undefined)?.version;
+  const version = Number(recorded ?? named);
   return Number.isInteger(version) && version >= 0 ? version : null;
 }
 

@@ -100,6 +100,7 @@ test(
       pipeline: 'demo',
       table: 'pipeline_items',
       runId: `r${sequence}`,
+      dataAsOf: null,
       runSequence: sequence,
       mode: sequence === 1 ? 'full' : 'incremental',
       watermark: { column: 'updated_at', value: mark },

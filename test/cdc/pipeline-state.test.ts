@@ -26,6 +26,7 @@ function run(sequence: number, mark: string): RunInfo {
     pipeline: 'p',
     table: 'items',
     runId: `r${sequence}`,
+    dataAsOf: null,
     runSequence: sequence,
     mode: sequence === 1 ? 'full' : 'incremental',
     watermark: { column: 'updated_at', value: mark },
@@ -270,6 +271,7 @@ const TABLE: TableDefinition = {
   deleteDetection: 'none',
   target: 'tables/items',
   partitionBy: [],
+  freshnessMs: 7_200_000,
 };
 
 test('the plan: compare keys from the restored watermark (even with deleteDetection none), or reload', () => {
