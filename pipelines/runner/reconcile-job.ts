@@ -106,11 +106,15 @@ export function createReconcileJobRunner(deps: ReconcileJobDeps) {
       }
       const differing = tables.filter((table) => table.differingKeys > 0 && !table.repair);
       if (differing.length > 0) {
+        // A finding, not a fault: retrying would only find the same keys again.
         fail(
-          new PipelineError(
-            'RECONCILE_DIFFERENCES',
-            `Delta differs from the source: ${differing.map((table) => `${table.table} ${table.differingKeys} keys`).join(', ')}; ` +
-              'the keys are in the run log; start a reconcile with repair to fix them',
+          Object.assign(
+            new PipelineError(
+              'RECONCILE_DIFFERENCES',
+              `Delta differs from the source: ${differing.map((table) => `${table.table} ${table.differingKeys} keys`).join(', ')}; ` +
+                'the keys are in the run log; start a reconcile with repair to fix them',
+            ),
+            { retryable: false },
           ),
         );
       }

@@ -92,6 +92,7 @@ test(
       reconcile(context('rc-2', false, progress, logs)),
       (error: Error & { code?: string; results?: { reconcile: ReconcileTableResult[] } }) => {
         assert.equal(error.code, 'RECONCILE_DIFFERENCES');
+        assert.equal((error as { retryable?: boolean }).retryable, false, 'a finding is not retried');
         assert.match(error.message, /parcels 1 keys, inspections 1 keys/);
         assert.deepEqual(
           error.results?.reconcile.map((table) => [table.table, table.keys]),
