@@ -19,6 +19,7 @@ const PIPELINE_ORDER = [
   ['engine'],
   ['delta'],
   ['cdc', 'sync'],
+  ['reconcile'],
   ['runner'],
   ['cli'],
 ];

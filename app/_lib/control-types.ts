@@ -37,4 +37,5 @@ export const JOB_TYPE_OPTIONS = [
   { value: 'pipeline.run', label: 'Pipeline run (extract → Delta → MySQL sync)' },
   { value: 'sync.run', label: 'MySQL sync only' },
   { value: 'delta.maintenance', label: 'Delta maintenance (checkpoint, optimize, vacuum)' },
+  { value: 'pipeline.reconcile', label: 'Reconcile (compare source and Delta by checksums)' },
 ] as const satisfies readonly { value: JobType; label: string }[];

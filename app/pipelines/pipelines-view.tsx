@@ -13,6 +13,7 @@ import { formatTime } from '../_lib/format';
 import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
+import { ReconcileActions } from './reconcile-actions';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -93,6 +94,7 @@ export function PipelinesView() {
               now={now}
               selectedId={selectedId}
               status={status}
+              onReconcile={canCancel ? runs.refresh : null}
             />
           ))}
         </>
@@ -109,11 +111,14 @@ function PipelineSection({
   now,
   selectedId,
   status,
+  onReconcile,
 }: {
   group: PipelineGroup;
   now: number;
   selectedId: string | null;
   status: StatusFilterValue;
+  /** Admins (runs:write) start reconcile runs; null hides the buttons. */
+  onReconcile: (() => void) | null;
 }) {
   const latest = runs[0];
   return (
@@ -133,6 +138,7 @@ function PipelineSection({
           </span>
         ))}
       </p>
+      {onReconcile ? <ReconcileActions pipeline={pipeline} onQueued={onReconcile} /> : null}
       {runs.length > 0 ? (
         <RunTable
           runs={runs.slice(0, RUNS_SHOWN_PER_PIPELINE)}

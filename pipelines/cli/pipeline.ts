@@ -2,6 +2,7 @@
 //   pipeline plan <pipeline> [--table T] [--full]         what the next run would do, per table
 //   pipeline run <pipeline> [--table T] [--full] [--run-id ID] [--no-sync]
 //   pipeline validate <pipeline>                          load and check the definition only
+//   pipeline reconcile <pipeline> [--table T] [--repair] [--no-sync]   compare source and Delta, repair differences
 // <pipeline> is a definition file (YAML or JSON) or a name: <PIPELINES_DIR>/<name>.pipeline.yaml (default
 // ./pipelines/demo). The lake comes from --lake or LAKE_ROOT (default ./data/lake); credentials from the
 // variables the definition names. `run` then syncs the tables with a sync target into --mysql-url or MYSQL_URL.
@@ -17,6 +18,7 @@ import { loadDefinition } from '../definition/load-definition';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
 import { parseCommandLine } from '../support/command-line';
+import { reconcileCommand } from './reconcile-command';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -29,6 +31,7 @@ const USAGE = `usage:
   pipeline plan <pipeline> [--table T]… [--full]
   pipeline run <pipeline> [--table T]… [--full] [--run-id ID] [--no-sync]
   pipeline validate <pipeline>
+  pipeline reconcile <pipeline> [--table T]… [--repair] [--no-sync]
 <pipeline>: a definition file, or a name in PIPELINES_DIR (default ./pipelines/demo; e.g. county-ops)
 options: --lake <dir|file://|webhdfs://> (else LAKE_ROOT, default ./data/lake),
          --mysql-url <mysql://…> (else MYSQL_URL, default ${DEFAULT_MYSQL_URL}), --json`;
@@ -38,7 +41,7 @@ export function resolveDefinitionPath(name: string, env: CliEnv = process.env): 
   return resolveInDir(name, env.PIPELINES_DIR || DEFAULT_PIPELINES_DIR);
 }
 
-function formatSync(run: TableSyncRun): string {
+export function formatSync(run: TableSyncRun): string {
   if (!run.result) return `${run.table}: sync FAILED ${run.error?.message ?? ''}\n`;
   const r = run.result;
   return (
@@ -65,6 +68,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
       'mysql-url': { type: 'string' },
       lake: { type: 'string' },
       json: { type: 'boolean', default: false },
+      repair: { type: 'boolean', default: false },
     },
     io.stderr,
     USAGE,
@@ -72,7 +76,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
   if (!parsed) return 2;
   const [command, name] = parsed.positionals;
   const { values } = parsed;
-  if (!command || !name || !['plan', 'run', 'validate'].includes(command)) {
+  if (!command || !name || !['plan', 'run', 'validate', 'reconcile'].includes(command)) {
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -112,6 +116,17 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
       return 0;
     }
     const runId = values['run-id'] ?? createRunId(new Date());
+    const mysqlUrl = values['mysql-url'] || env.MYSQL_URL || DEFAULT_MYSQL_URL;
+    if (command === 'reconcile') {
+      return await reconcileCommand({ ...effects, env }, definition, io, {
+        runId: `reconcile-${runId}`,
+        repair: values.repair,
+        sync: !values['no-sync'],
+        json: values.json,
+        mysqlUrl,
+        ...(values.table ? { tables: values.table } : {}),
+      });
+    }
     const log = (message: string): void => {
       io.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
     };
@@ -122,7 +137,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
         ? await syncPipelineTables(
             {
               ...effects,
-              connect: createMySqlConnector(values['mysql-url'] || env.MYSQL_URL || DEFAULT_MYSQL_URL),
+              connect: createMySqlConnector(mysqlUrl),
               log,
             },
             definition,

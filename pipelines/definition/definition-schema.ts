@@ -131,6 +131,11 @@ const scheduleSchema = z
       }, 'must be an IANA time zone like America/Los_Angeles')
       // Absent: the scheduler's SCHEDULE_TIMEZONE applies.
       .optional(),
+    // Issue 14 (reconcile): when `<pipeline>.reconcile` compares the tables with the source; weekly when absent.
+    reconcile: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'must be a five-field cron expression like "30 4 * * 0"')
+      .optional(),
   })
   .strict();
 

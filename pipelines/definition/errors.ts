@@ -12,7 +12,9 @@ export type PipelineErrorCode =
   | 'APPLY_FAILED'
   | 'INCOMPATIBLE_SCHEMA'
   | 'SYNC_FAILED'
-  | 'MAINTENANCE_FAILED';
+  | 'MAINTENANCE_FAILED'
+  | 'RECONCILE_FAILED'
+  | 'RECONCILE_DIFFERENCES';
 
 export class PipelineError extends CodedError<PipelineErrorCode> {
   override name = 'PipelineError';

@@ -37,7 +37,11 @@ export interface PipelineDefinition {
   file: string;
   source: { name: string; connection: ConnectionSpec };
   /** timeZone absent: the scheduler's configured zone (SCHEDULE_TIMEZONE) applies. */
-  schedule: { cron: string; timeZone?: string };
+  schedule: {
+    cron: string;
+    timeZone?: string;
+    /** Cron of the weekly reconcile (issue 14). */ reconcile?: string;
+  };
   tables: TableDefinition[];
 }
 

@@ -35,6 +35,8 @@ export interface JobContext {
   firstRunId?: string;
   /** The pipeline: a name found in the pipelines folder, or a definition file. */
   target: string;
+  /** `pipeline.reconcile` only: repair the differing keys (an admin asked for it); compare only otherwise. */
+  repair?: boolean;
   /** Aborted on timeout, cancel, lost lock or shutdown; pass it to every query and fetch. */
   signal: AbortSignal;
   log(level: LogLevel, message: string): Promise<void>;

@@ -46,6 +46,11 @@ export interface ReadRequest {
   watermark?: { column: string; from: string };
   /** Rows per yielded batch. */
   batchSize?: number;
+  /**
+   * Only the rows with these keys (reconcile's repair): key column names, and per key its values as text, as the
+   * extract renders them. Not combined with `watermark`.
+   */
+  keyIn?: { columns: string[]; values: string[][] };
 }
 
 export type TextRow = (string | null)[];
@@ -68,6 +73,12 @@ export interface SourceSession {
    * escape, NULL as an unquoted empty field, '' as ""), e.g. PostgreSQL's COPY TO STDOUT. Extraction prefers it.
    */
   readCsv?(request: ReadRequest): AsyncIterable<Uint8Array>;
+  /**
+   * Runs one query in the session's cut and returns every row as text (NULL as null): reconcile's checksums,
+   * whose results are small (one row per chunk, or the keys of a few chunks). The SQL is built by the kind's
+   * checksum dialect from validated identifiers; it takes no parameters.
+   */
+  queryText?(sql: string): Promise<TextRow[]>;
   close(): Promise<void>;
 }
 

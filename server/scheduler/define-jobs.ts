@@ -25,6 +25,8 @@ export interface OneOffJobData {
   fromSchedule?: string;
   /** A retry's first attempt's run id, so the runner can find what that attempt already did. */
   firstRunId?: string;
+  /** `pipeline.reconcile`: repair the differing keys (a scheduled reconcile only compares). */
+  repair?: boolean;
 }
 
 export interface DefineJobsDeps extends JobRunners {
@@ -67,6 +69,7 @@ export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneO
     attempt: oneOff.attempt,
     scheduledFor: oneOff.scheduledFor ? new Date(oneOff.scheduledFor) : null,
     ...(oneOff.firstRunId ? { firstRunId: oneOff.firstRunId } : {}),
+    ...(oneOff.repair ? { repair: true } : {}),
   };
 }
 
@@ -98,6 +101,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
                 attempt: request.attempt,
                 scheduledFor: request.scheduledFor?.toISOString() ?? null,
                 ...(request.firstRunId ? { firstRunId: request.firstRunId } : {}),
+                ...(request.repair ? { repair: true } : {}),
               };
               await agenda.schedule(at, jobType, data);
             },

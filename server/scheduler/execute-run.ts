@@ -36,6 +36,8 @@ export interface RunRequest {
   scheduledFor: Date | null;
   /** Set on retries: the run id of attempt 1. */
   firstRunId?: string;
+  /** `pipeline.reconcile`: repair the differing keys. */
+  repair?: boolean;
 }
 
 export type AbortKind = 'cancel' | 'timeout' | 'lost-lock' | 'shutdown';
@@ -193,6 +195,7 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
       firstRunId: request.firstRunId ?? runId,
       jobType: request.jobType,
       target: request.target,
+      repair: request.repair ?? false,
       trigger: request.trigger,
       attempt: request.attempt,
       scheduledFor: request.scheduledFor,

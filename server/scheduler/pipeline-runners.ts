@@ -1,4 +1,4 @@
-// The real runners of the three job types, built from the configuration: the lake (LAKE_ROOT), the pipeline
+// The real runners of the four job types, built from the configuration: the lake (LAKE_ROOT), the pipeline
 // definitions (PIPELINES_DIR), MySQL (MYSQL_URL). The data plane's runners are typed structurally; this is where
 // they meet the scheduler's RunContext.
 
@@ -7,6 +7,7 @@ import { PIPELINE_NAME } from '@/pipelines/definition/definition-schema';
 import { resolveDefinitionName } from '@/pipelines/definition/definitions-dir';
 import { createMaintenanceJobRunner } from '@/pipelines/runner/maintenance-job';
 import { createPipelineJobRunner } from '@/pipelines/runner/pipeline-job';
+import { createReconcileJobRunner } from '@/pipelines/runner/reconcile-job';
 import { createSyncJobRunner } from '@/pipelines/runner/sync-job';
 import type { Env } from '../config/env';
 import { PermanentRunError, type JobRunners } from './runner-types';
@@ -37,6 +38,12 @@ export function createPipelineRunners(options: PipelineRunnersOptions): JobRunne
   const sourceEnv = { ...(options.processEnv ?? process.env), DEMO_SOURCE_URL: env.DEMO_SOURCE_URL };
   return {
     runPipeline: createPipelineJobRunner({
+      storage,
+      env: sourceEnv,
+      mysqlUrl: env.MYSQL_URL,
+      resolveDefinitionPath: resolve,
+    }),
+    runReconcile: createReconcileJobRunner({
       storage,
       env: sourceEnv,
       mysqlUrl: env.MYSQL_URL,

@@ -1,6 +1,7 @@
 // Schedules from the pipeline definitions, created once at worker start: `<pipeline>` runs the pipeline on the
 // definition's cron (its time zone, else SCHEDULE_TIMEZONE) and `<pipeline>.maintenance` maintains its Delta
-// tables daily at a quiet hour. ensureSchedules leaves an existing schedule exactly as it is, so an admin's
+// tables daily at a quiet hour, `<pipeline>.reconcile` compares its tables with the source weekly (compare only;
+// an admin starts a repair). ensureSchedules leaves an existing schedule exactly as it is, so an admin's
 // edit survives restarts. A bad definition is logged with its file and error; the others are still scheduled.
 
 import { loadDefinitionsDir } from '@/pipelines/definition/definitions-dir';
@@ -9,6 +10,8 @@ import { ensureSchedules, type CreateScheduleInput, type SchedulerContext } from
 
 /** 03:30: after the hourly run at :00 has long finished, before the working day. */
 export const MAINTENANCE_CRON = '30 3 * * *';
+/** Sunday 04:30: weekly, after maintenance, on the quietest day; a definition's schedule.reconcile replaces it. */
+export const RECONCILE_CRON = '30 4 * * 0';
 
 export function schedulesFor(
   definition: PipelineDefinition,
@@ -28,6 +31,13 @@ export function schedulesFor(
       jobType: 'delta.maintenance',
       target: definition.name,
       cron: MAINTENANCE_CRON,
+      timezone: zone,
+    },
+    {
+      name: `${definition.name}.reconcile`,
+      jobType: 'pipeline.reconcile',
+      target: definition.name,
+      cron: definition.schedule.reconcile ?? RECONCILE_CRON,
       timezone: zone,
     },
   ];

@@ -5,7 +5,7 @@
 import type { JobContext, JobResult } from '@/pipelines/runner/job-context';
 import type { RunTrigger } from '../store/types';
 
-export const JOB_TYPES = ['pipeline.run', 'sync.run', 'delta.maintenance'] as const;
+export const JOB_TYPES = ['pipeline.run', 'sync.run', 'delta.maintenance', 'pipeline.reconcile'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 /**
@@ -26,6 +26,7 @@ export interface JobRunners {
   runPipeline: JobRunner;
   runSync: JobRunner;
   runMaintenance: JobRunner;
+  runReconcile: JobRunner;
 }
 
 /** An error that retrying cannot fix (bad configuration, missing code). */
@@ -49,6 +50,7 @@ export const NOT_BUILT_RUNNERS: JobRunners = {
   runPipeline: notBuiltRunner('The pipeline runner (extract → Delta → MySQL sync)'),
   runSync: notBuiltRunner('The MySQL sync runner'),
   runMaintenance: notBuiltRunner('Delta maintenance (checkpoint, optimize, vacuum)'),
+  runReconcile: notBuiltRunner('Reconcile (source vs Delta checksums, repair)'),
 };
 
 export function runnerFor(runners: JobRunners, jobType: JobType): JobRunner {
@@ -59,5 +61,7 @@ export function runnerFor(runners: JobRunners, jobType: JobType): JobRunner {
       return runners.runSync;
     case 'delta.maintenance':
       return runners.runMaintenance;
+    case 'pipeline.reconcile':
+      return runners.runReconcile;
   }
 }

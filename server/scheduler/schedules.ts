@@ -190,6 +190,24 @@ export async function deleteSchedule(ctx: SchedulerContext, name: string): Promi
   await ctx.agenda.cancel({ names: [...JOB_TYPES], data: { scheduleName: name } });
 }
 
+/** Refused with CONFLICT while the target has a run active (any job type: they share its lock) or queued. */
+async function assertNothingQueued(ctx: SchedulerContext, target: string): Promise<void> {
+  const active = await ctx.store.lockHolder(lockKeyFor(target), ctx.now());
+  if (active) {
+    throw new ApiError(
+      'CONFLICT',
+      `${target} is already running (run ${active}); wait for it to finish or cancel it first`,
+    );
+  }
+  const pending = (await findJobs(ctx, { target, trigger: 'manual' })).filter((j) => j.nextRunAt !== null);
+  if (pending.length > 0) {
+    throw new ApiError(
+      'CONFLICT',
+      `A manual run of ${target} is already queued; the worker will start it shortly`,
+    );
+  }
+}
+
 /** Queue a manual run now; refused with CONFLICT while the target has a run active or queued. */
 export async function runScheduleNow(
   ctx: SchedulerContext,
@@ -197,22 +215,7 @@ export async function runScheduleNow(
 ): Promise<{ queued: true; target: string }> {
   const job = await findSchedule(ctx, name);
   const data = job.data as ScheduleJobData;
-  const active = await ctx.store.lockHolder(lockKeyFor(data.target), ctx.now());
-  if (active) {
-    throw new ApiError(
-      'CONFLICT',
-      `${data.target} is already running (run ${active}); wait for it to finish or cancel it first`,
-    );
-  }
-  const pending = (await findJobs(ctx, { target: data.target, trigger: 'manual' })).filter(
-    (j) => j.nextRunAt !== null,
-  );
-  if (pending.length > 0) {
-    throw new ApiError(
-      'CONFLICT',
-      `A manual run of ${data.target} is already queued; the worker will start it shortly`,
-    );
-  }
+  await assertNothingQueued(ctx, data.target);
   const oneOff: OneOffJobData = {
     target: data.target,
     trigger: 'manual',
@@ -222,6 +225,27 @@ export async function runScheduleNow(
   };
   await ctx.agenda.now(job.name, oneOff);
   return { queued: true, target: data.target };
+}
+
+/**
+ * Queue a manual reconcile of a pipeline through the worker (issue 14), with or without repair; it needs no
+ * schedule (an admin may have paused or deleted `<pipeline>.reconcile`). Same CONFLICT rules as run now.
+ */
+export async function queueReconcile(
+  ctx: SchedulerContext,
+  pipeline: string,
+  options: { repair: boolean },
+): Promise<{ queued: true; target: string; repair: boolean }> {
+  await assertNothingQueued(ctx, pipeline);
+  const oneOff: OneOffJobData = {
+    target: pipeline,
+    trigger: 'manual',
+    attempt: 1,
+    scheduledFor: null,
+    ...(options.repair ? { repair: true } : {}),
+  };
+  await ctx.agenda.now('pipeline.reconcile', oneOff);
+  return { queued: true, target: pipeline, repair: options.repair };
 }
 
 /** Ask the worker running it to stop; it records the run as cancelled within a heartbeat. */

@@ -12,6 +12,7 @@ import * as loginRoute from '../../app/api/auth/login/route';
 import * as failedLoginsRoute from '../../app/api/auth/failed-logins/route';
 import * as logoutRoute from '../../app/api/auth/logout/route';
 import * as meRoute from '../../app/api/auth/me/route';
+import * as reconcileRoute from '../../app/api/pipelines/[name]/reconcile/route';
 import * as restoreRoute from '../../app/api/catalog/tables/[table]/restore/route';
 import * as healthRoute from '../../app/api/health/route';
 import * as lineageDatasetsRoute from '../../app/api/lineage/datasets/route';
@@ -174,6 +175,19 @@ const rows: RouteRow[] = [
     method: 'POST',
     expect: only(['admin'], 202),
     call: (h) => scheduleRunRoute.POST(req('POST', '/api/schedules/permits/run', h, {}), name('permits')),
+  },
+  {
+    // Queues a one-off pipeline.reconcile job (no schedule needed); only the admin's call gets that far.
+    route: 'pipelines/[name]/reconcile',
+    method: 'POST',
+    expect: only(['admin'], 202),
+    call: (h) =>
+      reconcileRoute.POST(
+        req('POST', '/api/pipelines/reconcile-me/reconcile', h, { repair: true }),
+        name('reconcile-me'),
+      ),
+    check: (_res, body) =>
+      assert.deepEqual(json(body), { queued: true, target: 'reconcile-me', repair: true }),
   },
   {
     route: 'runs',

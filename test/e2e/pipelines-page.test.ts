@@ -1,6 +1,6 @@
 // The Pipelines page in Chromium over a control database filled through the real store: runs grouped by
 // pipeline with per-stage progress, a run's detail with logs and a collapsed stack, live progress while a
-// run runs (and no polling while the tab is hidden), Cancel for admins, nothing for analysts.
+// run runs (and no polling while the tab is hidden), Cancel and Reconcile for admins, nothing for analysts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -111,6 +111,23 @@ test(
       assert.equal((await store.getRun(runs.running.id))?.cancelRequested, true);
     });
 
+    await t.test('an admin queues a reconcile through the worker; a second one waits for it', async () => {
+      await page.goto(`${url}/pipelines`);
+      const permits = page.locator('[data-pipeline="permits"]');
+      await permits.getByRole('button', { name: 'Reconcile', exact: true }).click();
+      const feedback = permits.getByTestId('reconcile-feedback');
+      await feedback.waitFor();
+      assert.match((await feedback.textContent()) ?? '', /Reconcile of permits queued/);
+      assert.ok(session.requested.some((u) => u.endsWith('/api/pipelines/permits/reconcile')));
+      // The first is queued as a one-off pipeline.reconcile job: the scheduler refuses another until it ran.
+      await permits.getByRole('button', { name: 'Reconcile and repair' }).click();
+      await page.waitForFunction(
+        (el) => /already queued/.test(el?.textContent ?? ''),
+        await feedback.elementHandle(),
+      );
+      assert.equal(await feedback.getAttribute('role'), 'alert');
+    });
+
     await t.test('no polling while the tab is hidden; it resumes when shown', async () => {
       const polls = () => session.requested.filter((u) => u.includes(`/api/runs`)).length;
       await setVisibility(page, 'hidden');
@@ -134,12 +151,20 @@ test(
         action: 'cancel',
       });
       assert.equal(cancel.status, 403);
+      const reconcile = await session.call('analyst', 'POST', '/api/pipelines/permits/reconcile', {
+        repair: true,
+      });
+      assert.equal(reconcile.status, 403);
     });
 
     await t.test('no request left the origin, none failed, no console errors', () => {
       assert.deepEqual(offOrigin(session), []);
       assert.deepEqual(session.failed, []);
-      assert.deepEqual(session.consoleErrors, []);
+      // Chromium logs the refused second reconcile's 409 (shown on the page as the reason); nothing else.
+      assert.deepEqual(
+        session.consoleErrors.filter((text) => !/409 \(Conflict\)/.test(text)),
+        [],
+      );
     });
   },
 );

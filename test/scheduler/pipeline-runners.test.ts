@@ -38,7 +38,7 @@ for (const target of [
   'package.json',
 ]) {
   test(`a schedule target ${JSON.stringify(target)} is refused as not a pipeline name`, async () => {
-    for (const run of [runners.runPipeline, runners.runSync, runners.runMaintenance]) {
+    for (const run of [runners.runPipeline, runners.runSync, runners.runMaintenance, runners.runReconcile]) {
       await assert.rejects(run(contextFor(target)), (error: Error & { retryable?: boolean }) => {
         assert.match(error.message, /is not a pipeline name/);
         assert.equal(error.retryable, false);

@@ -37,13 +37,13 @@ before(async () => {
     path.join(root, 'pipelines/demo/county-ops.pipeline.yaml'),
     path.join(dir, 'county-ops.pipeline.yaml'),
   );
-  // A second pipeline without a time zone (SCHEDULE_TIMEZONE applies) and every six hours.
+  // A second pipeline without a time zone (SCHEDULE_TIMEZONE applies), every six hours, reconciled on Saturdays.
   const demo = await readFile(path.join(root, 'pipelines/demo/county-ops.pipeline.yaml'), 'utf8');
   await writeFile(
     path.join(dir, 'other-ops.pipeline.yaml'),
     demo
       .replace('name: county-ops', 'name: other-ops')
-      .replace("cron: '0 * * * *'", "cron: '0 */6 * * *'")
+      .replace("cron: '0 * * * *'", "cron: '0 */6 * * *'\n  reconcile: '0 5 * * 6'")
       .replace('  timeZone: America/Los_Angeles\n', ''),
   );
   await writeFile(path.join(dir, 'broken.pipeline.yaml'), 'name: broken\ntables: []\n');
@@ -91,8 +91,10 @@ describe('schedules from pipeline definitions', () => {
     assert.deepEqual(brief, [
       ['county-ops', 'pipeline.run', 'county-ops', '0 * * * *', 'America/Los_Angeles'],
       ['county-ops.maintenance', 'delta.maintenance', 'county-ops', '30 3 * * *', 'America/Los_Angeles'],
+      ['county-ops.reconcile', 'pipeline.reconcile', 'county-ops', '30 4 * * 0', 'America/Los_Angeles'],
       ['other-ops', 'pipeline.run', 'other-ops', '0 */6 * * *', 'America/Chicago'],
       ['other-ops.maintenance', 'delta.maintenance', 'other-ops', '30 3 * * *', 'America/Chicago'],
+      ['other-ops.reconcile', 'pipeline.reconcile', 'other-ops', '0 5 * * 6', 'America/Chicago'],
     ]);
   });
 
@@ -106,7 +108,7 @@ describe('schedules from pipeline definitions', () => {
     assert.equal(edited.cron, '15 */2 * * *');
     assert.equal(edited.timezone, 'UTC');
     assert.equal((await getSchedule(web, 'other-ops.maintenance')).paused, true);
-    assert.equal((await listSchedules(web)).length, 4, 'no duplicates');
+    assert.equal((await listSchedules(web)).length, 6, 'no duplicates');
   });
 
   it('after hours of downtime an hourly schedule runs once to catch up, not once per missed hour', async () => {

@@ -184,6 +184,17 @@ class MysqlSession implements SourceSession {
     }));
   }
 
+  async queryText(sql: string): Promise<TextRow[]> {
+    const what = 'Reconcile checksum query';
+    this.guard.check(what);
+    try {
+      const [rows] = await this.connection.query({ sql, rowsAsArray: true, typeCast: asText });
+      return rows as unknown as TextRow[];
+    } catch (error) {
+      throw await this.failure(error, what);
+    }
+  }
+
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildMysqlSelect(request);
     const batchSize = batchSizeOf(request);

@@ -1,6 +1,6 @@
 // The SQL the MySQL source sends, as pure functions (golden-tested).
 
-import { assertIdentifier, type ReadRequest, type TableRef } from '../source';
+import { SourceError, assertIdentifier, type ReadRequest, type TableRef } from '../source';
 import { quoteMysql, selectMysqlColumn } from './type-mapping';
 
 export function qualifyMysqlTable(table: TableRef): string {
@@ -26,6 +26,19 @@ export function buildMysqlSelect(request: ReadRequest): { sql: string; values: s
     return `${selectMysqlColumn(column.name, column.sourceType)} AS ${quoteMysql(column.name)}`;
   });
   const from = qualifyMysqlTable(request.table);
+  if (request.keyIn) {
+    const keys = request.keyIn.columns.map((name) => quoteMysql(assertIdentifier(name)));
+    const tuples = request.keyIn.values.map((key) => {
+      if (key.length !== keys.length)
+        throw new SourceError('INVALID_IDENTIFIER', 'A key has the wrong arity');
+      return `(${key.map(() => '?').join(', ')})`;
+    });
+    const where = tuples.length === 0 ? 'FALSE' : `(${keys.join(', ')}) IN (${tuples.join(', ')})`;
+    return {
+      sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where}`,
+      values: request.keyIn.values.flat(),
+    };
+  }
   if (!request.watermark) return { sql: `SELECT ${columns.join(', ')} FROM ${from}`, values: [] };
   const column = quoteMysql(assertIdentifier(request.watermark.column));
   return {

@@ -195,6 +195,21 @@ class OracleSession implements SourceSession {
     });
   }
 
+  async queryText(sql: string): Promise<TextRow[]> {
+    const what = 'Reconcile checksum query';
+    this.guard.check(what);
+    try {
+      const result = await this.connection.execute<unknown[]>(
+        sql,
+        {},
+        { outFormat: oracledb.OUT_FORMAT_ARRAY, fetchTypeHandler: fetchAsText },
+      );
+      return (result.rows ?? []).map((row) => row.map(toText));
+    } catch (error) {
+      throw await this.failure(error, what);
+    }
+  }
+
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildOracleSelect(request, this.scn);
     const batchSize = batchSizeOf(request);

@@ -52,6 +52,23 @@ export function buildOracleSelect(
   });
   const from = `${qualifyOracleTable(request.table)} AS OF SCN :scn`;
   const select = `SELECT ${columns.join(', ')} FROM ${from}`;
+  if (request.keyIn) {
+    // The keys come as the extract renders them: compare that rendering, so no NLS format decides a DATE's text.
+    const keys = request.keyIn.columns.map((name) => {
+      const column = request.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+      if (!column)
+        throw new SourceError('INVALID_IDENTIFIER', `Key column ${name} is not a column of the table`);
+      return selectOracleColumn(assertIdentifier(column.name), column.sourceType.replace(/\(\d+,\d+\)$/, ''));
+    });
+    const binds: Record<string, string> = { scn };
+    const tuples = request.keyIn.values.map((key, row) => {
+      if (key.length !== keys.length)
+        throw new SourceError('INVALID_IDENTIFIER', 'A key has the wrong arity');
+      return `(${key.map((value, index) => ((binds[`k${row}_${index}`] = value), `:k${row}_${index}`)).join(', ')})`;
+    });
+    const where = tuples.length === 0 ? '1 = 0' : `(${keys.join(', ')}) IN (${tuples.join(', ')})`;
+    return { sql: `${select} WHERE ${where}`, binds };
+  }
   if (!request.watermark) return { sql: select, binds: { scn } };
   const name = assertIdentifier(request.watermark.column);
   const column = request.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());

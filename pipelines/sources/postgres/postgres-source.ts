@@ -191,6 +191,17 @@ class PostgresSession implements SourceSession {
     }));
   }
 
+  async queryText(sql: string): Promise<TextRow[]> {
+    const what = 'Reconcile checksum query';
+    this.guard.check(what);
+    try {
+      return (await this.main.query<TextRow>({ text: sql, rowMode: 'array' })).rows;
+    } catch (error) {
+      await this.guard.settled();
+      throw this.failure(error, what);
+    }
+  }
+
   async *readRows(request: ReadRequest): AsyncIterable<TextRow[]> {
     const query = buildPostgresSelect(request);
     const batchSize = batchSizeOf(request);

@@ -1,0 +1,4 @@
+import { postReconcile } from '@/server/api/reconcile-routes';
+
+export const dynamic = 'force-dynamic';
+export const POST = postReconcile;
