@@ -10,3 +10,17 @@ export const RESTORE_INFO_KEY = 'pipelineRestore';
 
 /** The key a repair commit (reconcile, re-extract of a time range) carries: it keeps the pipeline's state. */
 export const REPAIR_INFO_KEY = 'pipelineRepair';
+
+/** commitInfo.pipelineRepair: what a repair commit re-extracted, and why. */
+export interface RepairInfo {
+  pipeline: string;
+  table: string;
+  runId: string;
+  reason: 'reconcile' | 'range';
+  rows: number;
+}
+
+/** A repair's own txn appId: its retries apply once, and the run sequence (`<pipeline>/<table>`) is not moved. */
+export function getRepairAppId(pipeline: string, table: string): string {
+  return `${pipeline}/${table}/repair`;
+}

@@ -12,6 +12,7 @@ import { materializeLakeFiles } from '../engine/local-files';
 import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
 import { merge, type WriteEffects } from '../delta/write';
+import { getRepairAppId, REPAIR_INFO_KEY, type RepairInfo } from '../definition/commit-info-keys';
 import type { TableDefinition } from '../definition/load-definition';
 import { ParquetChunkWriter } from '../cdc/parquet-chunks';
 import { getRawRunDir } from '../cdc/raw-manifest';
@@ -20,23 +21,9 @@ import type { SourceColumn, SourceSession } from '../sources/source';
 import { duckdbChecksumDialect } from './duckdb-checksum';
 import type { ComparedKey } from './compare-table';
 
-export const REPAIR_INFO_KEY = 'pipelineRepair';
 /** Keys per re-extract query (Oracle's IN list takes at most 1,000). */
 const KEYS_PER_READ = 1_000;
 const DELETE_FLAG = '__pipeline_deleted';
-
-/** commitInfo.pipelineRepair (contract #1). */
-export interface RepairInfo {
-  pipeline: string;
-  table: string;
-  runId: string;
-  reason: 'reconcile' | 'range';
-  rows: number;
-}
-
-export function getRepairAppId(pipeline: string, table: string): string {
-  return `${pipeline}/${table}/repair`;
-}
 
 export interface RepairInput {
   pipeline: string;
