@@ -5,3 +5,10 @@
 
 /** The key under which a pipeline run records itself in commitInfo. */
 export const RUN_INFO_KEY = 'pipelineRun';
+
+/**
+ * The key under which a repair (a re-extract of some rows that is not a pipeline run: a time range, reconcile's
+ * keys) records itself. Such a commit carries no pipelineRun and uses its own txn appId, so the pipeline's
+ * watermark and run sequence stay where they were (contract shared with reconcile and rollback).
+ */
+export const REPAIR_INFO_KEY = 'pipelineRepair';

@@ -12,7 +12,8 @@ export type PipelineErrorCode =
   | 'APPLY_FAILED'
   | 'INCOMPATIBLE_SCHEMA'
   | 'SYNC_FAILED'
-  | 'MAINTENANCE_FAILED';
+  | 'MAINTENANCE_FAILED'
+  | 'INVALID_RANGE';
 
 export class PipelineError extends CodedError<PipelineErrorCode> {
   override name = 'PipelineError';

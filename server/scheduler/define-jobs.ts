@@ -5,6 +5,7 @@
 
 import type { Agenda, Job } from 'agenda';
 import type { RunEvent } from '@/pipelines/lineage';
+import type { JobRunOptions } from '@/pipelines/runner/job-context';
 import type { ControlStore } from '../store/control-store';
 import { nominalTime } from './cron';
 import { executeRun, type ActiveRuns, type Clock, type RetryPolicy, type RunRequest } from './execute-run';
@@ -25,6 +26,8 @@ export interface OneOffJobData {
   fromSchedule?: string;
   /** A retry's first attempt's run id, so the runner can find what that attempt already did. */
   firstRunId?: string;
+  /** `pipeline.run` only: a table reload or time-range re-extract (pipelines/runner/job-context.ts). */
+  options?: JobRunOptions;
 }
 
 export interface DefineJobsDeps extends JobRunners {
@@ -67,6 +70,7 @@ export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneO
     attempt: oneOff.attempt,
     scheduledFor: oneOff.scheduledFor ? new Date(oneOff.scheduledFor) : null,
     ...(oneOff.firstRunId ? { firstRunId: oneOff.firstRunId } : {}),
+    ...(oneOff.options ? { options: oneOff.options } : {}),
   };
 }
 
@@ -98,6 +102,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
                 attempt: request.attempt,
                 scheduledFor: request.scheduledFor?.toISOString() ?? null,
                 ...(request.firstRunId ? { firstRunId: request.firstRunId } : {}),
+                ...(request.options ? { options: request.options } : {}),
               };
               await agenda.schedule(at, jobType, data);
             },

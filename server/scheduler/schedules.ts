@@ -190,6 +190,24 @@ export async function deleteSchedule(ctx: SchedulerContext, name: string): Promi
   await ctx.agenda.cancel({ names: [...JOB_TYPES], data: { scheduleName: name } });
 }
 
+/** Refuses (CONFLICT) while the target has a run active or a manual run queued. */
+export async function assertNoManualRunOf(ctx: SchedulerContext, target: string): Promise<void> {
+  const active = await ctx.store.lockHolder(lockKeyFor(target), ctx.now());
+  if (active) {
+    throw new ApiError(
+      'CONFLICT',
+      `${target} is already running (run ${active}); wait for it to finish or cancel it first`,
+    );
+  }
+  const pending = (await findJobs(ctx, { target, trigger: 'manual' })).filter((j) => j.nextRunAt !== null);
+  if (pending.length > 0) {
+    throw new ApiError(
+      'CONFLICT',
+      `A manual run of ${target} is already queued; the worker will start it shortly`,
+    );
+  }
+}
+
 /** Queue a manual run now; refused with CONFLICT while the target has a run active or queued. */
 export async function runScheduleNow(
   ctx: SchedulerContext,
@@ -197,22 +215,7 @@ export async function runScheduleNow(
 ): Promise<{ queued: true; target: string }> {
   const job = await findSchedule(ctx, name);
   const data = job.data as ScheduleJobData;
-  const active = await ctx.store.lockHolder(lockKeyFor(data.target), ctx.now());
-  if (active) {
-    throw new ApiError(
-      'CONFLICT',
-      `${data.target} is already running (run ${active}); wait for it to finish or cancel it first`,
-    );
-  }
-  const pending = (await findJobs(ctx, { target: data.target, trigger: 'manual' })).filter(
-    (j) => j.nextRunAt !== null,
-  );
-  if (pending.length > 0) {
-    throw new ApiError(
-      'CONFLICT',
-      `A manual run of ${data.target} is already queued; the worker will start it shortly`,
-    );
-  }
+  await assertNoManualRunOf(ctx, data.target);
   const oneOff: OneOffJobData = {
     target: data.target,
     trigger: 'manual',

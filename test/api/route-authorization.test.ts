@@ -182,6 +182,33 @@ const rows: RouteRow[] = [
     call: (h) => runsRoute.GET(req('GET', '/api/runs?pipeline=permits', h), undefined),
   },
   {
+    // A full reload of a demo table (PIPELINES_DIR defaults to the demo's folder): queued for the worker.
+    route: 'runs',
+    method: 'POST',
+    variant: '{pipeline, table}: full reload',
+    expect: only(['admin'], 202),
+    call: (h) =>
+      runsRoute.POST(req('POST', '/api/runs', h, { pipeline: 'county-ops', table: 'parcels' }), undefined),
+    check: (_res, body) => assert.deepEqual(json(body).options, { tables: ['parcels'], full: true }),
+  },
+  {
+    route: 'runs',
+    method: 'POST',
+    variant: 'an empty range: refused',
+    expect: only(['admin'], 400),
+    call: (h) =>
+      runsRoute.POST(
+        req('POST', '/api/runs', h, {
+          pipeline: 'county-ops',
+          table: 'building_permits',
+          from: '2026-01-02',
+          to: '2026-01-01',
+        }),
+        undefined,
+      ),
+    check: (_res, body) => assert.match(body, /from .*must come before to/),
+  },
+  {
     route: 'runs/[id]',
     method: 'GET',
     expect: only(['admin']),
