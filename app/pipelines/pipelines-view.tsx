@@ -13,6 +13,7 @@ import { formatTime } from '../_lib/format';
 import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
+import { ReloadForm, tablesOfRuns } from './reload-form';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -93,6 +94,8 @@ export function PipelinesView() {
               now={now}
               selectedId={selectedId}
               status={status}
+              canReload={canCancel}
+              onQueued={runs.refresh}
             />
           ))}
         </>
@@ -109,11 +112,15 @@ function PipelineSection({
   now,
   selectedId,
   status,
+  canReload,
+  onQueued,
 }: {
   group: PipelineGroup;
   now: number;
   selectedId: string | null;
   status: StatusFilterValue;
+  canReload: boolean;
+  onQueued: () => void;
 }) {
   const latest = runs[0];
   return (
@@ -133,6 +140,7 @@ function PipelineSection({
           </span>
         ))}
       </p>
+      {canReload ? <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} /> : null}
       {runs.length > 0 ? (
         <RunTable
           runs={runs.slice(0, RUNS_SHOWN_PER_PIPELINE)}
