@@ -14,6 +14,7 @@ import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
 import { ReloadForm, tablesOfRuns } from './reload-form';
+import { RunChart } from './run-chart';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -140,6 +141,9 @@ function PipelineSection({
           </span>
         ))}
       </p>
+      {runs.length > 0 ? (
+        <RunChart pipeline={pipeline} refreshKey={latest ? `${latest.id}:${latest.status}` : ''} />
+      ) : null}
       {canReload ? <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} /> : null}
       {runs.length > 0 ? (
         <RunTable
