@@ -9,6 +9,7 @@
 //   show <run id>               the run record and its log
 //   cancel <run id>
 
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCommandLine } from '@/pipelines/support/command-line';
@@ -16,6 +17,7 @@ import { ApiError } from '../api/errors';
 import { loadEnv } from '../config/env';
 import { openSchedulerContext } from '../scheduler/open-scheduler-context';
 import { queueReload } from '../scheduler/reload';
+import { auditScheduleChange } from '../scheduler/schedule-audit';
 import { cancelRun, runScheduleNow, type SchedulerContext } from '../scheduler/schedules';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../store/types';
 
@@ -50,6 +52,8 @@ async function runNow(ctx: SchedulerContext, name: string, follow: boolean, io: 
   // in that second, while runScheduleNow refuses to queue next to an active run.
   const since = new Date(Date.now() - 1_000);
   const { target } = await runScheduleNow(ctx, name);
+  // The shell has no signed-in admin: the audit list names the operating-system user instead.
+  await auditScheduleChange(ctx, `shell:${userInfo().username}`, name, 'run-now', null, null);
   io.stdout.write(`queued a manual run of ${target}\n`);
   return follow ? followRun(ctx, target, since, io) : 0;
 }

@@ -18,6 +18,7 @@ import * as lineageDatasetsRoute from '../../app/api/lineage/datasets/route';
 import * as lineageRoute from '../../app/api/lineage/route';
 import * as runRoute from '../../app/api/runs/[id]/route';
 import * as runsRoute from '../../app/api/runs/route';
+import * as scheduleChangesRoute from '../../app/api/schedule-changes/route';
 import * as scheduleRunRoute from '../../app/api/schedules/[name]/run/route';
 import * as scheduleRoute from '../../app/api/schedules/[name]/route';
 import * as schedulesRoute from '../../app/api/schedules/route';
@@ -174,6 +175,20 @@ const rows: RouteRow[] = [
     method: 'POST',
     expect: only(['admin'], 202),
     call: (h) => scheduleRunRoute.POST(req('POST', '/api/schedules/permits/run', h, {}), name('permits')),
+  },
+  {
+    // The rows above created, paused and ran the 'permits' schedule as the admin: each is in the audit list.
+    route: 'schedule-changes',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => scheduleChangesRoute.GET(req('GET', '/api/schedule-changes?schedule=permits', h), undefined),
+    check: (_res, body) => {
+      const changes = json(body).changes as { action: string; actor: string }[];
+      assert.deepEqual(
+        changes.map((c) => `${c.actor}:${c.action}`),
+        ['admin:run-now', 'admin:pause', 'admin:create'],
+      );
+    },
   },
   {
     route: 'runs',

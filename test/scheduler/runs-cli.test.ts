@@ -63,6 +63,9 @@ describe('npm run runs', () => {
     );
     const [run] = await control.store.listRuns({ pipeline: 'permits' });
     assert.equal(run?.status, 'succeeded');
+    const [audited] = await control.store.listScheduleChanges({ schedule: 'permits' });
+    assert.equal(audited?.action, 'run-now');
+    assert.match(String(audited?.actor), /^shell:\S+$/);
 
     const listed = await cli('list', '--pipeline', 'permits');
     assert.equal(listed.code, 0);
