@@ -63,7 +63,7 @@ export function ScheduleChanges({
           </thead>
           <tbody>
             {changes.map((change) => (
-              <tr key={change.id} data-action={change.action} data-schedule={change.schedule}>
+              <tr key={change.id} data-action={change.action} data-change-schedule={change.schedule}>
                 <td>{formatTime(change.at)}</td>
                 <td data-field="actor">{change.actor}</td>
                 <td>{change.schedule}</td>

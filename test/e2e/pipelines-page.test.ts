@@ -160,7 +160,7 @@ test(
         assert.deepEqual(options, ['parcels']);
         const errorsBefore = session.consoleErrors.length;
 
-        await form.getByLabel('Table').fill('parcels');
+        await form.getByLabel('Table', { exact: true }).fill('parcels');
         await form.getByLabel('Rows whose watermark is in a time range (the watermark is kept)').check();
         await form.getByLabel('From (UTC, included)').fill('2026-11-25');
         await form.getByLabel('To (UTC, excluded)').fill('2026-11-24');

@@ -156,19 +156,19 @@ test(
           .locator('tbody tr')
           .evaluateAll((els) =>
             els.map((e) => [
-              e.getAttribute('data-schedule'),
+              e.getAttribute('data-change-schedule'),
               e.getAttribute('data-action'),
               e.querySelector('[data-field="actor"]')?.textContent,
             ]),
           );
         // The run now refused with CONFLICT changed nothing and is not listed.
         assert.deepEqual(rows, [
-          ['permits-quarter', 'delete', 'admin'],
-          ['permits-hourly', 'run-now', 'admin'],
-          ['permits-quarter', 'resume', 'admin'],
-          ['permits-quarter', 'pause', 'admin'],
-          ['permits-quarter', 'edit', 'admin'],
-          ['permits-quarter', 'create', 'admin'],
+          ['permits-quarter', 'delete', 'ada'],
+          ['permits-hourly', 'run-now', 'ada'],
+          ['permits-quarter', 'resume', 'ada'],
+          ['permits-quarter', 'pause', 'ada'],
+          ['permits-quarter', 'edit', 'ada'],
+          ['permits-quarter', 'create', 'ada'],
         ]);
         const edit = audit.locator('tr[data-action="edit"] [data-field="change"]');
         assert.equal(
