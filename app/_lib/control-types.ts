@@ -5,7 +5,7 @@ import type { LineageDatasetView } from '@/server/api/lineage-datasets';
 import type { Permission } from '@/server/auth/permissions';
 import type { JobType } from '@/server/scheduler/runner-types';
 import type { ScheduleView } from '@/server/scheduler/schedules';
-import type { LineageGraph, RunLogLine, RunRecord, RunStatus } from '@/server/store/types';
+import type { LineageGraph, RunLogLine, RunRecord, RunStatus, ScheduleChange } from '@/server/store/types';
 
 /** What JSON.stringify makes of T: Dates become strings, recursively. */
 export type Serialized<T> = T extends string | number | boolean | null | undefined
@@ -21,6 +21,7 @@ export type Serialized<T> = T extends string | number | boolean | null | undefin
 export type RunView = Serialized<RunRecord>;
 export type RunLogView = Serialized<RunLogLine>;
 export type ScheduleItem = Serialized<ScheduleView>;
+export type ScheduleChangeView = Serialized<ScheduleChange>;
 export type LineageGraphView = Serialized<LineageGraph>;
 export type LineageNodeView = LineageGraphView['nodes'][number];
 export type { JobType, LineageDatasetView, Permission, RunStatus };

@@ -1,9 +1,16 @@
 // The lineage graph as SVG: dataset boxes in hop columns with their latest status and version, curved
-// edges labelled with the job that moved the data. Full names are in each box's <title> (hover) and in the
-// table the page shows under the graph.
+// edges labelled with the job that moved the data. Boxes are labelled with the table name and the kind of
+// dataset; full OpenLineage names are in each box's <title> (hover) and in the table the page shows under the graph.
 
 import type { LineageGraphView } from '../_lib/control-types';
-import { jobLabel, layoutLineage, NODE_HEIGHT, NODE_WIDTH, shorten } from './lineage-layout';
+import {
+  datasetKind,
+  datasetLabel,
+  jobLabel,
+  layoutLineage,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+} from './lineage-layout';
 
 const STATUS_WORD: Record<string, string> = {
   START: 'running',
@@ -71,13 +78,14 @@ export function LineageGraphSvg({ graph }: { graph: LineageGraphView }) {
             className={`lineage-node lineage-node-${(STATUS_WORD[node.latestStatus] ?? 'other').replace(' ', '-')}${node.id === graph.root ? ' lineage-root' : ''}`}
             data-node={node.name}
           >
+            {/* The full OpenLineage namespace and name on hover; the box says the table and where it lives. */}
             <title>{`${node.namespace} ${node.name}`}</title>
             <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx={8} />
             <text x={12} y={22} className="lineage-node-name">
-              {shorten(node.name, 25)}
+              {datasetLabel(node.name)}
             </text>
             <text x={12} y={40} className="lineage-node-ns">
-              {shorten(node.namespace, 32)}
+              {datasetKind(node.namespace, node.name)}
             </text>
             <text x={12} y={62} className="lineage-node-facts">
               latest run {STATUS_WORD[node.latestStatus] ?? node.latestStatus}

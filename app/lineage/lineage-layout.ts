@@ -108,6 +108,34 @@ export function shorten(text: string, max: number): string {
 }
 
 /**
+ * A dataset box's label: the table a dataset name ends with, as people call it. Lake paths end in the table's
+ * folder (`/srv/lake/tables/parcels`, `…/raw/county_ops/parcels`), database names in the table
+ * (`county_mirror.parcels`, `county_ops.public.parcels`). The full name is the box's hover title.
+ */
+export function datasetLabel(name: string): string {
+  const trimmed = name.replace(/[/\\]+$/, '');
+  const last = trimmed.includes('/')
+    ? trimmed.slice(trimmed.lastIndexOf('/') + 1)
+    : trimmed.slice(trimmed.lastIndexOf('.') + 1);
+  return shorten(last || name, 25);
+}
+
+/** What kind of dataset a box is, from its namespace and name: where the table lives, in a word or two. */
+export function datasetKind(namespace: string, name: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(namespace)?.[1]?.toLowerCase();
+  if (scheme === 'file' || scheme === 'hdfs' || scheme === 'webhdfs') {
+    return /\/raw\/[^/]+\/[^/]+$/.test(name) ? 'raw Parquet' : 'Delta table';
+  }
+  const systems: Record<string, string> = {
+    mysql: 'MySQL table',
+    postgres: 'PostgreSQL table',
+    postgresql: 'PostgreSQL table',
+    oracle: 'Oracle table',
+  };
+  return (scheme && systems[scheme]) ?? shorten(namespace, 32);
+}
+
+/**
  * An edge's label: the step a job name ends with (`county-ops.parcels.extract` → `extract`), which is what fits
  * between two boxes; the dataset boxes already say which table. Other names are shortened; the full name is in the
  * edge's hover title.

@@ -14,6 +14,8 @@ import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
 import { ReconcileActions } from './reconcile-actions';
+import { ReloadForm, tablesOfRuns } from './reload-form';
+import { RunChart } from './run-chart';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -95,6 +97,8 @@ export function PipelinesView() {
               selectedId={selectedId}
               status={status}
               onReconcile={canCancel ? runs.refresh : null}
+              canReload={canCancel}
+              onQueued={runs.refresh}
             />
           ))}
         </>
@@ -112,6 +116,8 @@ function PipelineSection({
   selectedId,
   status,
   onReconcile,
+  canReload,
+  onQueued,
 }: {
   group: PipelineGroup;
   now: number;
@@ -119,6 +125,8 @@ function PipelineSection({
   status: StatusFilterValue;
   /** Admins (runs:write) start reconcile runs; null hides the buttons. */
   onReconcile: (() => void) | null;
+  canReload: boolean;
+  onQueued: () => void;
 }) {
   const latest = runs[0];
   return (
@@ -139,6 +147,10 @@ function PipelineSection({
         ))}
       </p>
       {onReconcile ? <ReconcileActions pipeline={pipeline} onQueued={onReconcile} /> : null}
+      {runs.length > 0 ? (
+        <RunChart pipeline={pipeline} refreshKey={latest ? `${latest.id}:${latest.status}` : ''} />
+      ) : null}
+      {canReload ? <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} /> : null}
       {runs.length > 0 ? (
         <RunTable
           runs={runs.slice(0, RUNS_SHOWN_PER_PIPELINE)}

@@ -4,11 +4,12 @@
 
 import { AccessNotice } from '../_components/access-notice';
 import { api } from '../_lib/api-client';
-import type { ScheduleItem } from '../_lib/control-types';
+import type { ScheduleChangeView, ScheduleItem } from '../_lib/control-types';
 import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { CreateScheduleForm } from './create-schedule-form';
 import { ScheduleCard } from './schedule-card';
+import { ScheduleChanges } from './schedule-changes';
 
 // Next runs and last-run status move on their own; a slow refresh keeps them honest without load.
 const REFRESH_MS = 15_000;
@@ -24,6 +25,20 @@ export function SchedulesView() {
     allowed ? REFRESH_MS : null,
     [allowed],
   );
+  // The audit list names who changed what: admins only (the server says so too).
+  const canAudit = can(user, 'schedules:write');
+  const changes = usePolling(
+    async (signal) =>
+      canAudit
+        ? (await api.get<{ changes: ScheduleChangeView[] }>('/api/schedule-changes?limit=50', signal)).changes
+        : undefined,
+    canAudit ? REFRESH_MS : null,
+    [canAudit],
+  );
+  const refreshAll = () => {
+    schedules.refresh();
+    changes.refresh();
+  };
   if (!allowed) {
     return <AccessNotice user={user} permission="schedules:read" next="/schedules" what="schedules" />;
   }
@@ -55,12 +70,13 @@ export function SchedulesView() {
               schedule={schedule}
               canWrite={canWrite}
               canRun={canRun}
-              onChanged={schedules.refresh}
+              onChanged={refreshAll}
             />
           ))}
         </ul>
       )}
-      {canWrite ? <CreateScheduleForm onCreated={schedules.refresh} /> : null}
+      {canWrite ? <CreateScheduleForm onCreated={refreshAll} /> : null}
+      {canAudit ? <ScheduleChanges changes={changes.data} error={changes.error} /> : null}
     </>
   );
 }

@@ -3,4 +3,4 @@
 // itself. Delta allows any field in commitInfo (PROTOCOL.md "Commit Provenance Information"); other engines
 // ignore it. The key itself lives in definition/ so the sync can read it too.
 
-export { RUN_INFO_KEY } from '../definition/commit-info-keys';
+export { REPAIR_INFO_KEY, RUN_INFO_KEY } from '../definition/commit-info-keys';

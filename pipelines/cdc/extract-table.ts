@@ -44,6 +44,8 @@ export interface ExtractRequest {
   mode: 'full' | 'incremental';
   /** Incremental lower bound (the last watermark minus the overlap). */
   watermarkFrom: string | null;
+  /** Exclusive upper bound of an incremental read (a time-range re-extract); none for a run. */
+  watermarkTo?: string;
   /** Also land every key of the table, for delete detection. */
   compareKeys: boolean;
   rowsPerFile?: number;
@@ -147,7 +149,13 @@ async function extractAndPublish(
         table: ref,
         columns,
         ...(incremental
-          ? { watermark: { column: watermarkColumn.name, from: request.watermarkFrom as string } }
+          ? {
+              watermark: {
+                column: watermarkColumn.name,
+                from: request.watermarkFrom as string,
+                ...(request.watermarkTo !== undefined ? { to: request.watermarkTo } : {}),
+              },
+            }
           : {}),
         ...(request.batchSize ? { batchSize: request.batchSize } : {}),
       },
@@ -188,6 +196,7 @@ async function extractAndPublish(
         ? {
             column: watermarkColumn.name,
             from: incremental ? request.watermarkFrom : null,
+            ...(incremental && request.watermarkTo !== undefined ? { to: request.watermarkTo } : {}),
             min: writer.range.min,
             max: writer.range.max,
           }

@@ -35,8 +35,17 @@ export interface RawManifest {
   primaryKey: string[];
   rowCount: number;
   files: RawFile[];
-  /** Watermark column, the lower bound read from, and the range of values seen (ISO text for timestamps). */
-  watermark: { column: string; from: string | null; min: string | null; max: string | null } | null;
+  /**
+   * Watermark column, the lower bound read from (and the exclusive upper bound of a time-range re-extract), and
+   * the range of values seen (ISO text for timestamps).
+   */
+  watermark: {
+    column: string;
+    from: string | null;
+    to?: string;
+    min: string | null;
+    max: string | null;
+  } | null;
   /** All keys of the source at this cut, when this run compares keys to find deletes. */
   keyFiles: RawFile[] | null;
 }

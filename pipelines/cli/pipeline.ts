@@ -41,6 +41,12 @@ export function resolveDefinitionPath(name: string, env: CliEnv = process.env): 
   return resolveInDir(name, env.PIPELINES_DIR || DEFAULT_PIPELINES_DIR);
 }
 
+/** What `run` prints first: it bypasses the worker's lock and records nothing; the safe way instead. */
+export const BYPASS_NOTICE = (pipeline: string, table: string | undefined): string =>
+  `note: this run bypasses the worker's per-pipeline lock and leaves no run record; while the worker schedules ` +
+  `${pipeline}, use \`npm run runs -- reload ${pipeline} --table ${table ?? '<table>'} [--from F --to T] --follow\` ` +
+  `or \`npm run runs -- now <schedule> --follow\`, which go through the worker and cannot overlap a scheduled run`;
+
 export function formatSync(run: TableSyncRun): string {
   if (!run.result) return `${run.table}: sync FAILED ${run.error?.message ?? ''}\n`;
   const r = run.result;
@@ -130,6 +136,9 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     const log = (message: string): void => {
       io.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
     };
+    // This runs in this shell, not the worker: the data plane cannot reach the control database's per-pipeline
+    // lock (pipelines/ imports nothing of server/), so a scheduled run could overlap it. Said plainly every time.
+    io.stderr.write(`${BYPASS_NOTICE(definition.name, values.table?.[0])}\n`);
     const result = await runPipeline({ ...effects, env, log }, definition, { runId, ...selection });
     // Sync only after every Delta commit succeeded; a failed table is retried by the next run first.
     const syncs =

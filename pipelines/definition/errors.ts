@@ -14,7 +14,8 @@ export type PipelineErrorCode =
   | 'SYNC_FAILED'
   | 'MAINTENANCE_FAILED'
   | 'RECONCILE_FAILED'
-  | 'RECONCILE_DIFFERENCES';
+  | 'RECONCILE_DIFFERENCES'
+  | 'INVALID_RANGE';
 
 export class PipelineError extends CodedError<PipelineErrorCode> {
   override name = 'PipelineError';

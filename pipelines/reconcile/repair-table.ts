@@ -12,6 +12,7 @@ import { materializeLakeFiles } from '../engine/local-files';
 import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
 import { merge, type WriteEffects } from '../delta/write';
+import { nextRepairSequence } from '../cdc/apply-repair';
 import { getRepairAppId, REPAIR_INFO_KEY, type RepairInfo } from '../definition/commit-info-keys';
 import type { TableDefinition } from '../definition/load-definition';
 import { ParquetChunkWriter } from '../cdc/parquet-chunks';
@@ -117,7 +118,7 @@ export async function repairTable(
           keys: input.keyColumns.map((column) => column.name),
           deleteColumn: DELETE_FLAG,
           mergeSchema: true,
-          txn: { appId, version: (snapshot.txns.get(appId)?.version ?? 0) + 1 },
+          txn: { appId, version: nextRepairSequence(snapshot, input.pipeline, table.name) },
           extraCommitInfo: { [REPAIR_INFO_KEY]: info },
         });
         return { version: result.version, rowsReextracted, rowsDeleted: deletes.length };

@@ -9,7 +9,7 @@ import { rawBytes, type RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from '../definition/load-definition';
-import type { PipelineRunResult } from './run-pipeline';
+import type { TableRunResult } from './run-pipeline';
 import type { SyncedTable } from './sync-pipeline';
 
 export interface RunLineage {
@@ -39,11 +39,14 @@ export interface TableLineage {
   delta?: OutputDescription;
 }
 
+/** What lineage needs of a commit: a run's apply or a repair's merge. */
+export type AppliedVersion = Pick<ApplyResult, 'version' | 'metrics'>;
+
 export function describeTableLineage(
   definition: PipelineDefinition,
   name: string,
   manifest: RawManifest,
-  apply: ApplyResult | undefined,
+  apply: AppliedVersion | undefined,
   where: LineageLocation,
 ): TableLineage {
   const table = definition.tables.find((candidate) => candidate.name === name);
@@ -87,7 +90,7 @@ export function describeTableLineage(
 
 export function describeRunLineage(
   definition: PipelineDefinition,
-  result: PipelineRunResult,
+  result: { tables: (Pick<TableRunResult, 'table' | 'manifest'> & { apply?: AppliedVersion })[] },
   options: LineageLocation,
 ): RunLineage {
   const inputs: DatasetDescription[] = [];

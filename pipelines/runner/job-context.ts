@@ -37,6 +37,8 @@ export interface JobContext {
   target: string;
   /** `pipeline.reconcile` only: repair the differing keys (an admin asked for it); compare only otherwise. */
   repair?: boolean;
+  /** What a one-off run was asked for beyond a plain run (a table reload, a time-range re-extract). */
+  options?: JobRunOptions;
   /** Aborted on timeout, cancel, lost lock or shutdown; pass it to every query and fetch. */
   signal: AbortSignal;
   log(level: LogLevel, message: string): Promise<void>;
@@ -48,6 +50,19 @@ export interface JobContext {
    * so the graph links each dataset to the ones it was made from rather than to every input of the run.
    */
   reportStep?(step: JobStep): Promise<void>;
+}
+
+/** A one-off pipeline run's options, carried in its job's data (a plain run has none). */
+export interface JobRunOptions {
+  /** Only these tables (all when absent). */
+  tables?: string[];
+  /** Reload the tables in full (overwrite) instead of reading from their watermarks. */
+  full?: boolean;
+  /**
+   * Re-extract the rows of one incremental table whose watermark is in [from, to) (ISO-8601 UTC) and merge them
+   * without moving its watermark (a repair commit).
+   */
+  range?: { table: string; from: string; to: string };
 }
 
 export interface JobStep {

@@ -21,6 +21,8 @@ import { PipelineError } from '../definition/errors';
 import { ProgressTracker, type JobContext } from './job-context';
 import { loadDefinition } from '../definition/load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
+import type { RepairRangeResult } from './repair-range';
+import { describeRunOptions, runRangeRepair } from './run-options';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';
 import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
@@ -41,6 +43,8 @@ export interface PipelineJobDeps {
 }
 
 export interface PipelineJobResult extends PipelineRunResult {
+  /** A time-range re-extract's repair commit (its `tables` is then empty: no pipeline run was applied). */
+  repair?: RepairRangeResult;
   syncs: TableSyncRun[];
   /** Source tables read, raw Parquet, Delta versions and MySQL tables written: the COMPLETE event's datasets. */
   lineage: RunLineage;
@@ -68,36 +72,48 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
     const tracker = new ProgressTracker(context);
     const log = (message: string) =>
       void context.log('info', message).catch(logCleanupFailure('run log line'));
-    await tracker.stage('extract', { tables: definition.tables.length });
+    const options = context.options ?? {};
+    const request = describeRunOptions(options);
+    if (request.summary) await context.log('info', `${request.summary} requested`);
+    await tracker.stage('extract', {
+      tables: request.tables?.length ?? definition.tables.length,
+      ...request.progress,
+    });
     const duckdb = await createDuckDbSession({ signal: context.signal });
     try {
-      const result = await runPipeline(
-        {
-          storage: deps.storage,
-          duckdb,
-          env: deps.env,
-          signal: context.signal,
-          log,
-          onProgress: async (event) => {
-            if (event.kind === 'applying') {
-              steps.restart();
-              return tracker.stage('apply');
-            }
-            if (event.kind === 'extracted') {
-              await steps.extracted(event.table, event.manifest, event.reused);
-              return tracker.table(event.table, {
-                rowsExtracted: event.manifest.rowCount,
-                files: event.manifest.files.length,
-                bytes: rawBytes(event.manifest),
-              });
-            }
-            await steps.applied(event.table, event.apply);
-            return tracker.table(event.table, {}, { deltaVersion: event.apply.version });
-          },
-        },
-        definition,
-        { runId: pipelineRunId(context) },
-      );
+      const effects = { storage: deps.storage, duckdb, env: deps.env, signal: context.signal, log };
+      const result: PipelineRunResult & { repair?: RepairRangeResult } = options.range
+        ? await runRangeRepair(effects, definition, options.range, pipelineRunId(context), {
+            steps,
+            tracker,
+          })
+        : await runPipeline(
+            {
+              ...effects,
+              onProgress: async (event) => {
+                if (event.kind === 'applying') {
+                  steps.restart();
+                  return tracker.stage('apply');
+                }
+                if (event.kind === 'extracted') {
+                  await steps.extracted(event.table, event.manifest, event.reused);
+                  return tracker.table(event.table, {
+                    rowsExtracted: event.manifest.rowCount,
+                    files: event.manifest.files.length,
+                    bytes: rawBytes(event.manifest),
+                  });
+                }
+                await steps.applied(event.table, event.apply);
+                return tracker.table(event.table, {}, { deltaVersion: event.apply.version });
+              },
+            },
+            definition,
+            {
+              runId: pipelineRunId(context),
+              ...(request.tables ? { tables: request.tables } : {}),
+              ...(options.full ? { forceFull: true } : {}),
+            },
+          );
       for (const table of result.tables) if (table.error) await steps.applyFailed(table.table, table.error);
       if (!result.ok) {
         const failed = result.tables.filter((table) => table.error);
@@ -107,7 +123,17 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           { cause: failed[0]?.error },
         );
       }
-      const committed = describeRunLineage(definition, result, where);
+      const committed = describeRunLineage(
+        definition,
+        result.repair
+          ? {
+              tables: [
+                { table: result.repair.table, manifest: result.repair.manifest, apply: result.repair },
+              ],
+            }
+          : result,
+        where,
+      );
       // MySQL tables are named before they are synced, so a FAIL event from here on names them next to the
       // Delta versions written; each is replaced by its synced description (version, rows) as it succeeds.
       const mysqlTables = deps.mysqlUrl ? describeMySqlTargets(definition, deps.mysqlUrl) : [];

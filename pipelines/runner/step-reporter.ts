@@ -3,13 +3,13 @@
 // dataset to the one it was made from instead of every input of the pipeline to every output. A context without
 // reportStep (the CLI, plain test contexts) gets nothing reported.
 
-import type { ApplyResult } from '../cdc/apply-run';
 import type { RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import {
   describeDeltaTable,
   describeMySqlTable,
   describeTableLineage,
+  type AppliedVersion,
   type LineageLocation,
 } from './describe-lineage';
 import type { JobContext } from './job-context';
@@ -42,7 +42,7 @@ export class StepReporter {
     if (lineage) await this.report(`${table}.extract`, [lineage.source], [lineage.raw]);
   }
 
-  async applied(table: string, apply: ApplyResult): Promise<void> {
+  async applied(table: string, apply: AppliedVersion): Promise<void> {
     const manifest = this.manifests.get(table);
     const lineage = manifest && this.describe(table, manifest, apply);
     if (lineage?.delta) await this.report(`${table}.apply`, [lineage.raw], [lineage.delta]);
@@ -70,7 +70,7 @@ export class StepReporter {
     await this.report(`${run.table}.sync`, [delta], [mysql], run.error);
   }
 
-  private describe(table: string, manifest: RawManifest, apply?: ApplyResult) {
+  private describe(table: string, manifest: RawManifest, apply?: AppliedVersion) {
     const { sourceUrl } = this.where;
     if (sourceUrl === undefined) return undefined;
     return describeTableLineage(this.definition, table, manifest, apply, { ...this.where, sourceUrl });

@@ -42,8 +42,11 @@ export interface TableRef {
 export interface ReadRequest {
   table: TableRef;
   columns: SourceColumn[];
-  /** Incremental read: rows whose watermark column is >= from (text, as recorded from an earlier run). */
-  watermark?: { column: string; from: string };
+  /**
+   * Incremental read: rows whose watermark column is >= from (text, as recorded from an earlier run), and < to
+   * when given (a time-range re-extract reads [from, to)).
+   */
+  watermark?: { column: string; from: string; to?: string };
   /** Rows per yielded batch. */
   batchSize?: number;
   /**

@@ -1,7 +1,10 @@
-// Logic behind /api/runs, /api/runs/[id] and /api/lineage.
+// Logic behind /api/runs, /api/runs/[id] and /api/lineage. POST /api/runs queues a table reload or a time-range
+// re-extract through the worker (scheduler/reload.ts).
 
 import { z } from 'zod';
 import { authorize } from '../auth/authorize';
+import { loadEnv } from '../config/env';
+import { queueReload } from '../scheduler/reload';
 import { cancelRun } from '../scheduler/schedules';
 import { RUN_STATUSES, type RunStatus } from '../store/types';
 import { getControlPlane } from './control-plane';
@@ -33,6 +36,14 @@ export const getRuns = handleRoute(async (request) => {
   await authorize(request, 'runs:read');
   const { store } = await getControlPlane();
   return jsonResponse({ runs: await store.listRuns(query) });
+});
+
+/** `{pipeline, table}` reloads the table in full; with `from` and `to`, re-extracts that watermark range. */
+export const postRun = handleRoute(async (request) => {
+  await authorize(request, 'runs:write');
+  const body = await readJsonBody(request);
+  const queued = await queueReload(await getControlPlane(), loadEnv().PIPELINES_DIR, body);
+  return jsonResponse(queued, { status: 202 });
 });
 
 export const getRun = handleRoute<IdParams>(async (request, context) => {

@@ -2,16 +2,22 @@
 // terminal. A run started here goes through the worker like "Run now" on the Schedules page: the per-pipeline
 // lock, a run record, logs and lineage (unlike `npm run pipeline -- run`, which runs in the shell itself).
 //   now <schedule> [--follow]   queue a manual run; --follow prints its stages and log lines until it ends
+//   reload <pipeline> --table T [--from F --to T] [--follow]
+//                               queue a full reload of one table, or with --from/--to a re-extract of the rows whose
+//                               watermark is in [from, to) that leaves the watermark where it is
 //   list [--pipeline P] [--status S] [--limit N]
 //   show <run id>               the run record and its log
 //   cancel <run id>
 
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCommandLine } from '@/pipelines/support/command-line';
 import { ApiError } from '../api/errors';
 import { loadEnv } from '../config/env';
 import { openSchedulerContext } from '../scheduler/open-scheduler-context';
+import { queueReload } from '../scheduler/reload';
+import { auditScheduleChange } from '../scheduler/schedule-audit';
 import { cancelRun, runScheduleNow, type SchedulerContext } from '../scheduler/schedules';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../store/types';
 
@@ -20,7 +26,7 @@ export interface RunsCliIo {
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = `usage: npm run runs -- now <schedule> [--follow] | list [--pipeline P] [--status S] [--limit N] | show <run id> | cancel <run id>`;
+const USAGE = `usage: npm run runs -- now <schedule> [--follow] | reload <pipeline> --table T [--from F --to T] [--follow] | list [--pipeline P] [--status S] [--limit N] | show <run id> | cancel <run id>`;
 
 /** How long --follow waits for a worker to pick the run up before it says so (it keeps waiting). */
 const NO_WORKER_HINT_MS = 30_000;
@@ -46,8 +52,37 @@ async function runNow(ctx: SchedulerContext, name: string, follow: boolean, io: 
   // in that second, while runScheduleNow refuses to queue next to an active run.
   const since = new Date(Date.now() - 1_000);
   const { target } = await runScheduleNow(ctx, name);
+  // The shell has no signed-in admin: the audit list names the operating-system user instead.
+  await auditScheduleChange(ctx, `shell:${userInfo().username}`, name, 'run-now', null, null);
   io.stdout.write(`queued a manual run of ${target}\n`);
-  if (!follow) return 0;
+  return follow ? followRun(ctx, target, since, io) : 0;
+}
+
+/** Queues a table reload or time-range re-extract (checked first: nothing is queued for a bad request). */
+async function reload(
+  ctx: SchedulerContext,
+  pipelinesDir: string,
+  pipeline: string,
+  values: { table?: string; from?: string; to?: string; follow: boolean },
+  io: RunsCliIo,
+): Promise<number> {
+  const since = new Date(Date.now() - 1_000);
+  const { target, options } = await queueReload(ctx, pipelinesDir, {
+    pipeline,
+    table: values.table,
+    ...(values.from !== undefined ? { from: values.from } : {}),
+    ...(values.to !== undefined ? { to: values.to } : {}),
+  });
+  io.stdout.write(
+    options.range
+      ? `queued a re-extract of ${options.range.table} in ${target}: watermark in [${options.range.from}, ${options.range.to})\n`
+      : `queued a full reload of ${options.tables?.join(', ') ?? ''} in ${target}\n`,
+  );
+  return values.follow ? followRun(ctx, target, since, io) : 0;
+}
+
+/** Prints the manual run of target started since then: its stages and logs until it ends; exit code = verdict. */
+async function followRun(ctx: SchedulerContext, target: string, since: Date, io: RunsCliIo): Promise<number> {
   const queuedAt = Date.now();
   let hinted = false;
   let stage: unknown;
@@ -90,6 +125,9 @@ export async function runRunsCli(
     {
       follow: { type: 'boolean', default: false },
       pipeline: { type: 'string' },
+      table: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       status: { type: 'string' },
       limit: { type: 'string' },
     },
@@ -103,7 +141,8 @@ export async function runRunsCli(
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (
     !command ||
-    !['now', 'list', 'show', 'cancel'].includes(command) ||
+    !['now', 'reload', 'list', 'show', 'cancel'].includes(command) ||
+    (command === 'reload' && !values.table) ||
     (command !== 'list' && !subject) ||
     (status !== undefined && !RUN_STATUSES.includes(status)) ||
     !(Number.isInteger(limit) && limit >= 1 && limit <= 500)
@@ -119,6 +158,7 @@ export async function runRunsCli(
   });
   try {
     if (command === 'now') return await runNow(ctx, subject as string, values.follow, io);
+    if (command === 'reload') return await reload(ctx, env.PIPELINES_DIR, subject as string, values, io);
     if (command === 'list') {
       const runs = await ctx.store.listRuns({
         ...(values.pipeline ? { pipeline: values.pipeline } : {}),

@@ -5,6 +5,7 @@
 
 import type { Agenda, Job } from 'agenda';
 import type { RunEvent } from '@/pipelines/lineage';
+import type { JobRunOptions } from '@/pipelines/runner/job-context';
 import type { ControlStore } from '../store/control-store';
 import { nominalTime } from './cron';
 import { executeRun, type ActiveRuns, type Clock, type RetryPolicy, type RunRequest } from './execute-run';
@@ -27,6 +28,8 @@ export interface OneOffJobData {
   firstRunId?: string;
   /** `pipeline.reconcile`: repair the differing keys (a scheduled reconcile only compares). */
   repair?: boolean;
+  /** `pipeline.run` only: a table reload or time-range re-extract (pipelines/runner/job-context.ts). */
+  options?: JobRunOptions;
 }
 
 export interface DefineJobsDeps extends JobRunners {
@@ -70,6 +73,7 @@ export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneO
     scheduledFor: oneOff.scheduledFor ? new Date(oneOff.scheduledFor) : null,
     ...(oneOff.firstRunId ? { firstRunId: oneOff.firstRunId } : {}),
     ...(oneOff.repair ? { repair: true } : {}),
+    ...(oneOff.options ? { options: oneOff.options } : {}),
   };
 }
 
@@ -102,6 +106,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
                 scheduledFor: request.scheduledFor?.toISOString() ?? null,
                 ...(request.firstRunId ? { firstRunId: request.firstRunId } : {}),
                 ...(request.repair ? { repair: true } : {}),
+                ...(request.options ? { options: request.options } : {}),
               };
               await agenda.schedule(at, jobType, data);
             },

@@ -13,7 +13,7 @@ import {
 import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from '../store/control-store';
 import type { RunError, RunRecord, RunStatus, RunTrigger } from '../store/types';
-import type { JobLineage } from '@/pipelines/runner/job-context';
+import type { JobLineage, JobRunOptions } from '@/pipelines/runner/job-context';
 import type { JobRunner, JobType, RunContext } from './runner-types';
 import { retryWhileUnreachable } from './retry-while-unreachable';
 
@@ -38,6 +38,8 @@ export interface RunRequest {
   firstRunId?: string;
   /** `pipeline.reconcile`: repair the differing keys. */
   repair?: boolean;
+  /** A one-off run's options (a table reload, a time-range re-extract); kept across retries. */
+  options?: JobRunOptions;
 }
 
 export type AbortKind = 'cancel' | 'timeout' | 'lost-lock' | 'shutdown';
@@ -196,6 +198,7 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
       jobType: request.jobType,
       target: request.target,
       repair: request.repair ?? false,
+      options: request.options ?? {},
       trigger: request.trigger,
       attempt: request.attempt,
       scheduledFor: request.scheduledFor,

@@ -190,8 +190,8 @@ export async function deleteSchedule(ctx: SchedulerContext, name: string): Promi
   await ctx.agenda.cancel({ names: [...JOB_TYPES], data: { scheduleName: name } });
 }
 
-/** Refused with CONFLICT while the target has a run active (any job type: they share its lock) or queued. */
-async function assertNothingQueued(ctx: SchedulerContext, target: string): Promise<void> {
+/** Refused with CONFLICT while the target has a run active (any job type: they share its lock) or a manual run queued. */
+export async function assertNoManualRunOf(ctx: SchedulerContext, target: string): Promise<void> {
   const active = await ctx.store.lockHolder(lockKeyFor(target), ctx.now());
   if (active) {
     throw new ApiError(
@@ -215,7 +215,7 @@ export async function runScheduleNow(
 ): Promise<{ queued: true; target: string }> {
   const job = await findSchedule(ctx, name);
   const data = job.data as ScheduleJobData;
-  await assertNothingQueued(ctx, data.target);
+  await assertNoManualRunOf(ctx, data.target);
   const oneOff: OneOffJobData = {
     target: data.target,
     trigger: 'manual',
@@ -236,7 +236,7 @@ export async function queueReconcile(
   pipeline: string,
   options: { repair: boolean },
 ): Promise<{ queued: true; target: string; repair: boolean }> {
-  await assertNothingQueued(ctx, pipeline);
+  await assertNoManualRunOf(ctx, pipeline);
   const oneOff: OneOffJobData = {
     target: pipeline,
     trigger: 'manual',

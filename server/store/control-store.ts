@@ -8,14 +8,17 @@ import type {
   LineageGraphQuery,
   ListLineageEventsQuery,
   ListRunsQuery,
+  ListScheduleChangesQuery,
   LogLevel,
   NewRun,
+  NewScheduleChange,
   RunError,
   RunEvent,
   RunLogLine,
   RunProgress,
   RunRecord,
   RunStatus,
+  ScheduleChange,
 } from './types';
 
 export interface ControlStore {
@@ -65,4 +68,9 @@ export interface ControlStore {
   lineageGraph(dataset: DatasetRef, query: LineageGraphQuery): Promise<LineageGraph>;
   /** Every dataset any lineage event has named, with its latest version and status (in no set order). */
   listLineageDatasets(): Promise<LineageNode[]>;
+
+  /** Append one entry to the schedules' audit list (never changed or removed afterwards). */
+  recordScheduleChange(change: NewScheduleChange): Promise<ScheduleChange>;
+  /** Newest first. */
+  listScheduleChanges(query?: ListScheduleChangesQuery): Promise<ScheduleChange[]>;
 }

@@ -8,7 +8,15 @@ import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb
 import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
-import type { LineageNode, ListRunsQuery, RunLogLine, RunRecord } from './types';
+import type {
+  LineageNode,
+  ListRunsQuery,
+  ListScheduleChangesQuery,
+  NewScheduleChange,
+  RunLogLine,
+  RunRecord,
+  ScheduleChange,
+} from './types';
 
 type RunDoc = Omit<RunRecord, 'id'> & { _id: string };
 type LogDoc = RunLogLine & { runId: string; seq: number };
@@ -16,6 +24,7 @@ type LockDoc = { _id: string; owner: string; expiresAt: Date };
 type EventDoc = { runId: string; seq: number; jobNamespace: string; jobName: string; event: RunEvent };
 type NodeDoc = Omit<LineageNode, 'id'> & { _id: string };
 type EdgeDoc = { _id: string; from: string; to: string };
+type ScheduleChangeDoc = Omit<ScheduleChange, 'id'> & { _id: string; seq: number };
 
 const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
   Math.max(1, Math.min(max, Math.floor(limit ?? fallback)));
@@ -56,6 +65,9 @@ export class MongoControlStore implements ControlStore {
   private get edges(): Collection<EdgeDoc> {
     return this.db.collection<EdgeDoc>('lineage_edges');
   }
+  private get scheduleChanges(): Collection<ScheduleChangeDoc> {
+    return this.db.collection<ScheduleChangeDoc>('control_schedule_changes');
+  }
 
   async init(): Promise<void> {
     await this.client.connect();
@@ -68,6 +80,8 @@ export class MongoControlStore implements ControlStore {
     await this.events.createIndex({ jobNamespace: 1, jobName: 1, seq: 1 });
     await this.edges.createIndex({ from: 1 });
     await this.edges.createIndex({ to: 1 });
+    await this.scheduleChanges.createIndex({ seq: -1 });
+    await this.scheduleChanges.createIndex({ schedule: 1, seq: -1 });
   }
 
   async close(): Promise<void> {
@@ -277,5 +291,20 @@ export class MongoControlStore implements ControlStore {
         return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
       },
     );
+  }
+
+  async recordScheduleChange(change: NewScheduleChange): Promise<ScheduleChange> {
+    const id = randomUUID();
+    await this.scheduleChanges.insertOne({ _id: id, seq: nextSeq(), ...change });
+    return { id, ...change };
+  }
+
+  async listScheduleChanges(query: ListScheduleChangesQuery = {}): Promise<ScheduleChange[]> {
+    const docs = await this.scheduleChanges
+      .find(query.schedule ? { schedule: query.schedule } : {})
+      .sort({ seq: -1, _id: -1 })
+      .limit(clampLimit(query.limit, 100, 500))
+      .toArray();
+    return docs.map(({ _id, seq: _seq, ...rest }) => ({ id: _id, ...rest }));
   }
 }

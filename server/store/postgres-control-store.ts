@@ -7,7 +7,14 @@ import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import { SCHEMA_LOCK_ID, SCHEMA_SQL } from './postgres-schema';
 import { toNode, toRun, type Row } from './postgres-rows';
-import type { LineageNode, ListRunsQuery, RunRecord } from './types';
+import type {
+  LineageNode,
+  ListRunsQuery,
+  ListScheduleChangesQuery,
+  NewScheduleChange,
+  RunRecord,
+  ScheduleChange,
+} from './types';
 import { logCleanupFailure } from '@/pipelines/support/cleanup';
 
 const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
@@ -266,6 +273,34 @@ export class PostgresControlStore implements ControlStore {
         return rows.map((r: Row) => toNode(r));
       },
     );
+  }
+
+  async recordScheduleChange(change: NewScheduleChange): Promise<ScheduleChange> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO control_schedule_changes (at, actor, schedule, action, before, after)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING seq`,
+      [
+        change.at,
+        change.actor,
+        change.schedule,
+        change.action,
+        change.before === null ? null : JSON.stringify(change.before),
+        change.after === null ? null : JSON.stringify(change.after),
+      ],
+    );
+    return { id: String((rows[0] as { seq: string }).seq), ...change };
+  }
+
+  async listScheduleChanges(query: ListScheduleChangesQuery = {}): Promise<ScheduleChange[]> {
+    const { rows } = await this.pool.query(
+      `SELECT seq, at, actor, schedule, action, before, after FROM control_schedule_changes
+       WHERE ($1::text IS NULL OR schedule = $1) ORDER BY seq DESC LIMIT $2`,
+      [query.schedule ?? null, clampLimit(query.limit, 100, 500)],
+    );
+    return (rows as (Omit<ScheduleChange, 'id'> & { seq: string })[]).map(({ seq, ...rest }) => ({
+      id: String(seq),
+      ...rest,
+    }));
   }
 }
 

@@ -71,4 +71,15 @@ CREATE TABLE IF NOT EXISTS lineage_edges (
   PRIMARY KEY (from_id, to_id)
 );
 CREATE INDEX IF NOT EXISTS lineage_edges_to ON lineage_edges (to_id);
+
+CREATE TABLE IF NOT EXISTS control_schedule_changes (
+  seq bigserial PRIMARY KEY,
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  schedule text NOT NULL,
+  action text NOT NULL,
+  before jsonb,
+  after jsonb
+);
+CREATE INDEX IF NOT EXISTS control_schedule_changes_schedule ON control_schedule_changes (schedule, seq DESC);
 `;

@@ -119,4 +119,32 @@ export interface ListLineageEventsQuery {
   limit?: number;
 }
 
+export const SCHEDULE_ACTIONS = ['create', 'edit', 'pause', 'resume', 'delete', 'run-now'] as const;
+export type ScheduleAction = (typeof SCHEDULE_ACTIONS)[number];
+
+/** A schedule's fields as an audit entry records them before and after a change. */
+export type ScheduleFields = Record<string, string | boolean | null>;
+
+/** One admin change of a schedule: who, what, when, and the schedule's fields before → after. */
+export interface ScheduleChange {
+  id: string;
+  at: Date;
+  /** The admin's user name (or `shell:<os user>` from `npm run runs`). */
+  actor: string;
+  schedule: string;
+  action: ScheduleAction;
+  /** null for a create (and for a run now, which changes no field). */
+  before: ScheduleFields | null;
+  /** null for a delete (and for a run now). */
+  after: ScheduleFields | null;
+}
+
+export type NewScheduleChange = Omit<ScheduleChange, 'id'>;
+
+export interface ListScheduleChangesQuery {
+  schedule?: string;
+  /** Newest first; default 100, at most 500. */
+  limit?: number;
+}
+
 export type { RunEvent };

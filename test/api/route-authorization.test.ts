@@ -19,6 +19,7 @@ import * as lineageDatasetsRoute from '../../app/api/lineage/datasets/route';
 import * as lineageRoute from '../../app/api/lineage/route';
 import * as runRoute from '../../app/api/runs/[id]/route';
 import * as runsRoute from '../../app/api/runs/route';
+import * as scheduleChangesRoute from '../../app/api/schedule-changes/route';
 import * as scheduleRunRoute from '../../app/api/schedules/[name]/run/route';
 import * as scheduleRoute from '../../app/api/schedules/[name]/route';
 import * as schedulesRoute from '../../app/api/schedules/route';
@@ -190,10 +191,51 @@ const rows: RouteRow[] = [
       assert.deepEqual(json(body), { queued: true, target: 'reconcile-me', repair: true }),
   },
   {
+    // The rows above created, paused and ran the 'permits' schedule as the admin: each is in the audit list.
+    route: 'schedule-changes',
+    method: 'GET',
+    expect: only(['admin']),
+    call: (h) => scheduleChangesRoute.GET(req('GET', '/api/schedule-changes?schedule=permits', h), undefined),
+    check: (_res, body) => {
+      const changes = json(body).changes as { action: string; actor: string }[];
+      assert.deepEqual(
+        changes.map((c) => `${c.actor}:${c.action}`),
+        ['admin:run-now', 'admin:pause', 'admin:create'],
+      );
+    },
+  },
+  {
     route: 'runs',
     method: 'GET',
     expect: only(['admin']),
     call: (h) => runsRoute.GET(req('GET', '/api/runs?pipeline=permits', h), undefined),
+  },
+  {
+    // A full reload of a demo table (PIPELINES_DIR defaults to the demo's folder): queued for the worker.
+    route: 'runs',
+    method: 'POST',
+    variant: '{pipeline, table}: full reload',
+    expect: only(['admin'], 202),
+    call: (h) =>
+      runsRoute.POST(req('POST', '/api/runs', h, { pipeline: 'county-ops', table: 'parcels' }), undefined),
+    check: (_res, body) => assert.deepEqual(json(body).options, { tables: ['parcels'], full: true }),
+  },
+  {
+    route: 'runs',
+    method: 'POST',
+    variant: 'an empty range: refused',
+    expect: only(['admin'], 400),
+    call: (h) =>
+      runsRoute.POST(
+        req('POST', '/api/runs', h, {
+          pipeline: 'county-ops',
+          table: 'building_permits',
+          from: '2026-01-02',
+          to: '2026-01-01',
+        }),
+        undefined,
+      ),
+    check: (_res, body) => assert.match(body, /from .*must come before to/),
   },
   {
     route: 'runs/[id]',

@@ -58,6 +58,23 @@ test(
         assert.equal(await root.getAttribute('data-node'), datasets.delta.name);
         // The Delta table was last touched by the sync run that failed; its version is the one it was read at.
         assert.match((await root.textContent()) ?? '', /failed · version 7/);
+        // Each box says its table and the kind of dataset, not a path cut in the middle; the full OpenLineage
+        // namespace and name are its hover title.
+        const kinds = {
+          source: 'PostgreSQL table',
+          raw: 'raw Parquet',
+          delta: 'Delta table',
+          mysql: 'MySQL table',
+        };
+        for (const [key, d] of Object.entries(datasets) as [
+          keyof typeof datasets,
+          (typeof datasets)['raw'],
+        ][]) {
+          const box = graph.locator(`[data-node="${d.name}"]`);
+          assert.equal(await box.locator('.lineage-node-name').textContent(), 'permits', d.name);
+          assert.equal(await box.locator('.lineage-node-ns').textContent(), kinds[key]);
+          assert.equal(await box.locator(':scope > title').textContent(), `${d.namespace} ${d.name}`);
+        }
         const raw = graph.locator(`[data-node="${datasets.raw.name}"]`);
         assert.match((await raw.textContent()) ?? '', /succeeded · version run-7/);
         const table = page.getByTestId('lineage-nodes');

@@ -139,6 +139,75 @@ test(
       assert.ok(polls() > before, 'polling resumed when visible');
     });
 
+    await t.test('a chart of duration and rows extracted over the last finished runs', async () => {
+      await page.goto(`${url}/pipelines`);
+      const chart = page.locator('[data-pipeline="permits"]').getByTestId('run-chart');
+      await chart.waitFor();
+      // Oldest first: the failed run (2 min, 800 rows), then the succeeded one (3 min, 12,345 rows).
+      assert.equal(await chart.getAttribute('data-runs'), '2');
+      assert.equal(await chart.getAttribute('data-seconds'), '120.0,180.0');
+      assert.equal(await chart.getAttribute('data-rows'), '800,12345');
+      const box = await chart.locator('canvas').boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100, 'the chart is drawn');
+      assert.ok(session.requested.some((u) => u.includes('/api/runs?pipeline=permits&limit=')));
+      // Only running so far: nothing to chart.
+      assert.equal(await page.locator('[data-pipeline="inspections"]').getByTestId('run-chart').count(), 0);
+    });
+
+    await t.test(
+      'an admin reloads a table or a time range; a bad request is refused beside the form',
+      async () => {
+        // A county-ops run that reported its tables, so its section offers them.
+        const seeded = await store.createRun({
+          pipeline: 'county-ops',
+          jobType: 'pipeline.run',
+          trigger: 'schedule',
+          startedAt: new Date(Date.now() - 30_000),
+        });
+        await store.updateProgress(seeded.id, { 'parcels.rowsExtracted': 10, rowsExtracted: 10 }, new Date());
+        await store.finishRun(seeded.id, { status: 'succeeded', now: new Date() });
+        await page.goto(`${url}/pipelines`);
+        const section = page.locator('[data-pipeline="county-ops"]');
+        const form = section.getByTestId('reload-form');
+        await form.waitFor();
+        await form.locator('summary').click();
+        const options = await form
+          .locator('datalist option')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+        assert.deepEqual(options, ['parcels']);
+        const errorsBefore = session.consoleErrors.length;
+
+        await form.getByLabel('Table', { exact: true }).fill('parcels');
+        await form.getByLabel('Rows whose watermark is in a time range (the watermark is kept)').check();
+        await form.getByLabel('From (UTC, included)').fill('2026-11-25');
+        await form.getByLabel('To (UTC, excluded)').fill('2026-11-24');
+        await form.getByRole('button', { name: 'Re-extract range' }).click();
+        await form.getByTestId('reload-error').waitFor();
+        assert.match((await form.getByTestId('reload-error').textContent()) ?? '', /must come before to/);
+        assert.equal(await form.getByLabel('From (UTC, included)').inputValue(), '2026-11-25', 'input kept');
+
+        await form.getByLabel('The whole table (full reload)').check();
+        await form.getByRole('button', { name: 'Reload table' }).click();
+        await form.getByTestId('reload-queued').waitFor();
+        assert.match(
+          (await form.getByTestId('reload-queued').textContent()) ?? '',
+          /Queued a full reload of parcels/,
+        );
+        assert.equal(await form.getByTestId('reload-error').count(), 0);
+        // A second request while the first is queued is refused: one run of a pipeline at a time.
+        await form.getByRole('button', { name: 'Reload table' }).click();
+        await form.getByTestId('reload-error').waitFor();
+        assert.match((await form.getByTestId('reload-error').textContent()) ?? '', /already queued/);
+        // The two refusals provoked here (400, 409) are the only console errors Chromium logged meanwhile.
+        const provoked = session.consoleErrors.splice(errorsBefore);
+        assert.equal(provoked.length, 2, provoked.join('\n'));
+        assert.ok(
+          provoked.every((text) => /status of (400|409)/.test(text)),
+          provoked.join('\n'),
+        );
+      },
+    );
+
     await t.test('an analyst sees no runs and the server refuses them', async () => {
       const analyst = await session.as('analyst');
       await analyst.page.goto(`${url}/pipelines`);
@@ -155,6 +224,12 @@ test(
         repair: true,
       });
       assert.equal(reconcile.status, 403);
+      assert.equal(await analyst.page.getByTestId('reload-form').count(), 0);
+      const reload = await session.call('analyst', 'POST', '/api/runs', {
+        pipeline: 'county-ops',
+        table: 'parcels',
+      });
+      assert.equal(reload.status, 403);
     });
 
     await t.test('no request left the origin, none failed, no console errors', () => {

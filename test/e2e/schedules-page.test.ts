@@ -1,7 +1,7 @@
 // The Schedules page in Chromium over schedules created through a real Agenda (createSchedule): the list with
 // cron descriptions, next runs and last runs; an admin creates (bad cron refused inline, then fixed), edits,
-// pauses, resumes, runs now (CONFLICT shown as its message) and deletes; an analyst sees no actions and the
-// server refuses them.
+// pauses, resumes, runs now (CONFLICT shown as its message) and deletes, each then listed in the audit list with
+// the admin's name; an analyst sees no actions and the server refuses them.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -147,6 +147,39 @@ test(
       );
     });
 
+    await t.test(
+      'the audit list names who changed what and when, newest first, refusals left out',
+      async () => {
+        const audit = page.getByTestId('schedule-changes');
+        await audit.locator('tr[data-action="delete"]').waitFor();
+        const rows = await audit
+          .locator('tbody tr')
+          .evaluateAll((els) =>
+            els.map((e) => [
+              e.getAttribute('data-change-schedule'),
+              e.getAttribute('data-action'),
+              e.querySelector('[data-field="actor"]')?.textContent,
+            ]),
+          );
+        // The run now refused with CONFLICT changed nothing and is not listed.
+        assert.deepEqual(rows, [
+          ['permits-quarter', 'delete', 'ada'],
+          ['permits-hourly', 'run-now', 'ada'],
+          ['permits-quarter', 'resume', 'ada'],
+          ['permits-quarter', 'pause', 'ada'],
+          ['permits-quarter', 'edit', 'ada'],
+          ['permits-quarter', 'create', 'ada'],
+        ]);
+        const edit = audit.locator('tr[data-action="edit"] [data-field="change"]');
+        assert.equal(
+          await edit.textContent(),
+          'cron: */15 * * * * → 0 6 * * 1-5; timezone: UTC → Europe/Paris',
+        );
+        const pause = audit.locator('tr[data-action="pause"] [data-field="change"]');
+        assert.equal(await pause.textContent(), 'paused: false → true');
+      },
+    );
+
     await t.test('an analyst sees no schedules or actions, and the server refuses the actions', async () => {
       const analyst = await session.as('analyst');
       await analyst.page.goto(`${url}/schedules`);
@@ -166,6 +199,7 @@ test(
         await session.call('analyst', 'PATCH', '/api/schedules/permits-hourly', { paused: true }),
         await session.call('analyst', 'POST', '/api/schedules/permits-hourly/run', {}),
         await session.call('analyst', 'DELETE', '/api/schedules/permits-hourly'),
+        await session.call('analyst', 'GET', '/api/schedule-changes'),
       ];
       for (const response of refused) {
         assert.equal(response.status, 403);

@@ -54,6 +54,9 @@ describe('pipeline run with MySQL sync', { skip: skip ?? false }, () => {
     const deltaOnly = await run(['run', 'county-ops', '--no-sync', '--table', 'parcels']);
     assert.equal(deltaOnly.code, 0, deltaOnly.err);
     assert.match(deltaOnly.out, /MySQL sync skipped \(--no-sync\)/);
+    // It runs in this shell: it says so, and names the way through the worker's lock.
+    assert.match(deltaOnly.err, /bypasses the worker's per-pipeline lock/);
+    assert.match(deltaOnly.err, /npm run runs -- reload county-ops --table parcels/);
     const [tables] = await mysql.admin.query("SHOW TABLES LIKE 'parcels'");
     assert.equal((tables as unknown[]).length, 0, 'nothing in MySQL yet');
 

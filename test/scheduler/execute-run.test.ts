@@ -114,6 +114,33 @@ describe('executeRun', () => {
     assert.match(events.at(-1)?.run.facets?.errorMessage?.message ?? '', /not built yet/);
   });
 
+  it('gives the runner the options of a one-off run, and a retry keeps them', async () => {
+    const options = {
+      range: { table: 'parcels', from: '2026-11-24T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },
+    };
+    const seen: unknown[] = [];
+    const retried: RunRequest[] = [];
+    await executeRun(
+      deps(
+        async (ctx) => {
+          seen.push(ctx.options);
+          throw new Error('source timed out');
+        },
+        { scheduleRetry: async (_at, req) => void retried.push(req) },
+      ),
+      request({ trigger: 'manual', scheduledFor: null, options }),
+    );
+    assert.deepEqual(seen, [options] as unknown[]);
+    assert.deepEqual(retried[0]?.options as unknown, options);
+    assert.equal(retried[0]?.attempt, 2);
+    // A plain run's runner gets no options.
+    await executeRun(
+      deps(async (ctx) => void seen.push(ctx.options)),
+      request(),
+    );
+    assert.deepEqual(seen[1], {});
+  });
+
   it('times out through the AbortSignal the runner receives', async () => {
     let sawAbort = false;
     const outcome = await executeRun(

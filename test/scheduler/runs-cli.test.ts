@@ -24,6 +24,9 @@ before(async () => {
       runPipeline: async (ctx) => {
         await ctx.progress({ stage: 'extract', rowsExtracted: 12 });
         await ctx.log('info', `extracting ${ctx.target}`);
+        const { range, full, tables } = ctx.options;
+        if (range) await ctx.log('info', `options: range ${range.table} ${range.from} ${range.to}`);
+        else if (full) await ctx.log('info', `options: full reload of ${tables?.join(', ')}`);
         if (ctx.target === 'broken') throw new Error('source refused the login');
         await ctx.progress({ stage: 'done', rowsSynced: 12 });
       },
@@ -60,6 +63,9 @@ describe('npm run runs', () => {
     );
     const [run] = await control.store.listRuns({ pipeline: 'permits' });
     assert.equal(run?.status, 'succeeded');
+    const [audited] = await control.store.listScheduleChanges({ schedule: 'permits' });
+    assert.equal(audited?.action, 'run-now');
+    assert.match(String(audited?.actor), /^shell:\S+$/);
 
     const listed = await cli('list', '--pipeline', 'permits');
     assert.equal(listed.code, 0);
@@ -72,6 +78,39 @@ describe('npm run runs', () => {
     const { code, out } = await cli('now', 'broken', '--follow');
     assert.equal(code, 1);
     assert.match(out, /broken {2}pipeline\.run {2}manual {2}failed in [\d.]+ s .*source refused the login$/m);
+  });
+
+  it('reload queues a full reload or a time-range re-extract; the runner gets its options', async () => {
+    const full = await cli('reload', 'county-ops', '--table', 'parcels', '--follow');
+    assert.equal(full.code, 0, full.out + full.err);
+    assert.match(full.out, /^queued a full reload of parcels in county-ops$/m);
+    assert.match(full.out, / info {2}options: full reload of parcels$/m);
+    const range = await cli(
+      'reload',
+      ...['county-ops', '--table', 'parcels', '--from', '2026-11-24', '--to', '2026-11-24T12:00', '--follow'],
+    );
+    assert.equal(range.code, 0, range.out + range.err);
+    assert.match(
+      range.out,
+      /^queued a re-extract of parcels in county-ops: watermark in \[2026-11-24T00:00:00.000Z, 2026-11-24T12:00:00.000Z\)$/m,
+    );
+    assert.match(range.out, /options: range parcels 2026-11-24T00:00:00.000Z 2026-11-24T12:00:00.000Z$/m);
+    const bad = await cli(
+      'reload',
+      'county-ops',
+      '--table',
+      'parcels',
+      '--from',
+      '2026-11-25',
+      '--to',
+      '2026-11-24',
+    );
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.err,
+      /^runs: The range is empty: from \(2026-11-25\) must come before to \(2026-11-24\) \(INVALID_RANGE\)$/m,
+    );
+    assert.equal((await cli('reload', 'county-ops')).code, 2, 'reload needs --table');
   });
 
   it('refusals and bad arguments are one clear line', async () => {

@@ -37,6 +37,17 @@ test('MySQL extract SQL (golden)', () => {
       values: ['2026-01-01 10:00:00.123456'],
     },
   );
+  assert.deepEqual(
+    buildMysqlSelect({
+      table: { name: 'items' },
+      columns: columns.slice(0, 1),
+      watermark: { column: 'updated_at', from: '2026-01-01T10:00:00Z', to: '2026-01-02T00:00:00Z' },
+    }),
+    {
+      sql: 'SELECT `id` AS `id` FROM `items` WHERE `updated_at` >= ? AND `updated_at` < ?',
+      values: ['2026-01-01 10:00:00', '2026-01-02 00:00:00'],
+    },
+  );
   assert.equal(formatMysqlWatermark('42'), '42');
 });
 

@@ -109,6 +109,21 @@ test('Oracle: incremental extract compares the watermark in its own type (golden
     '42',
   );
   assert.ok(numeric.sql.endsWith('WHERE "PARCEL_ID" >= TO_NUMBER(:wm)'));
+  const range = buildOracleSelect(
+    {
+      table: { name: 'parcels' },
+      columns: [COLUMNS[0] as SourceColumn, COLUMNS[5] as SourceColumn],
+      watermark: { column: (COLUMNS[5] as SourceColumn).name, from, to: '2026-11-25T00:00:00Z' },
+    },
+    '42',
+  );
+  assert.ok(
+    range.sql.endsWith(
+      `WHERE "STAMP" >= TO_TIMESTAMP(:wm, 'YYYY-MM-DD HH24:MI:SS.FF') AND "STAMP" < TO_TIMESTAMP(:wmTo, 'YYYY-MM-DD HH24:MI:SS.FF')`,
+    ),
+    range.sql,
+  );
+  assert.deepEqual(range.binds, { scn: '42', wm: '2026-11-24 08:50:00.000', wmTo: '2026-11-25 00:00:00.0' });
   assert.equal(formatOracleWatermark('2026-01-01T10:00:00Z'), '2026-01-01 10:00:00.0');
 });
 

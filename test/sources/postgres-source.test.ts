@@ -42,6 +42,18 @@ test('PostgreSQL extract SQL (golden)', () => {
       values: ['2026-01-01T00:00:00.000Z'],
     },
   );
+  // A time-range re-extract reads [from, to).
+  assert.deepEqual(
+    buildPostgresSelect({
+      table: { name: 'items' },
+      columns: columns.slice(0, 1),
+      watermark: { column: 'updated_at', from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' },
+    }),
+    {
+      text: 'SELECT "id"::text AS "id" FROM "items" WHERE "updated_at" >= $1 AND "updated_at" < $2',
+      values: ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'],
+    },
+  );
   assert.throws(
     () => buildPostgresSelect({ table: { name: 'items"; --' }, columns }),
     /not a plain identifier/,

@@ -347,5 +347,59 @@ export function runControlStoreContract(name: string, open: () => Promise<StoreF
         assert.equal(node?.latestVersion, '3');
       });
     });
+
+    describe('schedule audit', () => {
+      it('records each change with who, when, and the fields before → after; lists newest first, by schedule', async () => {
+        const fields = {
+          jobType: 'pipeline.run',
+          target: 'permits',
+          cron: '0 * * * *',
+          timezone: 'UTC',
+          paused: false,
+        };
+        const created = await store.recordScheduleChange({
+          at: at(0),
+          actor: 'admin',
+          schedule: 'permits',
+          action: 'create',
+          before: null,
+          after: fields,
+        });
+        assert.equal(typeof created.id, 'string');
+        await store.recordScheduleChange({
+          at: at(10),
+          actor: 'ops',
+          schedule: 'permits',
+          action: 'pause',
+          before: fields,
+          after: { ...fields, paused: true },
+        });
+        await store.recordScheduleChange({
+          at: at(20),
+          actor: 'admin',
+          schedule: 'parcels',
+          action: 'run-now',
+          before: null,
+          after: null,
+        });
+        const all = await store.listScheduleChanges();
+        assert.deepEqual(
+          all.map((c) => [c.schedule, c.action, c.actor]),
+          [
+            ['parcels', 'run-now', 'admin'],
+            ['permits', 'pause', 'ops'],
+            ['permits', 'create', 'admin'],
+          ],
+        );
+        const permits = await store.listScheduleChanges({ schedule: 'permits', limit: 1 });
+        assert.equal(permits.length, 1);
+        assert.equal(permits[0]?.action, 'pause');
+        assert.deepEqual(permits[0]?.before, fields);
+        assert.deepEqual(permits[0]?.after, { ...fields, paused: true });
+        assert.equal(permits[0]?.at.toISOString(), at(10).toISOString());
+        assert.equal(all[2]?.before, null);
+        assert.deepEqual(await store.listScheduleChanges({ schedule: 'nowhere' }), []);
+      });
+    });
   });
 }

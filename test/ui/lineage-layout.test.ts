@@ -10,6 +10,8 @@ import {
   jobLabel,
   layoutLineage,
   shorten,
+  datasetKind,
+  datasetLabel,
 } from '../../app/lineage/lineage-layout';
 import type { LineageGraphView } from '../../app/_lib/control-types';
 import { buildCompleteEvent, buildStartEvent, type RunDescription } from '../../pipelines/lineage';
@@ -111,6 +113,21 @@ describe('lineage page layout', () => {
     assert.equal(jobLabel('county-ops.building_permits.sync'), 'sync');
     assert.equal(jobLabel('county-ops.pipeline.run'), 'county-…ne.run');
     assert.equal(jobLabel('loader'), 'loader');
+  });
+
+  it('labels a dataset box with its table name and the kind of dataset, not a cut path', () => {
+    assert.equal(datasetLabel('/tmp/wk-lake-Xa81/tables/parcels'), 'parcels');
+    assert.equal(datasetLabel('/srv/lake/raw/county_ops/building_permits'), 'building_permits');
+    assert.equal(datasetLabel('/srv/lake/tables/parcels/'), 'parcels');
+    assert.equal(datasetLabel('county_mirror.service_requests'), 'service_requests');
+    assert.equal(datasetLabel('county_ops.public.inspections'), 'inspections');
+    assert.equal(datasetLabel('loader'), 'loader');
+    assert.equal(datasetKind('file://localhost', '/srv/lake/tables/parcels'), 'Delta table');
+    assert.equal(datasetKind('file://localhost', '/srv/lake/raw/county_ops/parcels'), 'raw Parquet');
+    assert.equal(datasetKind('hdfs://nn:8020', '/lake/tables/parcels'), 'Delta table');
+    assert.equal(datasetKind('mysql://127.0.0.1:3306', 'county_mirror.parcels'), 'MySQL table');
+    assert.equal(datasetKind('postgres://127.0.0.1:5432', 'county_ops.public.parcels'), 'PostgreSQL table');
+    assert.equal(datasetKind('custom', 'x'), 'custom');
   });
 
   it('shortens long names in the middle', () => {

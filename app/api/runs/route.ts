@@ -1,4 +1,5 @@
-import { getRuns } from '@/server/api/run-routes';
+import { getRuns, postRun } from '@/server/api/run-routes';
 
 export const dynamic = 'force-dynamic';
 export const GET = getRuns;
+export const POST = postRun;

@@ -41,8 +41,11 @@ export function buildMysqlSelect(request: ReadRequest): { sql: string; values: s
   }
   if (!request.watermark) return { sql: `SELECT ${columns.join(', ')} FROM ${from}`, values: [] };
   const column = quoteMysql(assertIdentifier(request.watermark.column));
+  const { to } = request.watermark;
+  const values = [formatMysqlWatermark(request.watermark.from)];
+  if (to !== undefined) values.push(formatMysqlWatermark(to));
   return {
-    sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${column} >= ?`,
-    values: [formatMysqlWatermark(request.watermark.from)],
+    sql: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${column} >= ?${to === undefined ? '' : ` AND ${column} < ?`}`,
+    values,
   };
 }

@@ -26,15 +26,15 @@ export function formatOracleWatermark(value: string): string {
   return iso ? `${iso[1]} ${iso[2]}${iso[3] ?? '.0'}` : value;
 }
 
-/** Comparison of the watermark column with :wm, typed after the column. */
-function watermarkCondition(column: string, dataType: string): string {
+/** Comparison of the watermark column with a bind (:wm, or :wmTo for a range's end), typed after the column. */
+function watermarkCondition(column: string, dataType: string, op: '>=' | '<' = '>=', bind = 'wm'): string {
   const ref = quoteOracle(column);
   const type = dataType.toUpperCase();
-  const text = `TO_TIMESTAMP(:wm, 'YYYY-MM-DD HH24:MI:SS.FF')`;
-  if (type === 'DATE') return `${ref} >= CAST(${text} AS DATE)`;
-  if (/WITH TIME ZONE$/.test(type) && !/LOCAL/.test(type)) return `${ref} >= FROM_TZ(${text}, 'UTC')`;
-  if (type.startsWith('TIMESTAMP')) return `${ref} >= ${text}`;
-  if (type === 'NUMBER' || type === 'FLOAT') return `${ref} >= TO_NUMBER(:wm)`;
+  const text = `TO_TIMESTAMP(:${bind}, 'YYYY-MM-DD HH24:MI:SS.FF')`;
+  if (type === 'DATE') return `${ref} ${op} CAST(${text} AS DATE)`;
+  if (/WITH TIME ZONE$/.test(type) && !/LOCAL/.test(type)) return `${ref} ${op} FROM_TZ(${text}, 'UTC')`;
+  if (type.startsWith('TIMESTAMP')) return `${ref} ${op} ${text}`;
+  if (type === 'NUMBER' || type === 'FLOAT') return `${ref} ${op} TO_NUMBER(:${bind})`;
   throw new SourceError(
     'UNSUPPORTED_TYPE',
     `Watermark column ${column} has type ${dataType}; use a date, timestamp or number`,
@@ -75,8 +75,13 @@ export function buildOracleSelect(
   if (!column)
     throw new SourceError('INVALID_IDENTIFIER', `Watermark column ${name} is not a column of the table`);
   const value = formatOracleWatermark(request.watermark.from);
+  const dataType = column.sourceType.replace(/\(\d+,\d+\)$/, '');
+  const { to } = request.watermark;
+  if (to === undefined) {
+    return { sql: `${select} WHERE ${watermarkCondition(name, dataType)}`, binds: { scn, wm: value } };
+  }
   return {
-    sql: `${select} WHERE ${watermarkCondition(name, column.sourceType.replace(/\(\d+,\d+\)$/, ''))}`,
-    binds: { scn, wm: value },
+    sql: `${select} WHERE ${watermarkCondition(name, dataType)} AND ${watermarkCondition(name, dataType, '<', 'wmTo')}`,
+    binds: { scn, wm: value, wmTo: formatOracleWatermark(to) },
   };
 }

@@ -29,7 +29,7 @@ function buildKeyIn(keyIn: NonNullable<ReadRequest['keyIn']>): { where: string; 
   return { where: `(${columns.join(', ')}) IN (${tuples.join(', ')})`, values };
 }
 
-/** The extract query: every column as text, optionally only rows at or after the watermark ($1). */
+/** The extract query: every column as text, optionally only rows at or after the watermark ($1) and before $2. */
 export function buildPostgresSelect(request: ReadRequest): { text: string; values: string[] } {
   const columns = request.columns.map((column) => {
     assertIdentifier(column.name);
@@ -43,8 +43,9 @@ export function buildPostgresSelect(request: ReadRequest): { text: string; value
   if (!request.watermark) return { text: `SELECT ${columns.join(', ')} FROM ${from}`, values: [] };
   // $1 takes the watermark column's own type (PostgreSQL infers an untyped parameter from the other operand).
   const column = quotePostgres(assertIdentifier(request.watermark.column));
+  const { to } = request.watermark;
   return {
-    text: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${column} >= $1`,
-    values: [request.watermark.from],
+    text: `SELECT ${columns.join(', ')} FROM ${from} WHERE ${column} >= $1${to === undefined ? '' : ` AND ${column} < $2`}`,
+    values: to === undefined ? [request.watermark.from] : [request.watermark.from, to],
   };
 }
