@@ -75,7 +75,9 @@ export type CommitStep =
       timestamp: string | null;
     }
   | { kind: 'schema' }
-  | { kind: 'write'; reason: string };
+  | { kind: 'write'; reason: string }
+  /** A repair commit: the state is unchanged; a reconcile repair also settles the data writes before it. */
+  | { kind: 'repair'; settlesWrites: boolean };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -126,7 +128,7 @@ export function classifyCommit(commit: CommitSummary, appId: string): CommitStep
     return { kind: 'run', run: run as unknown as RunInfo };
   const repair = info?.[REPAIR_INFO_KEY];
   if (isObject(repair) && `${String(repair.pipeline)}/${String(repair.table)}` === appId)
-    return { kind: 'skip' };
+    return { kind: 'repair', settlesWrites: repair.reason === 'reconcile' };
   if (info?.operation === 'RESTORE') {
     return { kind: 'restore', record: readRestoreRecord(info, appId), ...readRestoreTarget(info) };
   }
@@ -173,11 +175,15 @@ export async function deriveStateAt(
 ): Promise<DerivedState> {
   // A restore only ever points back, so the walk ends; the bound guards against a hand-edited log that loops.
   if (depth > 100) return reload('more than 100 nested restores');
+  // A reconcile repair compared every row with the source and fixed the differences: a write outside a run before
+  // it no longer calls for a reload (a schema change still does: reconcile compares the shared columns only).
+  let settled = false;
   for await (const commit of history.commitsUpTo(upTo)) {
     const step = classifyCommit(commit, appId);
     if (step.kind === 'run') return { lastRun: step.run, recovery: null };
     if (step.kind === 'restore') return followRestore(history, appId, commit, step, depth);
-    if (step.kind === 'write') return reload(step.reason);
+    if (step.kind === 'repair') settled ||= step.settlesWrites;
+    if (step.kind === 'write' && !settled) return reload(step.reason);
     if (step.kind === 'schema') {
       // A metaData action that leaves schema and partitioning as they were (a property change) changes no data.
       const before = commit.version === 0 ? null : await history.schemaAt(commit.version - 1);

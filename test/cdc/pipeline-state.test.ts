@@ -106,6 +106,30 @@ test('the newest run gives the state; optimize, vacuum and a repair of this tabl
   assert.equal(state.lastRun?.watermark?.value, '2026-01-02T00:00:00Z');
 });
 
+test('a reconcile repair settles a write outside a run before it; a range repair does not', async () => {
+  const repairCommit = (version: number, reason: 'reconcile' | 'range'): CommitSummary => ({
+    version,
+    dataChange: true,
+    schemaKey: null,
+    commitInfo: {
+      operation: 'MERGE',
+      pipelineRepair: { pipeline: 'p', table: 'items', runId: 'x', reason, rows: 1 },
+    },
+  });
+  const settled = await deriveStateAt(
+    history([...BASE, writeCommit(2), repairCommit(3, 'reconcile')]),
+    APP,
+    3,
+  );
+  assert.equal(settled.recovery, null);
+  assert.equal(settled.lastRun?.runSequence, 2);
+  const unsettled = await deriveStateAt(history([...BASE, writeCommit(2), repairCommit(3, 'range')]), APP, 3);
+  assert.equal(unsettled.recovery?.action, 'reload');
+  // A write after the reconcile is not covered by it.
+  const after = await deriveStateAt(history([...BASE, repairCommit(2, 'reconcile'), writeCommit(3)]), APP, 3);
+  assert.equal(after.recovery?.action, 'reload');
+});
+
 test('a foreign RESTORE (Spark: version as text) gives the restored version state and a key comparison', async () => {
   const commits = [
     ...BASE,
