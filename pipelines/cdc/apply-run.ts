@@ -13,7 +13,9 @@ import { loadSnapshot } from '../delta/snapshot';
 import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
 import { PipelineError } from '../definition/errors';
 import type { TableDefinition } from '../definition/load-definition';
+import type { CheckResult } from '../quality/check-result';
 import { RUN_INFO_KEY } from './commit-info-storage';
+import { countMergeRows, countRows, gateIncoming } from './incoming-checks';
 import { widenRange } from './parquet-chunks';
 import { getAppId, type RunInfo } from './plan-run';
 import type { RawManifest } from './raw-manifest';
@@ -26,6 +28,8 @@ export interface ApplyResult {
   alreadyApplied: boolean;
   metrics: Record<string, number>;
   runInfo: RunInfo;
+  /** The pre-commit quality checks' results (all passed, or failed with severity warn). */
+  checks: CheckResult[];
 }
 
 const DELETE_FLAG = '__pipeline_deleted';
@@ -130,6 +134,16 @@ function wrapSchemaError(error: unknown, manifest: RawManifest, target: string):
   throw error;
 }
 
+/** Rows of the table's current version (a key-only scan). */
+async function countCurrentRows(effects: WriteEffects, target: string, keys: string[]): Promise<number> {
+  const plan = await planScan(effects, await loadSnapshot(effects, target), { columns: keys });
+  try {
+    return await countRows(effects.duckdb, plan.sql);
+  } finally {
+    await plan.release();
+  }
+}
+
 export async function applyRun(
   effects: WriteEffects,
   table: TableDefinition,
@@ -162,8 +176,15 @@ export async function applyRun(
   );
   // The run's facts travel in its one commit, so the next run reads its state from the table itself.
   const commitOptions = { txn, extraCommitInfo: { [RUN_INFO_KEY]: runInfo } };
+  let checks: CheckResult[] = [];
   try {
     const incoming = buildIncomingSql(manifest, parts.paths, action === 'incremental');
+    if (action !== 'incremental') {
+      checks = await gateIncoming(effects.duckdb, table, incoming, async () => ({
+        before: exists ? await countCurrentRows(effects, target, manifest.primaryKey) : null,
+        after: await countRows(effects.duckdb, incoming),
+      }));
+    }
     if (action === 'create') {
       const result = await createTable(effects, target, {
         data: incoming,
@@ -180,6 +201,7 @@ export async function applyRun(
         alreadyApplied: false,
         metrics: result.metrics,
         runInfo,
+        checks,
       };
     }
     if (action === 'full') {
@@ -187,7 +209,7 @@ export async function applyRun(
         ...commitOptions,
         mergeSchema: true,
       }).catch((error: unknown) => wrapSchemaError(error, manifest, target));
-      return { table: manifest.table, action, ...result, runInfo };
+      return { table: manifest.table, action, ...result, runInfo, checks };
     }
     const snapshot = await loadSnapshot(effects, target);
     const mark = manifest.watermark?.column;
@@ -207,6 +229,9 @@ export async function applyRun(
       source = `${source} UNION ALL BY NAME ${buildDeletesSql(manifest, plan.sql, keyParts.paths)}`;
     }
     try {
+      checks = await gateIncoming(effects.duckdb, table, incoming, () =>
+        countMergeRows(effects.duckdb, plan.sql, source, manifest.primaryKey, DELETE_FLAG),
+      );
       const result = await merge(effects, target, source, {
         keys: manifest.primaryKey,
         deleteColumn: DELETE_FLAG,
@@ -220,6 +245,7 @@ export async function applyRun(
         alreadyApplied: result.alreadyApplied,
         metrics: result.metrics,
         runInfo,
+        checks,
       };
     } finally {
       await release();

@@ -12,6 +12,7 @@ export type PipelineErrorCode =
   | 'APPLY_FAILED'
   | 'INCOMPATIBLE_SCHEMA'
   | 'SYNC_FAILED'
+  | 'QUALITY_CHECK_FAILED'
   | 'MAINTENANCE_FAILED';
 
 export class PipelineError extends CodedError<PipelineErrorCode> {

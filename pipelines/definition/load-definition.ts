@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
   definitionSchema,
+  type CheckDefinition,
   type ConnectionSpec,
   type DeleteDetection,
   type ParsedDefinition,
@@ -25,6 +26,8 @@ export interface TableDefinition {
   target: string;
   partitionBy: string[];
   sync?: { table: string; key?: string[]; indexes: string[][] };
+  /** Data-quality checks on the incoming rows or the new snapshot (pipelines/quality). */
+  checks?: CheckDefinition[];
 }
 
 export interface PipelineDefinition {
@@ -74,6 +77,7 @@ function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
       target: table.target ?? defaultTableRoot(parsed.source.name, table.name),
       partitionBy: table.partitionBy,
       ...(table.sync ? { sync: table.sync } : {}),
+      checks: table.checks,
     })),
   };
 }

@@ -18,12 +18,13 @@ import {
   type RunLineage,
 } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
-import { ProgressTracker, type JobContext } from './job-context';
+import { ProgressTracker, withResults, type JobContext, type RunResults } from './job-context';
+import { isQualityCheckError } from '../quality/check-result';
 import { loadDefinition } from '../definition/load-definition';
 import { runPipeline, type PipelineRunResult } from './run-pipeline';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';
-import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
+import { mysqlOutputs, runSyncStage, syncCheckResults, throwIfSyncFailed } from './sync-stage';
 import { logCleanupFailure } from '../support/cleanup';
 
 export type PipelineJobContext = JobContext;
@@ -44,6 +45,8 @@ export interface PipelineJobResult extends PipelineRunResult {
   syncs: TableSyncRun[];
   /** Source tables read, raw Parquet, Delta versions and MySQL tables written: the COMPLETE event's datasets. */
   lineage: RunLineage;
+  /** The quality checks' results, stored with the run (also attached to the error when the run fails). */
+  results: RunResults;
 }
 
 /** The pipeline's own run id: letters, digits, '.', '_' and '-' only (it names raw folders). */
@@ -99,15 +102,23 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
         { runId: pipelineRunId(context) },
       );
       for (const table of result.tables) if (table.error) await steps.applyFailed(table.table, table.error);
+      const results: RunResults = { quality: result.tables.flatMap((table) => table.checks ?? []) };
+      const committed = describeRunLineage(definition, result, where);
       if (!result.ok) {
+        // The FAIL event's source tables carry the checks that stopped them.
+        context.declareLineage?.({ inputs: committed.inputs });
         const failed = result.tables.filter((table) => table.error);
-        throw new PipelineError(
-          'APPLY_FAILED',
-          `Pipeline ${definition.name}: ${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`,
-          { cause: failed[0]?.error },
+        // Tables stopped by their checks only: the run failed for its data, not for a fault to retry.
+        const quality = failed.every((table) => isQualityCheckError(table.error));
+        throw withResults(
+          new PipelineError(
+            quality ? 'QUALITY_CHECK_FAILED' : 'APPLY_FAILED',
+            `Pipeline ${definition.name}: ${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`,
+            { cause: failed[0]?.error },
+          ),
+          results,
         );
       }
-      const committed = describeRunLineage(definition, result, where);
       // MySQL tables are named before they are synced, so a FAIL event from here on names them next to the
       // Delta versions written; each is replaced by its synced description (version, rows) as it succeeds.
       const mysqlTables = deps.mysqlUrl ? describeMySqlTargets(definition, deps.mysqlUrl) : [];
@@ -139,10 +150,15 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           ...mysqlTables.map((table) => synced.find((done) => done.name === table.name) ?? table),
         ];
         context.declareLineage?.(lineage);
-        throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
+        results.quality = [...(results.quality ?? []), ...syncCheckResults(syncs)];
+        try {
+          throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
+        } catch (error) {
+          throw withResults(error as Error, results);
+        }
       }
       await tracker.stage('done');
-      return { ...result, syncs, lineage };
+      return { ...result, syncs, lineage, results };
     } finally {
       duckdb.close();
     }
