@@ -13,6 +13,7 @@ import { formatTime } from '../_lib/format';
 import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
+import { LatestChecks } from './run-checks';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -133,6 +134,7 @@ function PipelineSection({
           </span>
         ))}
       </p>
+      <LatestChecks runs={runs} status={status} />
       {runs.length > 0 ? (
         <RunTable
           runs={runs.slice(0, RUNS_SHOWN_PER_PIPELINE)}
