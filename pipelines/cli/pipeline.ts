@@ -13,6 +13,7 @@ import { openLakeStorage } from '../lake/open-lake-storage';
 import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
 import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../definition/definitions-dir';
 import { loadDefinition } from '../definition/load-definition';
+import { validateDefinitionChecks } from '../quality/custom-sql';
 import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
 import { parseCommandLine } from '../support/command-line';
@@ -75,12 +76,15 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const duckdb = command === 'validate' ? null : await createDuckDbSession();
+  const duckdb = await createDuckDbSession();
   try {
     const definition = await loadDefinition(resolveDefinitionPath(name, env));
-    if (command === 'validate' || !duckdb) {
+    if (command === 'validate') {
+      // The SQL checks are parsed by DuckDB too, so a check that would be refused at run time is refused now.
+      await validateDefinitionChecks(duckdb, definition);
+      const checks = definition.tables.reduce((n, table) => n + (table.checks?.length ?? 0), 0);
       io.stdout.write(
-        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n`,
+        `${definition.file}: ok (${definition.tables.length} tables, ${checks} checks, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n`,
       );
       return 0;
     }
@@ -144,7 +148,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     io.stderr.write(`pipeline: ${describeError(error)}\n`);
     return 1;
   } finally {
-    duckdb?.close();
+    duckdb.close();
   }
 }
 

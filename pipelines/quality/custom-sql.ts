@@ -7,6 +7,8 @@ import type { DuckDbSession } from '../engine/duckdb-session';
 import { collectTableFunctions, parseSelect } from '../engine/parse-select';
 import { withRelation } from './check-sql';
 import type { CheckStage } from './check-result';
+import { PipelineError } from '../definition/errors';
+import type { PipelineDefinition } from '../definition/load-definition';
 
 const ALLOWED_TABLE_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'generate_series', 'unnest']);
 
@@ -76,4 +78,24 @@ export async function runCheckSql(
     observed: failing,
     message: failing === 0 ? 'no failing rows' : `${failing} failing row${failing === 1 ? '' : 's'}`,
   };
+}
+
+/** Refuses a definition whose SQL checks are not single read-only SELECTs (`npm run pipeline -- validate`). */
+export async function validateDefinitionChecks(
+  session: DuckDbSession,
+  definition: PipelineDefinition,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const table of definition.tables) {
+    for (const check of table.checks ?? []) {
+      if (check.kind !== 'sql') continue;
+      await validateCheckSql(session, check.sql).catch((error: unknown) => {
+        if (!(error instanceof CheckSqlError)) throw error;
+        problems.push(`${table.name}: sql:${check.name}: ${error.message}`);
+      });
+    }
+  }
+  if (problems.length > 0) {
+    throw new PipelineError('INVALID_DEFINITION', `${definition.file}: ${problems.join('; ')}`);
+  }
 }

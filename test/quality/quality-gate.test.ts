@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { isDeltaError, loadSnapshot } from '../../pipelines/delta/index';
 import { createPipelineJobRunner } from '../../pipelines/runner/pipeline-job';
+import { createSyncJobRunner } from '../../pipelines/runner/sync-job';
 import type { CheckResult } from '../../pipelines/quality/check-result';
 import { executeRun, type ExecuteRunDeps } from '../../server/scheduler/execute-run';
 import type { RunRecord } from '../../server/store/types';
@@ -119,16 +120,27 @@ after(async () => {
 
 const sql = (text: string) => queryRows(services.source.url, text);
 
-async function run(target: string): Promise<RunRecord> {
+async function run(
+  target: string,
+  jobType: 'pipeline.run' | 'sync.run' = 'pipeline.run',
+): Promise<RunRecord> {
+  const resolveDefinitionPath = (name: string) => path.join(definitions, `${name}.pipeline.yaml`);
   const deps: ExecuteRunDeps = {
     store: services.store,
     clock: { now: () => new Date() },
-    runner: createPipelineJobRunner({
-      storage: services.storage,
-      env: { DEMO_SOURCE_URL: services.source.url },
-      mysqlUrl: services.mysql.url,
-      resolveDefinitionPath: (name) => path.join(definitions, `${name}.pipeline.yaml`),
-    }),
+    runner:
+      jobType === 'sync.run'
+        ? createSyncJobRunner({
+            storage: services.storage,
+            mysqlUrl: services.mysql.url,
+            resolveDefinitionPath,
+          })
+        : createPipelineJobRunner({
+            storage: services.storage,
+            env: { DEMO_SOURCE_URL: services.source.url },
+            mysqlUrl: services.mysql.url,
+            resolveDefinitionPath,
+          }),
     worker: 'test',
     lockTtlMs: 10_000,
     timeoutMs: 120_000,
@@ -137,7 +149,7 @@ async function run(target: string): Promise<RunRecord> {
     emitLineage: (event) => services.store.saveLineageEvent(event),
   };
   const outcome = await executeRun(deps, {
-    jobType: 'pipeline.run',
+    jobType,
     target,
     trigger: 'manual',
     attempt: 1,
@@ -285,6 +297,15 @@ describe('data-quality checks gate the Delta commit and the MySQL sync', { skip:
 
     const again = await run('qgate');
     assert.equal(again.error?.code, 'QUALITY_CHECK_FAILED', 'still gated: the snapshot has not changed');
+    const syncOnly = await run('qgate', 'sync.run');
+    assert.equal(syncOnly.error?.code, 'QUALITY_CHECK_FAILED', 'the sync job is gated too');
+    assert.equal(result(syncOnly, 'sql:no test results')?.passed, false);
+    const syncEvent = (await services.store.listLineageEvents({ runId: syncOnly.id })).at(-1);
+    const deltaIn = syncEvent?.inputs.find((i) => i.name.endsWith('/tables/inspections'));
+    assert.deepEqual(deltaIn?.inputFacets?.dataQualityAssertions?.assertions, [
+      { assertion: 'sql:no test results', success: false },
+    ]);
+    assert.equal(await mysqlCount(`SELECT count(*) AS n FROM inspections WHERE result = 'qgate-bad'`), 0);
     await sql(`UPDATE inspections SET result = 'pass', updated_at = now() WHERE result = 'qgate-bad'`);
     const passed = await run('qgate');
     assert.equal(passed.status, 'succeeded', passed.error?.message);
