@@ -14,7 +14,7 @@ import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
 import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../definition/definitions-dir';
 import { loadDefinition } from '../definition/load-definition';
 import { validateDefinitionChecks } from '../quality/custom-sql';
-import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
+import { canSyncAfter, createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
 import { parseCommandLine } from '../support/command-line';
 
@@ -115,9 +115,10 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
       io.stderr.write(`[${new Date().toISOString()}] ${message}\n`);
     };
     const result = await runPipeline({ ...effects, env, log }, definition, { runId, ...selection });
-    // Sync only after every Delta commit succeeded; a failed table is retried by the next run first.
+    // Sync only after every Delta commit succeeded (a failed table is retried by the next run first), or when the
+    // only failures are tables stopped by their checks (left unchanged).
     const syncs =
-      result.ok && !values['no-sync']
+      canSyncAfter(result) && !values['no-sync']
         ? await syncPipelineTables(
             {
               ...effects,
@@ -125,7 +126,10 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
               log,
             },
             definition,
-            selection.tables ? { tables: selection.tables } : {},
+            // Not the tables stopped by their checks: nothing new to sync (no Delta table at all on a first load).
+            {
+              tables: result.tables.filter((table) => !table.error).map((table) => table.table),
+            },
           )
         : [];
     const ok = result.ok && syncs.every((run) => !run.error);

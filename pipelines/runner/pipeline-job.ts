@@ -19,9 +19,8 @@ import {
 } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
 import { ProgressTracker, withResults, type JobContext, type RunResults } from './job-context';
-import { isQualityCheckError } from '../quality/check-result';
 import { loadDefinition } from '../definition/load-definition';
-import { runPipeline, type PipelineRunResult } from './run-pipeline';
+import { canSyncAfter, runPipeline, type PipelineRunResult } from './run-pipeline';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';
 import { mysqlOutputs, runSyncStage, syncCheckResults, throwIfSyncFailed } from './sync-stage';
@@ -104,18 +103,15 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
       for (const table of result.tables) if (table.error) await steps.applyFailed(table.table, table.error);
       const results: RunResults = { quality: result.tables.flatMap((table) => table.checks ?? []) };
       const committed = describeRunLineage(definition, result, where);
-      if (!result.ok) {
-        // The FAIL event's source tables carry the checks that stopped them.
-        context.declareLineage?.({ inputs: committed.inputs });
-        const failed = result.tables.filter((table) => table.error);
-        // Tables stopped by their checks only: the run failed for its data, not for a fault to retry.
-        const quality = failed.every((table) => isQualityCheckError(table.error));
+      const failed = result.tables.filter((table) => table.error);
+      const stopped = `${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`;
+      // The FAIL event's source tables carry the checks that stopped them.
+      if (failed.length > 0) context.declareLineage?.({ inputs: committed.inputs });
+      if (!canSyncAfter(result)) {
         throw withResults(
-          new PipelineError(
-            quality ? 'QUALITY_CHECK_FAILED' : 'APPLY_FAILED',
-            `Pipeline ${definition.name}: ${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`,
-            { cause: failed[0]?.error },
-          ),
+          new PipelineError('APPLY_FAILED', `Pipeline ${definition.name}: ${stopped}`, {
+            cause: failed[0]?.error,
+          }),
           results,
         );
       }
@@ -143,6 +139,12 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           context,
           definition,
           { steps, tracker },
+          // A table stopped by its checks has nothing new to sync (and no Delta table at all on a first load).
+          failed.length > 0
+            ? definition.tables
+                .map((table) => table.name)
+                .filter((name) => !failed.some((f) => f.table === name))
+            : undefined,
         );
         const synced = mysqlOutputs(deps.mysqlUrl, syncs);
         lineage.outputs = [
@@ -154,8 +156,19 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
         try {
           throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
         } catch (error) {
+          // Tables stopped before their commit are named too: a sync failure must not hide them.
+          if (failed.length > 0) (error as Error).message += `; stopped before the commit: ${stopped}`;
           throw withResults(error as Error, results);
         }
+      }
+      if (failed.length > 0) {
+        // Only tables stopped by their checks: the others were committed (and synced); the run fails for its data.
+        throw withResults(
+          new PipelineError('QUALITY_CHECK_FAILED', `Pipeline ${definition.name}: ${stopped}`, {
+            cause: failed[0]?.error,
+          }),
+          results,
+        );
       }
       await tracker.stage('done');
       return { ...result, syncs, lineage, results };

@@ -199,6 +199,14 @@ export async function runPipeline(
   };
 }
 
+/**
+ * Whether the sync may follow the run: every table committed, or the only failures are tables stopped by their
+ * checks (their Delta tables are unchanged, so the others' MySQL copies must not go stale waiting for a source fix).
+ */
+export function canSyncAfter(result: PipelineRunResult): boolean {
+  return result.tables.every((table) => !table.error || isQualityCheckError(table.error));
+}
+
 /** A run id that sorts by time: 20261124T090000Z-1a2b3c. */
 export function createRunId(now: Date, random: () => number = Math.random): string {
   const stamp = now

@@ -28,6 +28,8 @@ export async function runSyncStage(
   context: JobContext,
   definition: PipelineDefinition,
   report: { steps: StepReporter; tracker: ProgressTracker },
+  /** Only these tables (a pipeline run leaves out the tables its checks stopped); all when absent. */
+  only?: string[],
 ): Promise<TableSyncRun[]> {
   return syncPipelineTables(
     {
@@ -39,6 +41,7 @@ export async function runSyncStage(
     },
     definition,
     {
+      ...(only ? { tables: only } : {}),
       onTable: async (run) => {
         await report.steps.synced(run, deps.mysqlUrl);
         if (!run.result) return;

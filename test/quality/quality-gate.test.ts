@@ -246,6 +246,11 @@ describe('data-quality checks gate the Delta commit and the MySQL sync', { skip:
       (permitsVersion ?? -1) + 1,
       'the warned rows committed',
     );
+    assert.equal(
+      await mysqlCount(`SELECT count(*) AS n FROM building_permits WHERE status = 'LOST'`),
+      1,
+      "and synced: the other tables' MySQL copies do not wait for parcels' source to be fixed",
+    );
     const fail = (await services.store.listLineageEvents({ runId: failed.id })).at(-1);
     assert.equal(fail?.eventType, 'FAIL');
     const parcels = fail?.inputs.find((i) => i.name.endsWith('.parcels'));
