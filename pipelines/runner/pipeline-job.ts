@@ -104,7 +104,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
       const results: RunResults = { quality: result.tables.flatMap((table) => table.checks ?? []) };
       const committed = describeRunLineage(definition, result, where);
       const failed = result.tables.filter((table) => table.error);
-      const stopped = `${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`;
+      const stopped = failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ');
       // The FAIL event's source tables carry the checks that stopped them.
       if (failed.length > 0) context.declareLineage?.({ inputs: committed.inputs });
       if (!canSyncAfter(result)) {
