@@ -18,6 +18,7 @@ const PIPELINE_ORDER = [
   ['lineage', 'definition', 'demo'],
   ['engine'],
   ['delta'],
+  ['quality'],
   ['cdc', 'sync'],
   ['reconcile'],
   ['runner'],

@@ -16,6 +16,7 @@ import { groupPipelines, type PipelineGroup } from './pipeline-groups';
 import { ReconcileActions } from './reconcile-actions';
 import { ReloadForm, tablesOfRuns } from './reload-form';
 import { RunChart } from './run-chart';
+import { LatestChecks } from './run-checks';
 import { RunDetail } from './run-detail';
 import { parseStatusFilter, pipelinesHref, StatusFilter, type StatusFilterValue } from './status-filter';
 import { RunTable } from './run-table';
@@ -151,6 +152,7 @@ function PipelineSection({
         <RunChart pipeline={pipeline} refreshKey={latest ? `${latest.id}:${latest.status}` : ''} />
       ) : null}
       {canReload ? <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} /> : null}
+      <LatestChecks runs={runs} status={status} />
       {runs.length > 0 ? (
         <RunTable
           runs={runs.slice(0, RUNS_SHOWN_PER_PIPELINE)}

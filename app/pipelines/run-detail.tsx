@@ -1,6 +1,6 @@
 'use client';
-// One run: its facts, per-stage progress, error (stack collapsed) and log lines. Polls every 2 s while the
-// run is running and stops once it has finished. Admins may cancel a running run; the worker stops it
+// One run: its facts, per-stage progress, error (stack collapsed), data-quality checks and log lines. Polls every
+// 2 s while the run is running and stops once it has finished. Admins may cancel a running run; the worker stops it
 // within a heartbeat, so the page says the cancel was requested rather than pretending it is done.
 
 import Link from 'next/link';
@@ -10,6 +10,7 @@ import { api, ApiClientError } from '../_lib/api-client';
 import type { RunLogView, RunView } from '../_lib/control-types';
 import { formatCount, formatDuration, formatTime, NOT_KNOWN, runDuration } from '../_lib/format';
 import { usePolling } from '../_lib/use-polling';
+import { RunChecks } from './run-checks';
 import { extraProgress, PROGRESS_FIELDS } from './run-progress';
 
 const LIVE_MS = 2_000;
@@ -153,6 +154,13 @@ export function RunDetail({
             </details>
           ) : null}
         </div>
+      ) : null}
+
+      {run.results?.quality?.length ? (
+        <>
+          <h3>Data-quality checks</h3>
+          <RunChecks checks={run.results.quality} />
+        </>
       ) : null}
 
       <h3>Log ({logs.length === 500 ? 'last 500 lines' : `${logs.length} lines`})</h3>

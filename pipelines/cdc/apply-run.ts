@@ -4,16 +4,28 @@
 // (appId <pipeline>/<table>, version = run sequence), so a retried run is applied once, and commitInfo.pipelineRun
 // (run id, watermark, source position), from which the next run is planned. A new source column becomes a new
 // nullable column; an incompatible type change stops the table with INCOMPATIBLE_SCHEMA and writes nothing.
+// Before writing, the table's quality checks on the incoming rows (and the row count change the commit would make)
+// run (incoming-checks.ts): a failed `error` check stops the table with QUALITY_CHECK_FAILED and writes nothing.
 
 import { toSqlString } from '../engine/duckdb-session';
 import { materializeLakeFiles } from '../engine/local-files';
 import { isDeltaError } from '../delta/errors';
 import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
-import { createTable, merge, overwrite, type WriteEffects } from '../delta/write';
+import {
+  createTable,
+  describeQuery,
+  merge,
+  overwrite,
+  reconcileSchema,
+  type WriteEffects,
+} from '../delta/write';
 import { PipelineError } from '../definition/errors';
 import type { TableDefinition } from '../definition/load-definition';
+import type { CheckResult } from '../quality/check-result';
+import { preCommitChecks } from '../quality/evaluate-checks';
 import { RUN_INFO_KEY } from './commit-info-storage';
+import { countMergeRows, countRows, gateIncoming } from './incoming-checks';
 import { widenRange } from './parquet-chunks';
 import { getAppId, type RunInfo } from './plan-run';
 import type { RawManifest } from './raw-manifest';
@@ -26,6 +38,8 @@ export interface ApplyResult {
   alreadyApplied: boolean;
   metrics: Record<string, number>;
   runInfo: RunInfo;
+  /** The pre-commit quality checks' results (all passed, or failed with severity warn). */
+  checks: CheckResult[];
 }
 
 const DELETE_FLAG = '__pipeline_deleted';
@@ -131,6 +145,34 @@ function wrapSchemaError(error: unknown, manifest: RawManifest, target: string):
   throw error;
 }
 
+/**
+ * Stops with INCOMPATIBLE_SCHEMA before the checks run, as the write itself would: a check on a column whose type
+ * changed would otherwise fail with a binder error and hide the real reason.
+ */
+async function assertSchemaFits(
+  effects: WriteEffects,
+  target: string,
+  incomingSql: string,
+  manifest: RawManifest,
+): Promise<void> {
+  const snapshot = await loadSnapshot(effects, target);
+  try {
+    reconcileSchema(snapshot.schema, await describeQuery(effects.duckdb, incomingSql), true);
+  } catch (error) {
+    wrapSchemaError(error, manifest, target);
+  }
+}
+
+/** Rows of the table's current version (a key-only scan). */
+async function countCurrentRows(effects: WriteEffects, target: string, keys: string[]): Promise<number> {
+  const plan = await planScan(effects, await loadSnapshot(effects, target), { columns: keys });
+  try {
+    return await countRows(effects.duckdb, plan.sql);
+  } finally {
+    await plan.release();
+  }
+}
+
 export async function applyRun(
   effects: WriteEffects,
   table: TableDefinition,
@@ -163,8 +205,18 @@ export async function applyRun(
   );
   // The run's facts travel in its one commit, so the next run reads its state from the table itself.
   const commitOptions = { txn, extraCommitInfo: { [RUN_INFO_KEY]: runInfo } };
+  let checks: CheckResult[] = [];
   try {
     const incoming = buildIncomingSql(manifest, parts.paths, action === 'incremental');
+    if (exists && preCommitChecks(table).length > 0) {
+      await assertSchemaFits(effects, target, incoming, manifest);
+    }
+    if (action !== 'incremental') {
+      checks = await gateIncoming(effects.duckdb, table, incoming, async () => ({
+        before: exists ? await countCurrentRows(effects, target, manifest.primaryKey) : null,
+        after: await countRows(effects.duckdb, incoming),
+      }));
+    }
     if (action === 'create') {
       const result = await createTable(effects, target, {
         data: incoming,
@@ -181,6 +233,7 @@ export async function applyRun(
         alreadyApplied: false,
         metrics: result.metrics,
         runInfo,
+        checks,
       };
     }
     if (action === 'full') {
@@ -188,7 +241,7 @@ export async function applyRun(
         ...commitOptions,
         mergeSchema: true,
       }).catch((error: unknown) => wrapSchemaError(error, manifest, target));
-      return { table: manifest.table, action, ...result, runInfo };
+      return { table: manifest.table, action, ...result, runInfo, checks };
     }
     const snapshot = await loadSnapshot(effects, target);
     const mark = manifest.watermark?.column;
@@ -208,6 +261,9 @@ export async function applyRun(
       source = `${source} UNION ALL BY NAME ${buildDeletesSql(manifest, plan.sql, keyParts.paths)}`;
     }
     try {
+      checks = await gateIncoming(effects.duckdb, table, incoming, () =>
+        countMergeRows(effects.duckdb, plan.sql, source, manifest.primaryKey, DELETE_FLAG),
+      );
       const result = await merge(effects, target, source, {
         keys: manifest.primaryKey,
         deleteColumn: DELETE_FLAG,
@@ -221,6 +277,7 @@ export async function applyRun(
         alreadyApplied: result.alreadyApplied,
         metrics: result.metrics,
         runInfo,
+        checks,
       };
     } finally {
       await release();

@@ -15,7 +15,8 @@ import { createMySqlConnector, DEFAULT_MYSQL_URL } from '../sync/index';
 import { DEFAULT_PIPELINES_DIR, resolveDefinitionPath as resolveInDir } from '../definition/definitions-dir';
 import { formatDuration } from '../definition/schedule-interval';
 import { loadDefinition } from '../definition/load-definition';
-import { createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
+import { validateDefinitionChecks } from '../quality/custom-sql';
+import { canSyncAfter, createRunId, planPipeline, runPipeline } from '../runner/run-pipeline';
 import { syncPipelineTables, type TableSyncRun } from '../runner/sync-pipeline';
 import { parseCommandLine } from '../support/command-line';
 import { reconcileCommand } from './reconcile-command';
@@ -86,12 +87,15 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     io.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const duckdb = command === 'validate' ? null : await createDuckDbSession();
+  const duckdb = await createDuckDbSession();
   try {
     const definition = await loadDefinition(resolveDefinitionPath(name, env));
-    if (command === 'validate' || !duckdb) {
+    if (command === 'validate') {
+      // The SQL checks are parsed by DuckDB too, so a check that would be refused at run time is refused now.
+      await validateDefinitionChecks(duckdb, definition);
+      const checks = definition.tables.reduce((n, table) => n + (table.checks?.length ?? 0), 0);
       io.stdout.write(
-        `${definition.file}: ok (${definition.tables.length} tables, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n` +
+        `${definition.file}: ok (${definition.tables.length} tables, ${checks} checks, ${definition.schedule.cron} ${definition.schedule.timeZone ?? 'SCHEDULE_TIMEZONE'})\n` +
           // What the sync status will hold each table to (issue 14), so a wrong limit shows before it alarms.
           definition.tables
             .map((table) => `  ${table.name}: stale when older than ${formatDuration(table.freshnessMs)}\n`)
@@ -140,9 +144,10 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     // lock (pipelines/ imports nothing of server/), so a scheduled run could overlap it. Said plainly every time.
     io.stderr.write(`${BYPASS_NOTICE(definition.name, values.table?.[0])}\n`);
     const result = await runPipeline({ ...effects, env, log }, definition, { runId, ...selection });
-    // Sync only after every Delta commit succeeded; a failed table is retried by the next run first.
+    // Sync only after every Delta commit succeeded (a failed table is retried by the next run first), or when the
+    // only failures are tables stopped by their checks (left unchanged).
     const syncs =
-      result.ok && !values['no-sync']
+      canSyncAfter(result) && !values['no-sync']
         ? await syncPipelineTables(
             {
               ...effects,
@@ -150,7 +155,10 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
               log,
             },
             definition,
-            selection.tables ? { tables: selection.tables } : {},
+            // Not the tables stopped by their checks: nothing new to sync (no Delta table at all on a first load).
+            {
+              tables: result.tables.filter((table) => !table.error).map((table) => table.table),
+            },
           )
         : [];
     const ok = result.ok && syncs.every((run) => !run.error);
@@ -173,7 +181,7 @@ export async function runPipelineCli(argv: string[], io: CliIo, env: CliEnv = pr
     io.stderr.write(`pipeline: ${describeError(error)}\n`);
     return 1;
   } finally {
-    duckdb?.close();
+    duckdb.close();
   }
 }
 

@@ -93,6 +93,71 @@ const syncSchema = z
   })
   .strict();
 
+// Data-quality checks (issue 14): what a table's incoming rows or its new snapshot must satisfy before the Delta
+// commit or the MySQL sync. `severity: error` stops that step; `warn` records and lets it through.
+const checkSeverity = z.enum(['error', 'warn']).default('error');
+const checkStage = z.enum(['incoming', 'snapshot']).default('incoming');
+const checkValue = z.union([z.string(), z.number(), z.boolean()]);
+const checkBound = z.union([z.number(), z.string().min(1)]);
+export const CHECK_NAME = /^[A-Za-z0-9_][A-Za-z0-9_ .-]{0,63}$/;
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('not_null'),
+      columns: z.array(identifier).min(1),
+      severity: checkSeverity,
+      on: checkStage,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('unique'),
+      /** The table's primary key when absent. */
+      columns: z.array(identifier).min(1).optional(),
+      severity: checkSeverity,
+      on: checkStage,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('accepted_values'),
+      column: identifier,
+      values: z.array(checkValue).min(1),
+      severity: checkSeverity,
+      on: checkStage,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('range'),
+      column: identifier,
+      min: checkBound.optional(),
+      max: checkBound.optional(),
+      severity: checkSeverity,
+      on: checkStage,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('row_count_change'),
+      /** Largest change of the table's row count against its current version, in percent either way. */
+      maxPercent: z.number().positive(),
+      severity: checkSeverity,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('sql'),
+      name: z.string().regex(CHECK_NAME, 'must be a short name (letters, digits, space, _ . -)'),
+      /** One SELECT over `incoming` or `snapshot` returning the failing rows, or one boolean. */
+      sql: z.string().min(1),
+      severity: checkSeverity,
+      on: checkStage,
+    })
+    .strict(),
+]);
+
 const tableSchema = z
   .object({
     name: identifier,
@@ -110,6 +175,7 @@ const tableSchema = z
     sync: syncSchema.optional(),
     /** Data older than this is stale on the sync status (default: defaults.freshness, else twice the schedule). */
     freshness: freshnessSchema.optional(),
+    checks: z.array(checkSchema).default([]),
   })
   .strict();
 
@@ -172,6 +238,15 @@ export const definitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['tables', index, 'name'], message: 'table listed twice' });
       }
       seen.add(table.name);
+      table.checks.forEach((check, checkIndex) => {
+        if (check.kind === 'range' && check.min === undefined && check.max === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tables', index, 'checks', checkIndex],
+            message: 'a range check needs min, max or both',
+          });
+        }
+      });
     });
     checkFreshness(value, ctx);
   });
@@ -214,3 +289,4 @@ export type RawDefinition = z.input<typeof definitionSchema>;
 export type ParsedDefinition = z.output<typeof definitionSchema>;
 export type ConnectionSpec = z.output<typeof connectionSchema>;
 export type DeleteDetection = z.output<typeof deleteDetectionSchema>;
+export type CheckDefinition = z.output<typeof checkSchema>;

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
   definitionSchema,
+  type CheckDefinition,
   type ConnectionSpec,
   type DeleteDetection,
   type ParsedDefinition,
@@ -28,6 +29,8 @@ export interface TableDefinition {
   sync?: { table: string; key?: string[]; indexes: string[][] };
   /** Freshness limit (ms): data older than this is stale (table, else defaults, else twice the schedule). */
   freshnessMs: number;
+  /** Data-quality checks on the incoming rows or the new snapshot (pipelines/quality). */
+  checks?: CheckDefinition[];
 }
 
 export interface PipelineDefinition {
@@ -86,6 +89,7 @@ function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
       partitionBy: table.partitionBy,
       ...(table.sync ? { sync: table.sync } : {}),
       freshnessMs: table.freshness ?? defaultFreshness,
+      checks: table.checks,
     })),
   };
 }

@@ -2,6 +2,7 @@
 // producer are inputs, so the same run always yields the same events and tests need no clock.
 
 import type {
+  DataQualityAssertion,
   DatasetFacets,
   InputDataset,
   OutputDataset,
@@ -20,6 +21,7 @@ export const SCHEMA_URLS = {
   dataSource: `${SPEC}/facets/1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet`,
   version: `${SPEC}/facets/1-0-1/DatasetVersionDatasetFacet.json#/$defs/DatasetVersionDatasetFacet`,
   outputStatistics: `${SPEC}/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet`,
+  dataQualityAssertions: `${SPEC}/facets/1-0-1/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet`,
 } as const;
 
 /** Identifies this product as the producer of its events (a URI, as the spec requires). */
@@ -35,6 +37,8 @@ export interface DatasetDescription {
   dataSource?: { name: string; uri: string };
   /** The Delta table version, a Parquet file's run id, …; numbers are written as strings. */
   version?: string | number;
+  /** Quality checks run on this dataset as the job read it: an input facet (dataQualityAssertions). */
+  assertions?: DataQualityAssertion[];
 }
 
 export interface OutputDescription extends DatasetDescription {
@@ -67,13 +71,31 @@ function datasetFacets(d: DatasetDescription, producer: string): DatasetFacets |
   return Object.keys(facets).length ? facets : undefined;
 }
 
-function input(d: DatasetDescription, producer: string): InputDataset {
+function dataset(d: DatasetDescription, producer: string): InputDataset {
   const facets = datasetFacets(d, producer);
   return { namespace: d.namespace, name: d.name, ...(facets ? { facets } : {}) };
 }
 
+function input(d: DatasetDescription, producer: string): InputDataset {
+  const read = dataset(d, producer);
+  if (d.assertions?.length) {
+    read.inputFacets = {
+      dataQualityAssertions: {
+        _producer: producer,
+        _schemaURL: SCHEMA_URLS.dataQualityAssertions,
+        assertions: d.assertions.map((a) => ({
+          assertion: a.assertion,
+          success: a.success,
+          ...(a.column !== undefined ? { column: a.column } : {}),
+        })),
+      },
+    };
+  }
+  return read;
+}
+
 function output(d: OutputDescription, producer: string, withStatistics: boolean): OutputDataset {
-  const out: OutputDataset = input(d, producer);
+  const out: OutputDataset = dataset(d, producer);
   if (withStatistics && d.statistics) {
     out.outputFacets = {
       outputStatistics: {

@@ -61,6 +61,19 @@ export interface OutputStatisticsOutputDatasetFacet extends BaseFacet {
   fileCount?: number;
 }
 
+/** One data-quality check on the dataset (DataQualityAssertionsDatasetFacet 1-0-1). */
+export interface DataQualityAssertion {
+  assertion: string;
+  success: boolean;
+  /** The column checked; absent when the assertion is about the whole dataset. */
+  column?: string;
+}
+
+/** An input dataset facet: the quality checks run on the data the job read. */
+export interface DataQualityAssertionsDatasetFacet extends BaseFacet {
+  assertions: DataQualityAssertion[];
+}
+
 export interface DatasetFacets {
   schema?: SchemaDatasetFacet;
   dataSource?: DatasourceDatasetFacet;
@@ -72,6 +85,7 @@ export interface InputDataset {
   namespace: string;
   name: string;
   facets?: DatasetFacets;
+  inputFacets?: { dataQualityAssertions?: DataQualityAssertionsDatasetFacet };
 }
 
 export interface OutputDataset extends InputDataset {

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { ApplyResult } from '../cdc/apply-run';
 import { rawBytes, type RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
+import type { DataQualityAssertion } from '../lineage/types';
+import type { CheckResult } from '../quality/check-result';
 import { fileNamespace, hdfsNamespace, namespaceFromConnectionUrl, tableName } from '../lineage/namespaces';
 import type { PipelineDefinition } from '../definition/load-definition';
 import type { TableRunResult } from './run-pipeline';
@@ -40,7 +42,8 @@ export interface TableLineage {
 }
 
 /** What lineage needs of a commit: a run's apply or a repair's merge. */
-export type AppliedVersion = Pick<ApplyResult, 'version' | 'metrics'>;
+/** What lineage needs of a commit: its version and metrics, and the checks run on its incoming rows. */
+export type AppliedVersion = Pick<ApplyResult, 'version' | 'metrics'> & Partial<Pick<ApplyResult, 'checks'>>;
 
 export function describeTableLineage(
   definition: PipelineDefinition,
@@ -88,16 +91,38 @@ export function describeTableLineage(
   return lineage;
 }
 
+/** Check results as OpenLineage assertions: a one-column check by kind and column, the others by their label. */
+export function toAssertions(results: CheckResult[] | undefined): DataQualityAssertion[] {
+  return (results ?? []).map((result) =>
+    result.column !== undefined
+      ? { assertion: result.kind, success: result.passed, column: result.column }
+      : { assertion: result.check, success: result.passed },
+  );
+}
+
+/** The dataset with the checks run on it, when there were any. */
+export function withAssertions<D extends DatasetDescription>(
+  dataset: D,
+  results: CheckResult[] | undefined,
+): D {
+  const assertions = toAssertions(results);
+  return assertions.length ? { ...dataset, assertions } : dataset;
+}
+
 export function describeRunLineage(
   definition: PipelineDefinition,
-  result: { tables: (Pick<TableRunResult, 'table' | 'manifest'> & { apply?: AppliedVersion })[] },
+  result: {
+    tables: (Pick<TableRunResult, 'table' | 'manifest'> &
+      Partial<Pick<TableRunResult, 'checks'>> & { apply?: AppliedVersion })[];
+  },
   options: LineageLocation,
 ): RunLineage {
   const inputs: DatasetDescription[] = [];
   const outputs: OutputDescription[] = [];
   for (const run of result.tables) {
     const table = describeTableLineage(definition, run.table, run.manifest, run.apply, options);
-    inputs.push(table.source);
+    // The incoming rows' checks are about what was read from the source table.
+    inputs.push(withAssertions(table.source, run.checks));
     outputs.push(table.raw, ...(table.delta ? [table.delta] : []));
   }
   return { inputs, outputs };

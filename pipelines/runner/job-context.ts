@@ -4,7 +4,10 @@
 // reports only what changed; per-table figures go under `<table>.<figure>` next to the run's totals.
 
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
+import type { CheckResult } from '../quality/check-result';
 import { logCleanupFailure } from '../support/cleanup';
+
+export type { CheckResult };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -75,9 +78,36 @@ export interface JobStep {
   error?: { message: string; stack?: string };
 }
 
+/**
+ * What a run found, stored with its record (control_runs.results): the data-quality checks' results, and the
+ * reconcile helper's per-table figures. A runner that fails may attach them to its error as `error.results`.
+ */
+export interface RunResults {
+  quality?: CheckResult[];
+  /** ReconcileTableResult[], declared by the reconcile work (issue 14). */
+  reconcile?: unknown[];
+}
+
 export interface JobResult {
   /** Datasets read and written, with versions and statistics, for the COMPLETE lineage event. */
   lineage?: JobLineage;
+  /** Stored with the run record when the run finishes. */
+  results?: RunResults;
+}
+
+/**
+ * The error, carrying the run's results so the worker stores them with the failed run. A failed check is not
+ * retried: the retry would read the same extract (or the same snapshot) and fail the same way.
+ */
+export function withResults<E extends Error>(error: E, results: RunResults): E & { results: RunResults } {
+  const quality = (error as { code?: string }).code === 'QUALITY_CHECK_FAILED';
+  return Object.assign(error, { results, ...(quality ? { retryable: false } : {}) });
+}
+
+/** The results a failed runner attached to its error, if any. */
+export function resultsOfError(error: unknown): RunResults | undefined {
+  const results = (error as { results?: unknown } | null)?.results;
+  return results !== null && typeof results === 'object' ? (results as RunResults) : undefined;
 }
 
 type Figure = 'rowsExtracted' | 'files' | 'bytes' | 'rowsSynced';

@@ -18,14 +18,14 @@ import {
   type RunLineage,
 } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
-import { ProgressTracker, type JobContext } from './job-context';
+import { ProgressTracker, withResults, type JobContext, type RunResults } from './job-context';
 import { loadDefinition } from '../definition/load-definition';
-import { runPipeline, type PipelineRunResult } from './run-pipeline';
+import { canSyncAfter, runPipeline, type PipelineRunResult } from './run-pipeline';
 import type { RepairRangeResult } from './repair-range';
 import { describeRunOptions, runRangeRepair } from './run-options';
 import { StepReporter } from './step-reporter';
 import type { TableSyncRun } from './sync-pipeline';
-import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
+import { mysqlOutputs, runSyncStage, syncCheckResults, throwIfSyncFailed } from './sync-stage';
 import { logCleanupFailure } from '../support/cleanup';
 
 export type PipelineJobContext = JobContext;
@@ -48,6 +48,8 @@ export interface PipelineJobResult extends PipelineRunResult {
   syncs: TableSyncRun[];
   /** Source tables read, raw Parquet, Delta versions and MySQL tables written: the COMPLETE event's datasets. */
   lineage: RunLineage;
+  /** The quality checks' results, stored with the run (also attached to the error when the run fails). */
+  results: RunResults;
 }
 
 /** The pipeline's own run id: letters, digits, '.', '_' and '-' only (it names raw folders). */
@@ -115,14 +117,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
             },
           );
       for (const table of result.tables) if (table.error) await steps.applyFailed(table.table, table.error);
-      if (!result.ok) {
-        const failed = result.tables.filter((table) => table.error);
-        throw new PipelineError(
-          'APPLY_FAILED',
-          `Pipeline ${definition.name}: ${failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ')}`,
-          { cause: failed[0]?.error },
-        );
-      }
+      const results: RunResults = { quality: result.tables.flatMap((table) => table.checks ?? []) };
       const committed = describeRunLineage(
         definition,
         result.repair
@@ -134,6 +129,18 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           : result,
         where,
       );
+      const failed = result.tables.filter((table) => table.error);
+      const stopped = failed.map((table) => `${table.table}: ${table.error?.message}`).join('; ');
+      // The FAIL event's source tables carry the checks that stopped them.
+      if (failed.length > 0) context.declareLineage?.({ inputs: committed.inputs });
+      if (!canSyncAfter(result)) {
+        throw withResults(
+          new PipelineError('APPLY_FAILED', `Pipeline ${definition.name}: ${stopped}`, {
+            cause: failed[0]?.error,
+          }),
+          results,
+        );
+      }
       // MySQL tables are named before they are synced, so a FAIL event from here on names them next to the
       // Delta versions written; each is replaced by its synced description (version, rows) as it succeeds.
       const mysqlTables = deps.mysqlUrl ? describeMySqlTargets(definition, deps.mysqlUrl) : [];
@@ -158,6 +165,12 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           context,
           definition,
           { steps, tracker },
+          // A table stopped by its checks has nothing new to sync (and no Delta table at all on a first load).
+          failed.length > 0
+            ? definition.tables
+                .map((table) => table.name)
+                .filter((name) => !failed.some((f) => f.table === name))
+            : undefined,
         );
         const synced = mysqlOutputs(deps.mysqlUrl, syncs);
         lineage.outputs = [
@@ -165,10 +178,26 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
           ...mysqlTables.map((table) => synced.find((done) => done.name === table.name) ?? table),
         ];
         context.declareLineage?.(lineage);
-        throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
+        results.quality = [...(results.quality ?? []), ...syncCheckResults(syncs)];
+        try {
+          throwIfSyncFailed(syncs, `Pipeline ${definition.name}: Delta committed, MySQL sync failed`);
+        } catch (error) {
+          // Tables stopped before their commit are named too: a sync failure must not hide them.
+          if (failed.length > 0) (error as Error).message += `; stopped before the commit: ${stopped}`;
+          throw withResults(error as Error, results);
+        }
+      }
+      if (failed.length > 0) {
+        // Only tables stopped by their checks: the others were committed (and synced); the run fails for its data.
+        throw withResults(
+          new PipelineError('QUALITY_CHECK_FAILED', `Pipeline ${definition.name}: ${stopped}`, {
+            cause: failed[0]?.error,
+          }),
+          results,
+        );
       }
       await tracker.stage('done');
-      return { ...result, syncs, lineage };
+      return { ...result, syncs, lineage, results };
     } finally {
       duckdb.close();
     }

@@ -11,6 +11,7 @@ import { readTableState } from '../cdc/read-table-state';
 import { getNow, type WriteEffects } from '../delta/write';
 import { openSource, type Env } from '../definition/open-source';
 import type { Source } from '../sources/source';
+import { isQualityCheckError, type CheckResult } from '../quality/check-result';
 import { PipelineError } from '../definition/errors';
 import { findTable, type PipelineDefinition, type TableDefinition } from '../definition/load-definition';
 
@@ -52,6 +53,8 @@ export interface TableRunResult {
   manifest: RawManifest;
   apply?: ApplyResult;
   error?: Error;
+  /** The table's pre-commit quality checks (also when they stopped it). */
+  checks?: CheckResult[];
 }
 
 export interface PipelineRunResult {
@@ -190,11 +193,26 @@ export async function runPipeline(
       effects.log?.(
         `${table.name}: ${apply.alreadyApplied ? 'already applied in' : `${apply.action} →`} version ${apply.version}`,
       );
-      results.push({ table: table.name, plan, rows: manifest.rowCount, manifest, apply });
+      results.push({
+        table: table.name,
+        plan,
+        rows: manifest.rowCount,
+        manifest,
+        apply,
+        ...(apply.checks.length ? { checks: apply.checks } : {}),
+      });
       await effects.onProgress?.({ kind: 'applied', table: table.name, apply });
     } catch (error) {
       effects.log?.(`${table.name}: FAILED ${(error as Error).message}`);
-      results.push({ table: table.name, plan, rows: manifest.rowCount, manifest, error: error as Error });
+      const checks = isQualityCheckError(error) ? { checks: error.results.quality } : {};
+      results.push({
+        table: table.name,
+        plan,
+        rows: manifest.rowCount,
+        manifest,
+        error: error as Error,
+        ...checks,
+      });
     }
   }
   return {
@@ -203,6 +221,14 @@ export async function runPipeline(
     ok: results.every((r) => !r.error),
     tables: results,
   };
+}
+
+/**
+ * Whether the sync may follow the run: every table committed, or the only failures are tables stopped by their
+ * checks (their Delta tables are unchanged, so the others' MySQL copies must not go stale waiting for a source fix).
+ */
+export function canSyncAfter(result: PipelineRunResult): boolean {
+  return result.tables.every((table) => !table.error || isQualityCheckError(table.error));
 }
 
 /** A run id that sorts by time: 20261124T090000Z-1a2b3c. */

@@ -5,11 +5,13 @@
 
 import type { RawManifest } from '../cdc/raw-manifest';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
+import { isQualityCheckError } from '../quality/check-result';
 import {
   describeDeltaTable,
   describeMySqlTable,
   describeTableLineage,
   type AppliedVersion,
+  withAssertions,
   type LineageLocation,
 } from './describe-lineage';
 import type { JobContext } from './job-context';
@@ -45,7 +47,8 @@ export class StepReporter {
   async applied(table: string, apply: AppliedVersion): Promise<void> {
     const manifest = this.manifests.get(table);
     const lineage = manifest && this.describe(table, manifest, apply);
-    if (lineage?.delta) await this.report(`${table}.apply`, [lineage.raw], [lineage.delta]);
+    if (lineage?.delta)
+      await this.report(`${table}.apply`, [withAssertions(lineage.raw, apply.checks)], [lineage.delta]);
   }
 
   async applyFailed(table: string, error: Error): Promise<void> {
@@ -54,7 +57,8 @@ export class StepReporter {
     const target = this.definition.tables.find((candidate) => candidate.name === table);
     if (!lineage || !target) return;
     const delta = describeDeltaTable(this.where.lakeRootUrl, this.where.host, target.target);
-    await this.report(`${table}.apply`, [lineage.raw], [delta], error);
+    const checks = isQualityCheckError(error) ? error.results.quality : undefined;
+    await this.report(`${table}.apply`, [withAssertions(lineage.raw, checks)], [delta], error);
   }
 
   async synced(run: TableSyncRun, mysqlUrl: string): Promise<void> {
@@ -67,7 +71,7 @@ export class StepReporter {
       run.mysqlTable,
       run.result ? { version: run.result.version, rows: run.result.rowsUpserted } : undefined,
     );
-    await this.report(`${run.table}.sync`, [delta], [mysql], run.error);
+    await this.report(`${run.table}.sync`, [withAssertions(delta, run.checks)], [mysql], run.error);
   }
 
   private describe(table: string, manifest: RawManifest, apply?: AppliedVersion) {

@@ -4,18 +4,24 @@
 
 import { hostname } from 'node:os';
 import { createDuckDbSession } from '../engine/duckdb-session';
-import { describeDeltaTable, describeMySqlTargets, type RunLineage } from './describe-lineage';
+import {
+  describeDeltaTable,
+  describeMySqlTargets,
+  withAssertions,
+  type RunLineage,
+} from './describe-lineage';
 import { PipelineError } from '../definition/errors';
-import { ProgressTracker, type JobContext } from './job-context';
+import { ProgressTracker, withResults, type JobContext, type RunResults } from './job-context';
 import { loadDefinition } from '../definition/load-definition';
 import type { PipelineJobDeps } from './pipeline-job';
 import { StepReporter } from './step-reporter';
 import { tablesToSync, type TableSyncRun } from './sync-pipeline';
-import { mysqlOutputs, runSyncStage, throwIfSyncFailed } from './sync-stage';
+import { mysqlOutputs, runSyncStage, syncCheckResults, throwIfSyncFailed } from './sync-stage';
 
 export interface SyncJobResult {
   syncs: TableSyncRun[];
   lineage: RunLineage;
+  results: RunResults;
 }
 
 export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUrl'> & { mysqlUrl: string }) {
@@ -43,15 +49,21 @@ export function createSyncJobRunner(deps: Omit<PipelineJobDeps, 'env' | 'mysqlUr
       const syncs = await runSyncStage({ ...deps, duckdb }, context, definition, { steps, tracker });
       const lineage: RunLineage = {
         inputs: tables.map((table) => {
-          const synced = syncs.find((run) => run.table === table.name)?.result;
-          return describeDeltaTable(deps.storage.rootUrl, host, table.target, synced?.version);
+          const run = syncs.find((candidate) => candidate.table === table.name);
+          const delta = describeDeltaTable(deps.storage.rootUrl, host, table.target, run?.result?.version);
+          return withAssertions(delta, run?.checks);
         }),
         outputs: mysqlOutputs(deps.mysqlUrl, syncs),
       };
       context.declareLineage?.(lineage);
-      throwIfSyncFailed(syncs, `MySQL sync of ${definition.name} failed`);
+      const results: RunResults = { quality: syncCheckResults(syncs) };
+      try {
+        throwIfSyncFailed(syncs, `MySQL sync of ${definition.name} failed`);
+      } catch (error) {
+        throw withResults(error as Error, results);
+      }
       await tracker.stage('done');
-      return { syncs, lineage };
+      return { syncs, lineage, results };
     } finally {
       duckdb.close();
     }

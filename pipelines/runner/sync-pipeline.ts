@@ -7,6 +7,13 @@ import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { describeError, syncTable, type ConnectMySql, type SyncResult } from '../sync/index';
 import type { PipelineDefinition, TableDefinition } from '../definition/load-definition';
+import {
+  blockingFailures,
+  isQualityCheckError,
+  QualityCheckError,
+  type CheckResult,
+} from '../quality/check-result';
+import { checkSnapshot } from './snapshot-checks';
 
 export interface SyncPipelineEffects {
   storage: LakeStorage;
@@ -21,6 +28,8 @@ export interface TableSyncRun {
   mysqlTable: string;
   result?: SyncResult;
   error?: Error;
+  /** The snapshot's quality checks, evaluated before syncing; an `error` one failing leaves MySQL unsynced. */
+  checks?: CheckResult[];
 }
 
 export type SyncedTable = TableDefinition & { sync: NonNullable<TableDefinition['sync']> };
@@ -41,7 +50,16 @@ export async function syncPipelineTables(
     effects.signal?.throwIfAborted();
     const mysqlTable = table.sync.table;
     let run: TableSyncRun;
+    let checks: CheckResult[] = [];
     try {
+      checks = await checkSnapshot(effects, table);
+      if (blockingFailures(checks).length > 0) {
+        throw new QualityCheckError(
+          table.name,
+          'the Delta snapshot failed its checks, so MySQL was not synced and keeps its previous version',
+          checks,
+        );
+      }
       const result = await syncTable(
         {
           storage: effects.storage,
@@ -62,15 +80,16 @@ export async function syncPipelineTables(
         `${table.name} → MySQL ${mysqlTable}: ${result.mode} sync v${result.fromVersion ?? '-'} → v${result.version}, ` +
           `${result.rowsUpserted} upserted, ${result.rowsDeleted} deleted`,
       );
-      run = { table: table.name, mysqlTable, result };
+      run = { table: table.name, mysqlTable, result, ...(checks.length ? { checks } : {}) };
     } catch (error) {
       // A timeout or cancel ends the stage; the other tables are not started.
       if (effects.signal?.aborted) throw error;
-      const wrapped = new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, {
-        cause: error,
-      });
+      // A failed check already names the table and what happened to MySQL, and keeps its code.
+      const wrapped = isQualityCheckError(error)
+        ? error
+        : new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, { cause: error });
       effects.log?.(`${wrapped.message}`);
-      run = { table: table.name, mysqlTable, error: wrapped };
+      run = { table: table.name, mysqlTable, error: wrapped, ...(checks.length ? { checks } : {}) };
     }
     runs.push(run);
     await options.onTable?.(run);

@@ -10,6 +10,7 @@ import { describeMySqlTable } from './describe-lineage';
 import { PipelineError } from '../definition/errors';
 import type { JobContext, ProgressTracker } from './job-context';
 import type { PipelineDefinition } from '../definition/load-definition';
+import { isQualityCheckError, type CheckResult } from '../quality/check-result';
 import type { StepReporter } from './step-reporter';
 import { syncPipelineTables, type TableSyncRun } from './sync-pipeline';
 import { logCleanupFailure } from '../support/cleanup';
@@ -27,6 +28,8 @@ export async function runSyncStage(
   context: JobContext,
   definition: PipelineDefinition,
   report: { steps: StepReporter; tracker: ProgressTracker },
+  /** Only these tables (a pipeline run leaves out the tables its checks stopped); all when absent. */
+  only?: string[],
 ): Promise<TableSyncRun[]> {
   return syncPipelineTables(
     {
@@ -38,6 +41,7 @@ export async function runSyncStage(
     },
     definition,
     {
+      ...(only ? { tables: only } : {}),
       onTable: async (run) => {
         await report.steps.synced(run, deps.mysqlUrl);
         if (!run.result) return;
@@ -60,11 +64,20 @@ export function mysqlOutputs(mysqlUrl: string, syncs: TableSyncRun[]) {
     );
 }
 
-/** SYNC_FAILED naming every table that did not sync, after `what` ("MySQL sync of county-ops failed"). */
+/**
+ * SYNC_FAILED naming every table that did not sync, after `what` ("MySQL sync of county-ops failed");
+ * QUALITY_CHECK_FAILED when every one of them was held back by its snapshot's checks.
+ */
 export function throwIfSyncFailed(syncs: TableSyncRun[], what: string): void {
   const failed = syncs.filter((run) => run.error);
   if (failed.length === 0) return;
-  throw new PipelineError('SYNC_FAILED', `${what}: ${failed.map((run) => run.error?.message).join('; ')}`, {
+  const code = failed.every((run) => isQualityCheckError(run.error)) ? 'QUALITY_CHECK_FAILED' : 'SYNC_FAILED';
+  throw new PipelineError(code, `${what}: ${failed.map((run) => run.error?.message).join('; ')}`, {
     cause: failed[0]?.error,
   });
+}
+
+/** Every quality result of the sync stage (the snapshots' checks). */
+export function syncCheckResults(syncs: TableSyncRun[]): CheckResult[] {
+  return syncs.flatMap((run) => run.checks ?? []);
 }

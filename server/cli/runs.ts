@@ -6,7 +6,7 @@
 //                               queue a full reload of one table, or with --from/--to a re-extract of the rows whose
 //                               watermark is in [from, to) that leaves the watermark where it is
 //   list [--pipeline P] [--status S] [--limit N]
-//   show <run id>               the run record and its log
+//   show <run id>               the run record, its data-quality checks and its log
 //   cancel <run id>
 
 import { userInfo } from 'node:os';
@@ -177,6 +177,12 @@ export async function runRunsCli(
     const run = await ctx.store.getRun(subject as string);
     if (!run) throw new ApiError('NOT_FOUND', `No run ${subject}`);
     io.stdout.write(`${summary(run)}\n`);
+    for (const check of run.results.quality ?? []) {
+      const verdict = check.passed ? 'passed' : check.severity === 'error' ? 'FAILED' : 'warning';
+      io.stdout.write(
+        `check ${check.table} ${check.check} (${check.stage}, ${check.severity}): ${verdict}, ${check.message}\n`,
+      );
+    }
     for (const line of await ctx.store.listLogs(run.id)) {
       io.stdout.write(`${line.at.toISOString()} ${line.level.padEnd(5)} ${line.message}\n`);
     }

@@ -13,7 +13,12 @@ import {
 import type { RunEvent } from '@/pipelines/lineage';
 import type { ControlStore } from '../store/control-store';
 import type { RunError, RunRecord, RunStatus, RunTrigger } from '../store/types';
-import type { JobLineage, JobRunOptions } from '@/pipelines/runner/job-context';
+import {
+  resultsOfError,
+  type JobLineage,
+  type JobRunOptions,
+  type RunResults,
+} from '@/pipelines/runner/job-context';
 import type { JobRunner, JobType, RunContext } from './runner-types';
 import { retryWhileUnreachable } from './retry-while-unreachable';
 
@@ -186,6 +191,7 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   let status: Exclude<RunStatus, 'running'> = 'succeeded';
   let runError: RunError | null = null;
   let retryable = false;
+  let results: RunResults | undefined;
   try {
     await appendLog(
       'info',
@@ -232,15 +238,20 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
       throw controller.signal.aborted ? controller.signal.reason : outcome.error;
     }
     if (outcome.value?.lineage) lineage = { ...lineage, ...outcome.value.lineage };
+    results = outcome.value?.results;
   } catch (error) {
     const abort = error instanceof RunAbort ? error : undefined;
     status = abort?.kind === 'cancel' ? 'cancelled' : 'failed';
     const e = error instanceof Error ? error : new Error(String(error));
+    // A coded error (QUALITY_CHECK_FAILED, SYNC_FAILED, …) keeps its code on the record, for people and filters.
+    const code = abort ? abort.kind.toUpperCase() : (e as { code?: unknown }).code;
     runError = {
       message: e.message,
       ...(e.stack ? { stack: e.stack } : {}),
-      ...(abort ? { code: abort.kind.toUpperCase() } : {}),
+      ...(typeof code === 'string' ? { code } : {}),
     };
+    // What a failing runner found (e.g. the checks that stopped it) is stored as a finished run's would be.
+    results = resultsOfError(error);
     retryable =
       status === 'failed' && (e as { retryable?: boolean }).retryable !== false && abort?.kind !== 'shutdown';
   } finally {
@@ -279,7 +290,14 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   );
   const finishedAt = clock.now();
   run =
-    (await persist('record', () => store.finishRun(runId, { status, error: runError, now: finishedAt }))) ??
+    (await persist('record', () =>
+      store.finishRun(runId, {
+        status,
+        error: runError,
+        now: finishedAt,
+        ...(results ? { results } : {}),
+      }),
+    )) ??
     (await store.getRun(runId)) ??
     run;
   // A runner that never settled may still be writing: keep its lock until it expires rather than let the

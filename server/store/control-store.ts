@@ -17,6 +17,7 @@ import type {
   RunLogLine,
   RunProgress,
   RunRecord,
+  RunResults,
   RunStatus,
   ScheduleChange,
 } from './types';
@@ -35,7 +36,13 @@ export interface ControlStore {
    */
   finishRun(
     id: string,
-    outcome: { status: Exclude<RunStatus, 'running'>; error?: RunError | null; now: Date },
+    outcome: {
+      status: Exclude<RunStatus, 'running'>;
+      error?: RunError | null;
+      now: Date;
+      /** Stored with the run (absent: the record keeps what it has). */
+      results?: RunResults;
+    },
   ): Promise<RunRecord | null>;
   appendLog(id: string, line: { level: LogLevel; message: string; at: Date }): Promise<void>;
   /** Oldest first; the last `limit` lines (default 1000). */

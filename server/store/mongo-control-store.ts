@@ -30,7 +30,8 @@ const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
   Math.max(1, Math.min(max, Math.floor(limit ?? fallback)));
 
 function toRun({ _id, ...rest }: RunDoc): RunRecord {
-  return { id: _id, ...rest };
+  // Runs recorded before results existed have none.
+  return { id: _id, ...rest, results: rest.results ?? {} };
 }
 
 // A per-process counter plus the clock orders logs and events written by one process; across processes the
@@ -101,6 +102,7 @@ export class MongoControlStore implements ControlStore {
       finishedAt: null,
       heartbeatAt: run.startedAt,
       progress: {},
+      results: {},
       error: null,
       lockKey: run.lockKey ?? null,
       worker: run.worker ?? null,
@@ -128,7 +130,15 @@ export class MongoControlStore implements ControlStore {
       : null;
     const doc = await this.runs.findOneAndUpdate(
       { _id: id, status: 'running' },
-      { $set: { status: outcome.status, finishedAt: outcome.now, heartbeatAt: outcome.now, error } },
+      {
+        $set: {
+          status: outcome.status,
+          finishedAt: outcome.now,
+          heartbeatAt: outcome.now,
+          error,
+          ...(outcome.results ? { results: outcome.results } : {}),
+        },
+      },
       { returnDocument: 'after' },
     );
     return doc ? toRun(doc) : null;

@@ -89,7 +89,7 @@ export class PostgresControlStore implements ControlStore {
   async finishRun(id: string, outcome: Parameters<ControlStore['finishRun']>[1]): Promise<RunRecord | null> {
     const { rows } = await this.pool.query(
       `UPDATE control_runs SET status = $2, finished_at = $3, heartbeat_at = $3,
-         error_message = $4, error_stack = $5, error_code = $6
+         error_message = $4, error_stack = $5, error_code = $6, results = COALESCE($7::jsonb, results)
        WHERE id = $1 AND status = 'running' RETURNING *`,
       [
         id,
@@ -98,6 +98,7 @@ export class PostgresControlStore implements ControlStore {
         outcome.error?.message ?? null,
         outcome.error?.stack ?? null,
         outcome.error?.code ?? null,
+        outcome.results ? JSON.stringify(outcome.results) : null,
       ],
     );
     return rows[0] ? toRun(rows[0] as Row) : null;

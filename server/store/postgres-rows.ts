@@ -18,6 +18,7 @@ export function toRun(r: Row): RunRecord {
     finishedAt: (r.finished_at as Date | null) ?? null,
     heartbeatAt: r.heartbeat_at as Date,
     progress: (r.progress as RunRecord['progress']) ?? {},
+    results: (r.results as RunRecord['results'] | undefined) ?? {},
     error:
       message === null
         ? null

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS control_runs (
   worker text,
   cancel_requested boolean NOT NULL DEFAULT false
 );
+-- Issue 14: what a run found (data-quality checks, reconcile figures); added to control DBs made before it.
+ALTER TABLE control_runs ADD COLUMN IF NOT EXISTS results jsonb NOT NULL DEFAULT '{}'::jsonb;
 CREATE INDEX IF NOT EXISTS control_runs_pipeline_started ON control_runs (pipeline, started_at DESC);
 CREATE INDEX IF NOT EXISTS control_runs_started ON control_runs (started_at DESC);
 CREATE INDEX IF NOT EXISTS control_runs_running ON control_runs (status) WHERE status = 'running';

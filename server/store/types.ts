@@ -1,7 +1,9 @@
 // The control database's records: runs (with progress, errors and logs), locks and lineage.
 
 import type { RunEvent, RunEventType } from '@/pipelines/lineage';
-import type { JobProgress, LogLevel } from '@/pipelines/runner/job-context';
+import type { JobProgress, LogLevel, RunResults } from '@/pipelines/runner/job-context';
+
+export type { RunResults };
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'abandoned';
 export const RUN_STATUSES: readonly RunStatus[] = [
@@ -39,6 +41,8 @@ export interface RunRecord {
   heartbeatAt: Date;
   progress: RunProgress;
   error: RunError | null;
+  /** What the run found (data-quality checks, reconcile figures); {} until it finishes with some. */
+  results: RunResults;
   /** The lock this run holds while it runs; a run whose lock has expired was abandoned by its worker. */
   lockKey: string | null;
   /** Which process runs it (host:pid), for people reading the record. */

@@ -28,7 +28,7 @@ test('validate and plan the demo pipeline against an empty lake', async () => {
   try {
     const validated = await run(['validate', 'county-ops']);
     assert.equal(validated.code, 0, validated.err);
-    assert.match(validated.out, /ok \(4 tables, 0 \* \* \* \* America\/Los_Angeles\)/);
+    assert.match(validated.out, /ok \(4 tables, 11 checks, 0 \* \* \* \* America\/Los_Angeles\)/);
     // Hourly: each table's default freshness limit is twice that.
     assert.match(validated.out, /^ {2}parcels: stale when older than 2h$/m);
     assert.equal(validated.out.match(/stale when older than 2h$/gm)?.length, 4);
@@ -58,6 +58,17 @@ test('a bad definition or usage exits non-zero with the reason', async () => {
     const bad = await run(['validate', file]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /bad\.yaml: tables: /);
+    // A custom SQL check that is not one read-only SELECT is refused by validate, naming table and check.
+    const writer = path.join(dir, 'writer.yaml');
+    await writeFile(
+      writer,
+      'name: writer\nsource: { name: s, connection: { kind: postgres, urlEnv: X } }\ndefaults: { mode: full }\n' +
+        'tables:\n  - name: t\n    primaryKey: [id]\n    checks:\n' +
+        '      - { kind: sql, name: sneaky, sql: "DELETE FROM incoming" }\n',
+    );
+    const refused = await run(['validate', writer]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /writer\.yaml: t: sql:sneaky: a check must be a single SELECT \(read-only\)/);
     assert.equal((await run(['explode', 'county-ops'])).code, 2);
     const unknown = await run(['plan', 'county-ops', '--table', 'nope', '--lake', dir]);
     assert.equal(unknown.code, 1);

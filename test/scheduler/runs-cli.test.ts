@@ -29,6 +29,21 @@ before(async () => {
         else if (full) await ctx.log('info', `options: full reload of ${tables?.join(', ')}`);
         if (ctx.target === 'broken') throw new Error('source refused the login');
         await ctx.progress({ stage: 'done', rowsSynced: 12 });
+        const check = { table: 'permits', check: 'not_null(status)', kind: 'not_null', column: 'status' };
+        return {
+          results: {
+            quality: [
+              {
+                ...check,
+                severity: 'warn',
+                stage: 'incoming',
+                passed: false,
+                observed: 2,
+                message: '2 rows with status null',
+              },
+            ],
+          },
+        };
       },
     },
     jobOptions: {
@@ -72,6 +87,10 @@ describe('npm run runs', () => {
     assert.ok(listed.out.startsWith(`${run?.id}  permits`), listed.out);
     const shown = await cli('show', run!.id);
     assert.match(shown.out, /extracting permits/);
+    assert.match(
+      shown.out,
+      /^check permits not_null\(status\) \(incoming, warn\): warning, 2 rows with status null$/m,
+    );
   });
 
   it('a failed run exits 1 with its error', async () => {

@@ -113,6 +113,35 @@ export function runControlStoreContract(name: string, open: () => Promise<StoreF
       assert.equal((await store.getRun(run.id))?.status, 'failed');
     });
 
+    it('stores the results a run finishes with ({} until then), also for a failed run', async () => {
+      const run = await newRun();
+      assert.deepEqual(run.results, {});
+      const quality = [
+        {
+          table: 'parcels',
+          check: 'not_null(apn)',
+          kind: 'not_null',
+          severity: 'error' as const,
+          stage: 'incoming' as const,
+          passed: false,
+          observed: 3,
+          message: '3 rows with apn null',
+          column: 'apn',
+        },
+      ];
+      const done = await store.finishRun(run.id, {
+        status: 'failed',
+        error: { message: 'checks failed', code: 'QUALITY_CHECK_FAILED' },
+        now: at(5),
+        results: { quality },
+      });
+      assert.deepEqual(done?.results, { quality });
+      assert.deepEqual((await store.getRun(run.id))?.results, { quality });
+      const plain = await newRun();
+      await store.finishRun(plain.id, { status: 'succeeded', now: at(6) });
+      assert.deepEqual((await store.getRun(plain.id))?.results, {});
+    });
+
     it('appends log lines and lists the last ones in order', async () => {
       const run = await newRun();
       for (let i = 0; i < 5; i++)

@@ -5,17 +5,13 @@
 // What is run is exactly the text that was checked (or 'EXPLAIN ' + exactly that text).
 
 import type { DuckDbSession } from '@/pipelines/engine/duckdb-session';
+import { collectTableFunctions, parseSelect } from '@/pipelines/engine/parse-select';
 import { WorkbenchError } from './workbench-error';
+
+export { collectTableFunctions };
 
 export const PURE_QUERY_HELP =
   'The server path runs only queries: SELECT, WITH … SELECT, or EXPLAIN of one (not EXPLAIN ANALYZE)';
-
-interface SerializedSql {
-  error?: boolean;
-  error_type?: string;
-  error_message?: string;
-  statements?: unknown[];
-}
 
 /**
  * Table functions a cell may call by name. A SELECT can still call table functions that change the session or reach
@@ -81,21 +77,6 @@ export const ALLOWED_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
   'icu_calendar_names',
 ]);
 
-/** Names of every table function the serialized tree calls, wherever it sits (joins, subqueries, CTEs). */
-export function collectTableFunctions(node: unknown, into: string[] = []): string[] {
-  if (Array.isArray(node)) {
-    for (const child of node) collectTableFunctions(child, into);
-  } else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    if (record.type === 'TABLE_FUNCTION') {
-      const fn = record.function as { function_name?: unknown } | undefined;
-      into.push(typeof fn?.function_name === 'string' ? fn.function_name : '');
-    }
-    for (const value of Object.values(record)) collectTableFunctions(value, into);
-  }
-  return into;
-}
-
 function notReadOnly(detail: string): WorkbenchError {
   return new WorkbenchError('QUERY_NOT_READ_ONLY', `${PURE_QUERY_HELP}; ${detail}`);
 }
@@ -121,21 +102,14 @@ export function skipLeadingTrivia(sql: string, from = 0): number {
 
 /** Throws unless `sql` is exactly one statement that DuckDB parses as a SELECT. */
 export async function assertPureSelect(session: DuckDbSession, sql: string): Promise<void> {
-  // A prepared parameter, so the analyst's text is a value here and never part of this statement.
-  const prepared = await session.connection.prepare('SELECT json_serialize_sql($1::VARCHAR) AS tree');
-  prepared.bindVarchar(1, sql);
-  const reader = await prepared.runAndReadAll();
-  const tree = JSON.parse(String(reader.getRows()[0]?.[0])) as SerializedSql;
-  if (tree.error) {
-    const message = tree.error_message ?? 'unreadable statement';
-    if (/only select statements/i.test(message)) {
-      throw notReadOnly('this statement is not a query');
-    }
-    throw new WorkbenchError('QUERY_FAILED', message);
+  const parsed = await parseSelect(session, sql);
+  if (!parsed.ok) {
+    if (parsed.notSelect) throw notReadOnly('this statement is not a query');
+    throw new WorkbenchError('QUERY_FAILED', parsed.message);
   }
-  const count = tree.statements?.length ?? 0;
+  const count = parsed.statements.length;
   if (count !== 1) throw notReadOnly(`this cell holds ${count} statements; send exactly one`);
-  const refused = collectTableFunctions(tree.statements).find(
+  const refused = collectTableFunctions(parsed.statements).find(
     (name) => !ALLOWED_TABLE_FUNCTIONS.has(name.toLowerCase()),
   );
   if (refused !== undefined) {
