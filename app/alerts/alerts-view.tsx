@@ -37,7 +37,7 @@ export function AlertsView() {
   const user = useCurrentUser();
   const allowed = can(user, 'alerts');
   // A create form stays busy after its success (use-form-submit): a new key gives a fresh, empty form.
-  const [created, setCreated] = useState({ count: 0, text: '' });
+  const [created, setCreated] = useState({ count: 0, text: '', where: '' });
   const data = usePolling(
     async (signal) => (allowed ? loadAlerts(signal) : undefined),
     allowed ? REFRESH_MS : null,
@@ -54,15 +54,16 @@ export function AlertsView() {
     );
   }
   const { channels, rules, deliveries, incidents } = data.data;
-  const onCreated = (text: string) => {
-    setCreated((c) => ({ count: c.count + 1, text }));
+  const onCreated = (where: string) => (text: string) => {
+    setCreated((c) => ({ count: c.count + 1, text, where }));
     data.refresh();
   };
-  const createdNote = created.text ? (
-    <p role="status" className="form-ok" data-testid="created-note">
-      {created.text}
-    </p>
-  ) : null;
+  const createdNote = (where: string) =>
+    created.where === where ? (
+      <p role="status" className="form-ok" data-testid={`created-${where}`}>
+        {created.text}
+      </p>
+    ) : null;
   return (
     <>
       {data.error ? (
@@ -79,8 +80,8 @@ export function AlertsView() {
           ))}
         </ul>
         <h3>New channel</h3>
-        <ChannelForm key={`channel-${created.count}`} onSaved={onCreated} />
-        {createdNote}
+        <ChannelForm key={`channel-${created.count}`} onSaved={onCreated('channel')} />
+        {createdNote('channel')}
       </section>
       <section className="block" aria-labelledby="rules-title">
         <h2 id="rules-title">Rules</h2>
@@ -94,9 +95,9 @@ export function AlertsView() {
         <RuleForm
           key={`rule-${created.count}-${channels.map((c) => c.id).join()}`}
           channels={channels}
-          onSaved={onCreated}
+          onSaved={onCreated('rule')}
         />
-        {createdNote}
+        {createdNote('rule')}
       </section>
       <section className="block" aria-labelledby="incidents-title">
         <h2 id="incidents-title">Open incidents</h2>
