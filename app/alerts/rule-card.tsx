@@ -58,7 +58,7 @@ export function RuleCard({
         {rule.enabled ? null : <span className="badge badge-pending">Disabled</span>}
       </div>
       <dl className="facts">
-        <dt>When</dt>
+        <dt>Condition</dt>
         <dd data-testid="rule-kind">{kindLabel(rule.kind)}</dd>
         <dt>Scope</dt>
         <dd>{scopeOf(rule)}</dd>

@@ -43,7 +43,7 @@ export function RuleForm({
         <input name="name" required defaultValue={rule?.name} placeholder="failed runs" />
       </label>
       <label>
-        When
+        Condition
         <select name="kind" value={kind} onChange={(e) => setKind(e.target.value)}>
           {RULE_KIND_OPTIONS.map((o) => (
             <option key={o.value} value={o.value}>

@@ -89,7 +89,7 @@ test(
       async () => {
         const form = page.getByTestId('create-rule');
         await form.getByLabel('Name').fill('failed runs');
-        await form.getByLabel('When').selectOption('run-failed');
+        await form.getByLabel('Condition').selectOption('run-failed');
         await form.getByLabel('Pipeline (empty = every pipeline)').fill('roads');
         await form.getByLabel('ops').check();
         await form.getByRole('button', { name: 'Create rule' }).click();
@@ -164,7 +164,12 @@ test(
       await analyst.page.getByTestId('access-notice').waitFor();
       assert.equal((await session.call('analyst', 'GET', '/api/alerts/channels')).status, 403);
       assert.deepEqual(offOrigin(session), []);
-      assert.deepEqual(session.consoleErrors, []);
+      // Chromium logs every 4xx answer as a console error: the refused channel (400) this test provoked on
+      // purpose (the analyst's 403 came from outside the browser), and nothing else.
+      assert.deepEqual(
+        session.consoleErrors.map((text) => /status of (\d+)/.exec(text)?.[1] ?? text),
+        ['400'],
+      );
     });
   },
 );
