@@ -13,6 +13,7 @@ import { ChannelCard } from './channel-card';
 import { ChannelForm } from './channel-form';
 import { RuleCard } from './rule-card';
 import { RuleForm } from './rule-form';
+import './alerts.css';
 
 // History grows when the worker sends; a slow refresh shows it without load.
 const REFRESH_MS = 15_000;
@@ -79,7 +80,7 @@ export function AlertsView() {
             <ChannelCard key={c.id} channel={c} onChanged={data.refresh} />
           ))}
         </ul>
-        <h3>New channel</h3>
+        <h3 className="form-title">New channel</h3>
         <ChannelForm key={`channel-${created.count}`} onSaved={onCreated('channel')} />
         {createdNote('channel')}
       </section>
@@ -91,7 +92,7 @@ export function AlertsView() {
             <RuleCard key={r.id} rule={r} channels={channels} onChanged={data.refresh} />
           ))}
         </ul>
-        <h3>New rule</h3>
+        <h3 className="form-title">New rule</h3>
         <RuleForm
           key={`rule-${created.count}-${channels.map((c) => c.id).join()}`}
           channels={channels}

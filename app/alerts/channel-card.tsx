@@ -40,7 +40,7 @@ export function ChannelCard({ channel, onChanged }: { channel: ChannelView; onCh
         <h3>{channel.name}</h3>
         {channel.enabled ? null : <span className="badge badge-pending">Disabled</span>}
         {channel.ready ? null : (
-          <span className="badge badge-failed" data-testid="channel-problem">
+          <span className="run-status run-status-bad" data-testid="channel-problem">
             {channel.problem}
           </span>
         )}
