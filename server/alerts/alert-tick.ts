@@ -84,7 +84,11 @@ async function sendUnsent(deps: AlertTickDeps, result: TickResult): Promise<void
   const unsent = await store.alerts.listUnsentDeliveries(200);
   if (unsent.length === 0) return;
   const channels = new Map((await store.alerts.listChannels()).map((c) => [c.id, c]));
+  // A channel that failed once in this pass is not tried again until the next one, so a receiver that is down
+  // costs one timeout per pass, not one per queued message (the pass holds the `alerts` lock meanwhile).
+  const down = new Set<string>();
   for (const delivery of unsent) {
+    if (down.has(delivery.channelId)) continue;
     const channel = channels.get(delivery.channelId);
     const final = delivery.attempts + 1 >= deps.maxAttempts;
     if (!channel) {
@@ -103,6 +107,7 @@ async function sendUnsent(deps: AlertTickDeps, result: TickResult): Promise<void
       result.sent++;
     } catch (error) {
       const message = (error as Error).message;
+      down.add(channel.id);
       await store.alerts.recordAttempt(delivery.id, { ok: false, at: deps.now(), error: message, final });
       result.failed++;
       deps.log(

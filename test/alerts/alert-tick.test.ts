@@ -1,7 +1,8 @@
 // The alerts pass on the real PostgreSQL control store with a local webhook receiver and a local SMTP server:
 // one message per incident (two passes, one message), a restarted evaluator does not send again, recovery,
 // a failed send recorded and retried on the next pass (and given up after the last attempt), the webhook URL
-// never in the history, and the worker sending an alert on its own after a run fails.
+// never in the history, a receiver that is down costing one attempt per pass, and the worker sending an alert
+// on its own after a run fails.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +34,7 @@ let smtp: SmtpReceiver;
 let clock = minutes(0);
 let syncReport: SyncReportLike | Error = { tables: [] };
 const logs: string[] = [];
+let webhookId = '';
 
 const deps = (s: ControlStore = store): AlertTickDeps => ({
   store: s,
@@ -87,7 +89,6 @@ after(async () => {
 
 describe('alerts pass on PostgreSQL', () => {
   let failedRunId = '';
-  let webhookId = '';
 
   it('sends one message per channel when a run fails, and nothing more on the next pass', async () => {
     const webhook = await store.alerts.createChannel(
@@ -222,6 +223,38 @@ describe('alerts pass on PostgreSQL', () => {
     const history = await store.alerts.listDeliveries({ limit: 2 });
     const hookDelivery = history.find((d) => d.channelId === webhookId);
     assert.equal(hookDelivery?.error, "ALERT_WEBHOOK_GONE is not set in the worker's environment");
+  });
+});
+
+describe('alerts pass: a receiver that is down', () => {
+  it('costs one attempt per pass, not one per queued message; all go out once it is back', async () => {
+    // The webhook channel still names the unset ALERT_WEBHOOK_GONE (previous test).
+    // Two more failing pipelines, so two new messages wait for the webhook.
+    for (const pipeline of ['roads', 'parks']) {
+      const run = await store.createRun({
+        pipeline,
+        jobType: 'pipeline.run',
+        trigger: 'schedule',
+        startedAt: minutes(301),
+      });
+      await store.finishRun(run.id, { status: 'failed', now: minutes(301), error: { message: 'down' } });
+    }
+    clock = minutes(302);
+    const pass = await runAlertTick(deps());
+    assert.equal(pass.opened, 2);
+    const unsent = (await store.alerts.listUnsentDeliveries()).filter((d) => d.channelId === webhookId);
+    // The one still retrying from the previous test, then the two new ones: one tried, the rest left for later.
+    assert.deepEqual(unsent.map((d) => d.attempts).sort(), [0, 0, 2]);
+    await store.alerts.updateChannel(
+      webhookId,
+      { type: 'webhook', name: 'ops-slack', enabled: true, format: 'json', urlEnv: 'ALERT_WEBHOOK_OPS' },
+      clock,
+    );
+    const before = hook.received.length;
+    clock = minutes(303);
+    assert.equal((await runAlertTick(deps())).sent, 3);
+    assert.equal(hook.received.length, before + 3);
+    assert.deepEqual(await store.alerts.listUnsentDeliveries(), []);
   });
 });
 
