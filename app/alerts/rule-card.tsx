@@ -1,12 +1,9 @@
 'use client';
 // One rule: its condition, scope and channels, and the admin's actions (enable/disable, edit, delete).
 
-import { useState } from 'react';
-import { api } from '../_lib/api-client';
 import { kindLabel, type ChannelView, type RuleView } from './alert-types';
-import { ConfirmDelete, FeedbackLine } from './card-parts';
+import { CardControls } from './card-controls';
 import { RuleForm } from './rule-form';
-import { useCardActions } from './use-card-actions';
 
 function scopeOf(rule: RuleView): string {
   const parts = [
@@ -30,27 +27,7 @@ export function RuleCard({
   channels: ChannelView[];
   onChanged: () => void;
 }) {
-  const { feedback, setFeedback, busy, act } = useCardActions(onChanged);
-  const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  const path = `/api/alerts/rules/${rule.id}`;
   const names = rule.channelIds.map((id) => channels.find((c) => c.id === id)?.name ?? '(deleted channel)');
-
-  const toggle = () =>
-    act(async () => {
-      await api.patch(path, { enabled: !rule.enabled });
-      return {
-        kind: 'ok',
-        text: rule.enabled ? 'Disabled: its open incidents close without a message.' : 'Enabled.',
-      };
-    });
-  const remove = () =>
-    act(async () => {
-      await api.delete(path);
-      setConfirming(false);
-      return { kind: 'ok', text: `Deleted ${rule.name}.` };
-    });
-
   return (
     <li className="schedule-card" data-rule={rule.name}>
       <div className="schedule-head">
@@ -68,38 +45,15 @@ export function RuleCard({
           {rule.notifyRecovery ? ', with a recovery message' : ''}
         </dd>
       </dl>
-      <div className="actions">
-        <button type="button" onClick={toggle} disabled={busy}>
-          {rule.enabled ? 'Disable' : 'Enable'}
-        </button>
-        <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing} disabled={busy}>
-          Edit
-        </button>
-        <button type="button" className="button-danger" onClick={() => setConfirming(true)} disabled={busy}>
-          Delete
-        </button>
-      </div>
-      {confirming ? (
-        <ConfirmDelete
-          name={rule.name}
-          what="Its open incidents close without a message."
-          busy={busy}
-          onDelete={remove}
-          onKeep={() => setConfirming(false)}
-        />
-      ) : null}
-      {editing ? (
-        <RuleForm
-          rule={rule}
-          channels={channels}
-          onSaved={(text) => {
-            setEditing(false);
-            setFeedback({ kind: 'ok', text });
-            onChanged();
-          }}
-        />
-      ) : null}
-      <FeedbackLine feedback={feedback} />
+      <CardControls
+        path={`/api/alerts/rules/${rule.id}`}
+        name={rule.name}
+        enabled={rule.enabled}
+        disabledNote="Disabled: its open incidents close without a message."
+        deleteNote="Its open incidents close without a message."
+        onChanged={onChanged}
+        editForm={(onSaved) => <RuleForm rule={rule} channels={channels} onSaved={onSaved} />}
+      />
     </li>
   );
 }
