@@ -1,5 +1,6 @@
 // The worker's body, separate from its entry point so tests can start and stop it in-process: Agenda with
-// the job types defined, a sweep that marks runs of dead workers abandoned, and a shutdown that drains.
+// the job types defined, a sweep that marks runs of dead workers abandoned, the alerts loop (server/alerts: a
+// pass after each finished job and on a timer), and a shutdown that drains.
 
 import type { Agenda } from 'agenda';
 import type { AlertTickDeps } from '../alerts/alert-tick';
