@@ -42,6 +42,13 @@ const partStatuses: PartStatus[] = [
     built: true,
     detail: 'Cron schedules with next runs and last status; admins create, edit, pause, resume and run now.',
   },
+  {
+    part: sections.alerts.label,
+    built: true,
+    detail:
+      'One webhook (Slack, Teams) or e-mail message when a run or check fails, a table goes stale or its ' +
+      'sync fails or lags, and one when it recovers; with the history of every message.',
+  },
 ];
 
 export default function HomePage() {

@@ -1,10 +1,12 @@
 // The worker process: Agenda processing only (the web process never runs jobs). It runs the real runners of
 // the three job types (pipeline run = extract → Delta → MySQL sync, MySQL sync alone, Delta maintenance) and,
 // at start, creates the schedules of the definitions in PIPELINES_DIR that have none yet (admins' edits to
-// existing ones are kept). Drains cleanly on SIGTERM/SIGINT.
+// existing ones are kept). It also evaluates the alert rules (server/alerts) after each run and every
+// ALERT_TICK_SECONDS. Drains cleanly on SIGTERM/SIGINT.
 
 import os from 'node:os';
-import { loadEnv, redactUrl } from './config/env';
+import { getSyncStatusReport } from './api/sync-status';
+import { loadEnv, publicUrl, redactUrl } from './config/env';
 import { createPipelineRunners } from './scheduler/pipeline-runners';
 import { startWorker } from './scheduler/start-worker';
 import { installProcessGuards } from './services/process-guards';
@@ -24,6 +26,15 @@ async function main(): Promise<void> {
     openLineageUrl: env.OPENLINEAGE_URL,
     runners: createPipelineRunners({ env }),
     pipelines: { dir: env.PIPELINES_DIR, timezone: env.SCHEDULE_TIMEZONE },
+    alerts: {
+      env,
+      processEnv: process.env,
+      now: () => new Date(),
+      readSyncStatus: () => getSyncStatusReport(),
+      baseUrl: publicUrl(env),
+      maxAttempts: env.ALERT_MAX_ATTEMPTS,
+      everyMs: env.ALERT_TICK_SECONDS * 1000,
+    },
     log,
   });
   const pipelines = worker.scheduled?.pipelines.join(', ') || 'none';

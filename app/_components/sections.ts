@@ -57,6 +57,15 @@ export const sections = {
     plan: 'The Agenda job schedules: admins create, edit, pause and run jobs on demand (hourly by default).',
     built: true,
   },
+  alerts: {
+    href: '/alerts',
+    label: 'Alerts',
+    audience: 'admins',
+    plan:
+      'Who is told when a run or a check fails, a table goes stale or its MySQL sync fails or lags: webhook ' +
+      '(Slack, Teams) and e-mail channels, rules, and the history of every message sent.',
+    built: true,
+  },
 } satisfies Record<string, Section>;
 
 export type SectionId = keyof typeof sections;

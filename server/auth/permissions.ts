@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'runs:write', // run now, cancel
   'delta:restore', // roll a Delta table back
   'signins:read', // the log of failed sign-ins
+  'alerts', // alert channels, rules and history; send a test message
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

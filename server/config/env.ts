@@ -202,6 +202,47 @@ export const envSchema = z.object({
     .min(1_024)
     .default(256 * 1024 * 1024)
     .describe("Server-path query: most bytes of a request body (earlier cells' results as Parquet)"),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL')
+    .optional()
+    .describe('Address people open the app at, for links in alerts; unset = http://HOST:PORT'),
+  ALERT_TICK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(60)
+    .describe(
+      'Alerts: how often the worker checks sync state and retries unsent messages (also after each run)',
+    ),
+  ALERT_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(60)
+    .describe('Alerts: attempts per message (one per check) before it is marked failed'),
+  ALERT_SMTP_URL: z
+    .string()
+    .url()
+    .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .describe('Alerts by e-mail: smtp(s)://user:password@host:port (or the ALERT_SMTP_HOST… variables)'),
+  ALERT_SMTP_HOST: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Alerts by e-mail: SMTP server (without ALERT_SMTP_URL)'),
+  ALERT_SMTP_PORT: port.optional().describe('Alerts by e-mail: SMTP port (default 587; 465 = implicit TLS)'),
+  ALERT_SMTP_USER: z.string().min(1).optional().describe('Alerts by e-mail: SMTP account, if it needs one'),
+  ALERT_SMTP_PASSWORD: z.string().min(1).optional().describe("Alerts by e-mail: the SMTP account's password"),
+  ALERT_SMTP_FROM: z
+    .string()
+    .email()
+    .optional()
+    .describe('Alerts by e-mail: sender address; required for e-mail channels'),
   API_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -232,7 +273,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
       // A secret's value must not reach the log, even a rejected one.
-      const value = /SECRET/.test(name)
+      const value = /SECRET|PASSWORD|^ALERT_SMTP_URL$/.test(name)
         ? `(hidden, ${source[name]?.length ?? 0} characters)`
         : JSON.stringify(source[name] ?? '');
       return `  ${name}=${value}: ${issue.message}`;
@@ -261,3 +302,8 @@ export function databaseName(url: string): string {
 
 // One implementation for the data plane and the server; re-exported so callers keep importing it from here.
 export { redactUrl };
+
+/** The address people open the app at (PUBLIC_URL, else http://HOST:PORT), without a trailing slash. */
+export function publicUrl(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, '');
+}

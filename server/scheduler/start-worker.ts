@@ -1,7 +1,10 @@
 // The worker's body, separate from its entry point so tests can start and stop it in-process: Agenda with
-// the job types defined, a sweep that marks runs of dead workers abandoned, and a shutdown that drains.
+// the job types defined, a sweep that marks runs of dead workers abandoned, the alerts loop (server/alerts: a
+// pass after each finished job and on a timer), and a shutdown that drains.
 
 import type { Agenda } from 'agenda';
+import type { AlertTickDeps } from '../alerts/alert-tick';
+import { startAlerts, type AlertsLoop } from '../alerts/start-alerts';
 import type { ControlStore } from '../store/control-store';
 import { createLineageEmitter } from '../store/lineage-emitter';
 import { closeAgenda, createAgenda } from './create-agenda';
@@ -22,6 +25,8 @@ export interface StartWorkerOptions {
   log: (line: string) => void;
   /** Create the schedules of every definition in this folder (PIPELINES_DIR) that has none yet. */
   pipelines?: { dir: string; timezone: string };
+  /** Evaluate alert rules after each run and every `everyMs`; absent = no alerts from this worker. */
+  alerts?: Omit<AlertTickDeps, 'store' | 'owner' | 'log'> & { everyMs: number };
   jobOptions?: Pick<
     DefineJobsDeps,
     'lockTtlMs' | 'timeoutMs' | 'retry' | 'concurrency' | 'agendaLockLifetimeMs'
@@ -32,6 +37,8 @@ export interface RunningWorker {
   agenda: Agenda;
   jobTypes: JobType[];
   activeRuns: ActiveRuns;
+  /** The alerts loop (when `alerts` was given). */
+  alerts: AlertsLoop | null;
   /** What starting did with the pipeline definitions (when `pipelines` was given). */
   scheduled: SchedulePipelinesResult | null;
   /** Drain: wait up to drainMs for running jobs, then abort the rest so their records say why. */
@@ -63,9 +70,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     log: options.log,
     emitLineage,
   });
+  let alerts: AlertsLoop | null = null;
   let inFlight = 0;
   agenda.on('start', () => void inFlight++);
-  agenda.on('complete', () => void inFlight--);
+  agenda.on('complete', () => {
+    inFlight--;
+    // The run's record is final by now (executeRun returned): a failed run alerts within seconds.
+    alerts?.trigger();
+  });
   await agenda.start();
 
   let scheduled: SchedulePipelinesResult | null = null;
@@ -93,10 +105,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     options.sweepEveryMs ?? 30_000,
   );
 
+  if (options.alerts) {
+    const { everyMs, ...alertDeps } = options.alerts;
+    alerts = startAlerts(
+      { ...alertDeps, store: options.store, owner: options.name, log: options.log },
+      everyMs,
+    );
+  }
+
   return {
     agenda,
     jobTypes,
     activeRuns,
+    alerts,
     scheduled,
     async stop(drainMs = 30_000) {
       clearInterval(sweeper);
@@ -127,6 +148,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         options.log(
           '[lineage] shutdown: events still unsent to OPENLINEAGE_URL (the control store has them)',
         );
+      await alerts?.stop();
       // After drain Agenda counts as stopped, so stop() would not close the connection.
       await closeAgenda(agenda, false);
       return { timedOut: result.timedOut, aborted };

@@ -1,6 +1,7 @@
 // The one interface to the control database (ARCHITECTURE.md §4): PostgreSQL and MongoDB implement it, and
 // test/store/control-store-contract.ts holds both to the same behaviour.
 
+import type { AlertStore } from '../alerts/alert-store';
 import type {
   DatasetRef,
   LineageGraph,
@@ -23,6 +24,9 @@ import type {
 } from './types';
 
 export interface ControlStore {
+  /** Alert channels, rules, open incidents and the alert history (server/alerts). */
+  readonly alerts: AlertStore;
+
   /** Create tables/collections and indexes; idempotent and safe to call from several processes at once. */
   init(): Promise<void>;
   close(): Promise<void>;

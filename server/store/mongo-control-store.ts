@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { RunEvent } from '@/pipelines/lineage';
+import { MongoAlertStore } from '../alerts/mongo-alert-store';
 import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import type {
@@ -42,10 +43,12 @@ const nextSeq = () => Date.now() * 1000 + (seqCounter++ % 1000);
 export class MongoControlStore implements ControlStore {
   private readonly client: MongoClient;
   private readonly db: Db;
+  readonly alerts: MongoAlertStore;
 
   constructor(url: string) {
     this.client = new MongoClient(url);
     this.db = this.client.db(); // the database named in the URL
+    this.alerts = new MongoAlertStore(this.db);
   }
 
   private get runs(): Collection<RunDoc> {
@@ -83,6 +86,7 @@ export class MongoControlStore implements ControlStore {
     await this.edges.createIndex({ to: 1 });
     await this.scheduleChanges.createIndex({ seq: -1 });
     await this.scheduleChanges.createIndex({ schedule: 1, seq: -1 });
+    await this.alerts.init();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,8 @@
 
 import pg from 'pg';
 import type { RunEvent } from '@/pipelines/lineage';
+import { PostgresAlertStore } from '../alerts/postgres-alert-store';
+import { ALERT_SCHEMA_SQL } from '../alerts/postgres-alert-schema';
 import type { ControlStore } from './control-store';
 import { foldEvent, walkLineage } from './lineage-fold';
 import { SCHEMA_LOCK_ID, SCHEMA_SQL } from './postgres-schema';
@@ -22,6 +24,7 @@ const clampLimit = (limit: number | undefined, fallback: number, max: number) =>
 
 export class PostgresControlStore implements ControlStore {
   readonly pool: pg.Pool;
+  readonly alerts: PostgresAlertStore;
 
   constructor(connectionString: string, options: { max?: number } = {}) {
     this.pool = new pg.Pool({ connectionString, max: options.max ?? 5 });
@@ -29,6 +32,7 @@ export class PostgresControlStore implements ControlStore {
     this.pool.on('error', (error) =>
       console.error(`[control-store] idle connection error: ${error.message}`),
     );
+    this.alerts = new PostgresAlertStore(this.pool);
   }
 
   /** Runs work in one transaction on one pooled connection: committed when it resolves, rolled back if it throws. */
@@ -50,6 +54,7 @@ export class PostgresControlStore implements ControlStore {
     await this.inTransaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_ID]);
       await client.query(SCHEMA_SQL);
+      await client.query(ALERT_SCHEMA_SQL);
     });
   }
 

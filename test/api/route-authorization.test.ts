@@ -30,6 +30,7 @@ import { CSRF_HEADERS } from '../support/auth';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
 import { mariaDbSkipReason } from '../sync/mysql-test-db';
 import { createSyncedLake, type SyncedLake } from '../sync/synced-lake';
+import { alertRouteRows } from './alerts-route-rows';
 import { signInEveryRole } from './role-sessions';
 import {
   assertTableCoversRoutes,
@@ -300,6 +301,7 @@ const rows: RouteRow[] = [
     expect: only(['admin']),
     call: (h) => scheduleRoute.DELETE(req('DELETE', '/api/schedules/permits', h), name('permits')),
   },
+  ...alertRouteRows(),
 ];
 
 describe('route × caller', () => {

@@ -33,7 +33,8 @@ export interface AdminSession {
 
 export async function startAdminSession(
   prefix: string,
-  options: { empty?: boolean } = {},
+  /** env: more variables for the web process (e.g. an alert channel's ALERT_* webhook URL). */
+  options: { empty?: boolean; env?: Record<string, string> } = {},
 ): Promise<AdminSession> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   const fixture = await createControlFixture(prefix, options);
@@ -52,6 +53,7 @@ export async function startAdminSession(
         SESSION_SECRET: 'e2e-admin-pages-secret-long-enough-0123456789',
         SCHEDULE_TIMEZONE: 'UTC',
         LOG_LEVEL: 'warn',
+        ...options.env,
       },
     });
     browser = await launchChromium();

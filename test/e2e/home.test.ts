@@ -17,6 +17,7 @@ const expectedNav = [
   { label: 'Lineage', href: '/lineage' },
   { label: 'MySQL sync', href: '/sync' },
   { label: 'Schedules', href: '/schedules' },
+  { label: 'Alerts', href: '/alerts' },
 ];
 const builtSections = [
   { label: 'Workbench', href: '/workbench', signIn: false },
@@ -24,6 +25,7 @@ const builtSections = [
   { label: 'Lineage', href: '/lineage', signIn: true },
   { label: 'MySQL sync', href: '/sync', signIn: true },
   { label: 'Schedules', href: '/schedules', signIn: true },
+  { label: 'Alerts', href: '/alerts', signIn: true },
 ];
 // Every section is built now; a section added later starts here, and its page must say plainly that it is not.
 const notBuiltSections: { label: string; href: string }[] = [];
