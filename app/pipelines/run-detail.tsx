@@ -1,7 +1,8 @@
 'use client';
-// One run: its facts, per-stage progress, error (stack collapsed), data-quality checks and log lines. Polls every
-// 2 s while the run is running and stops once it has finished. Admins may cancel a running run; the worker stops it
-// within a heartbeat, so the page says the cancel was requested rather than pretending it is done.
+// One run: its facts, per-stage progress, error (stack collapsed), data-quality checks, reconcile findings and log
+// lines. Polls every 2 s while the run is running and stops once it has finished. Admins may cancel a running
+// run; the worker stops it within a heartbeat, so the page says the cancel was requested rather than pretending it
+// is done.
 
 import Link from 'next/link';
 import { useState } from 'react';
@@ -11,6 +12,7 @@ import type { RunLogView, RunView } from '../_lib/control-types';
 import { formatCount, formatDuration, formatTime, NOT_KNOWN, runDuration } from '../_lib/format';
 import { usePolling } from '../_lib/use-polling';
 import { RunChecks } from './run-checks';
+import { RunReconcile } from './run-reconcile';
 import { extraProgress, PROGRESS_FIELDS } from './run-progress';
 
 const LIVE_MS = 2_000;
@@ -160,6 +162,13 @@ export function RunDetail({
         <>
           <h3>Data-quality checks</h3>
           <RunChecks checks={run.results.quality} />
+        </>
+      ) : null}
+
+      {run.results?.reconcile?.length ? (
+        <>
+          <h3>Reconcile with the source</h3>
+          <RunReconcile tables={run.results.reconcile} />
         </>
       ) : null}
 

@@ -1,6 +1,6 @@
 // What reconcile reports per table: counts on each side, the chunks compared, the keys that differ (how many, and
 // the first ones), what a repair wrote. Plain data: it goes to the CLI's output, the run's progress and log, and
-// (once the control store keeps run results, issue 14 contract #4) to results.reconcile.
+// to the run record's results.reconcile.
 
 export type KeyIssue = 'missing_in_delta' | 'missing_in_source' | 'different';
 

@@ -3,6 +3,7 @@
 // only the scheduler knows), and tests pass plain objects. Progress is merged into the run record, so a runner
 // reports only what changed; per-table figures go under `<table>.<figure>` next to the run's totals.
 
+import type { ReconcileTableResult } from '../reconcile/reconcile-result';
 import type { DatasetDescription, OutputDescription } from '../lineage/build-events';
 import type { CheckResult } from '../quality/check-result';
 import { logCleanupFailure } from '../support/cleanup';
@@ -80,12 +81,12 @@ export interface JobStep {
 
 /**
  * What a run found, stored with its record (control_runs.results): the data-quality checks' results, and the
- * reconcile helper's per-table figures. A runner that fails may attach them to its error as `error.results`.
+ * reconcile's per-table comparison. A runner that fails may attach them to its error as `error.results`.
  */
 export interface RunResults {
   quality?: CheckResult[];
-  /** ReconcileTableResult[], declared by the reconcile work (issue 14). */
-  reconcile?: unknown[];
+  /** A reconcile run's comparison per table (counts, differing keys, what a repair wrote). */
+  reconcile?: ReconcileTableResult[];
 }
 
 export interface JobResult {
