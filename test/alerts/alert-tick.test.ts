@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runAlertTick, type AlertTickDeps } from '../../server/alerts/alert-tick';
 import type { SyncReportLike } from '../../server/alerts/collect-signals';
+import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { evaluateChecks } from '../../pipelines/quality/evaluate-checks';
 import { loadEnv } from '../../server/config/env';
 import { createSchedule, runScheduleNow } from '../../server/scheduler/schedules';
 import { startWorker } from '../../server/scheduler/start-worker';
@@ -255,6 +257,66 @@ describe('alerts pass: a receiver that is down', () => {
     assert.equal((await runAlertTick(deps())).sent, 3);
     assert.equal(hook.received.length, before + 3);
     assert.deepEqual(await store.alerts.listUnsentDeliveries(), []);
+  });
+});
+
+describe('alerts pass: real data-quality results', () => {
+  it('a failed check stored with a run alerts once, and recovers when a later run passes it', async () => {
+    // Results made by the real check engine (native DuckDB) and stored through the real store's results column.
+    const duckdb = await createDuckDbSession();
+    const checks = [
+      { kind: 'not_null' as const, columns: ['apn'], severity: 'warn' as const, on: 'incoming' as const },
+    ];
+    const target = (rows: string) => ({
+      table: 'parcels',
+      primaryKey: ['parcel_id'],
+      stage: 'incoming' as const,
+      relationSql: `SELECT * FROM (VALUES ${rows}) t(parcel_id, apn)`,
+    });
+    let bad, good;
+    try {
+      bad = await evaluateChecks(duckdb, checks, target(`(1, NULL), (2, 'A-2')`));
+      good = await evaluateChecks(duckdb, checks, target(`(1, 'A-1'), (2, 'A-2')`));
+    } finally {
+      duckdb.close();
+    }
+    await store.alerts.createRule(
+      {
+        name: 'checks',
+        kind: 'check-failed',
+        pipeline: 'assessor',
+        table: null,
+        minSeverity: 'warn',
+        notifyRecovery: true,
+        enabled: true,
+        channelIds: [webhookId],
+      },
+      clock,
+    );
+    const stored = async (at: Date, results: typeof bad) => {
+      const run = await store.createRun({
+        pipeline: 'assessor',
+        jobType: 'pipeline.run',
+        trigger: 'schedule',
+        startedAt: at,
+      });
+      await store.finishRun(run.id, { status: 'succeeded', now: at, results: { quality: results } });
+      return run;
+    };
+    const before = hook.received.length;
+    const warned = await stored(minutes(400), bad);
+    clock = minutes(401);
+    assert.equal((await runAlertTick(deps())).sent, 1);
+    clock = minutes(402);
+    assert.equal((await runAlertTick(deps())).sent, 0, 'one message per incident');
+    const alert = JSON.stringify(hook.received.at(-1)!.body);
+    assert.match(alert, /parcels: check not_null\(apn\) failed \(warn\)/);
+    assert.ok(alert.includes(`pipelines?run=${warned.id}`), alert);
+    await stored(minutes(460), good);
+    clock = minutes(461);
+    assert.equal((await runAlertTick(deps())).sent, 1);
+    assert.match(JSON.stringify(hook.received.at(-1)!.body), /Recovered: parcels: check not_null\(apn\)/);
+    assert.equal(hook.received.length, before + 2);
   });
 });
 
