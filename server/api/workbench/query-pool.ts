@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../errors';
-import { isAlive, readRss, removeSpillFolders } from './query-process';
+import { canTakeQuery, isAlive, readRss, removeSpillFolders } from './query-process';
 import { END_OF_STREAM } from './arrow-batches';
 import type { FromChild, ToChild } from './query-protocol';
 import type { QueryRequest } from './query-request';
@@ -101,7 +101,12 @@ export class QueryPool {
 
   /** Keeps `spare` children started ahead. */
   warm(): void {
-    this.spares = this.spares.filter((s) => isAlive(s.child));
+    this.spares = this.spares.filter((s) => {
+      if (canTakeQuery(s.child)) return true;
+      // Killed while idle and not reaped yet: make sure, and let its exit clean up.
+      if (isAlive(s.child)) s.child.kill('SIGKILL');
+      return false;
+    });
     while (this.spares.length < (this.options.spare ?? 2)) this.spares.push(this.startChild());
   }
 
