@@ -35,6 +35,19 @@ export interface ExtractEffects {
   signal?: AbortSignal;
 }
 
+/** What extraction takes of a run's effects (a run's clock is another kind: extraction keeps its own). */
+export function extractEffectsOf(
+  effects: Pick<ExtractEffects, 'storage' | 'duckdb' | 'log' | 'scratchDir' | 'signal'>,
+): ExtractEffects {
+  return {
+    storage: effects.storage,
+    duckdb: effects.duckdb,
+    ...(effects.log ? { log: effects.log } : {}),
+    ...(effects.scratchDir ? { scratchDir: effects.scratchDir } : {}),
+    ...(effects.signal ? { signal: effects.signal } : {}),
+  };
+}
+
 export interface ExtractRequest {
   pipeline: string;
   source: string;

@@ -6,7 +6,7 @@ import type { ConnectionSpec } from './definition-schema';
 import { PipelineError } from './errors';
 import { SOURCE_DRIVERS } from '../sources/drivers';
 import { SOURCE_KIND_INFO } from '../sources/kinds';
-import type { Source } from '../sources/source';
+import type { Source, SourceSession } from '../sources/source';
 
 export type Env = Record<string, string | undefined>;
 
@@ -37,4 +37,16 @@ export function resolveConnectionUrl(spec: ConnectionSpec, env: Env): string {
 
 export function openSource(spec: ConnectionSpec, env: Env): Source {
   return SOURCE_DRIVERS[spec.kind].open(resolveConnectionUrl(spec, env));
+}
+
+/**
+ * A session on the definition's source (or on the one a test injects). The signal goes into the session, so a
+ * timeout or cancel stops the query running on the source server.
+ */
+export function openSourceSession(
+  spec: ConnectionSpec,
+  effects: { env: Env; openSource?: () => Source; signal?: AbortSignal },
+): Promise<SourceSession> {
+  const source = effects.openSource ? effects.openSource() : openSource(spec, effects.env);
+  return source.openSession(effects.signal ? { signal: effects.signal } : {});
 }

@@ -8,7 +8,7 @@ import type { LakeStorage } from '../lake/storage';
 import { isDeltaError } from '../delta/errors';
 import { loadSnapshot } from '../delta/snapshot';
 import { findTable, type PipelineDefinition, type TableDefinition } from '../definition/load-definition';
-import { openSource, type Env } from '../definition/open-source';
+import { openSourceSession, type Env } from '../definition/open-source';
 import { SOURCE_DRIVERS } from '../sources/drivers';
 import type { SourceSession } from '../sources/source';
 import { compareTable, type TableComparison } from './compare-table';
@@ -125,8 +125,7 @@ export async function reconcilePipeline(
   const tables = options.tables
     ? options.tables.map((name) => findTable(definition, name))
     : definition.tables;
-  const source = openSource(definition.source.connection, effects.env);
-  const session = await source.openSession(effects.signal ? { signal: effects.signal } : {});
+  const session = await openSourceSession(definition.source.connection, effects);
   const results: ReconcileTableResult[] = [];
   try {
     for (const table of tables) {

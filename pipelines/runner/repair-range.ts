@@ -4,12 +4,12 @@
 // behind the watermark); the next run carries on from where the last run left off.
 
 import { applyRepair, loadRepairTarget, nextRepairSequence, type RepairResult } from '../cdc/apply-repair';
-import { extractTable } from '../cdc/extract-table';
+import { extractEffectsOf, extractTable } from '../cdc/extract-table';
 import { readManifest, type RawManifest } from '../cdc/raw-manifest';
 import type { WriteEffects } from '../delta/write';
 import { PipelineError } from '../definition/errors';
 import { findTable, type PipelineDefinition, type TableDefinition } from '../definition/load-definition';
-import { openSource, type Env } from '../definition/open-source';
+import { openSourceSession, type Env } from '../definition/open-source';
 import type { Source } from '../sources/source';
 
 export interface TimeRange {
@@ -94,32 +94,19 @@ export async function repairRange(
   const reused = manifest !== null;
   if (!manifest) {
     const snapshot = await loadRepairTarget(effects, table);
-    const source = effects.openSource
-      ? effects.openSource()
-      : openSource(definition.source.connection, effects.env);
-    const session = await source.openSession(effects.signal ? { signal: effects.signal } : {});
+    const session = await openSourceSession(definition.source.connection, effects);
     try {
-      manifest = await extractTable(
-        {
-          storage: effects.storage,
-          duckdb: effects.duckdb,
-          ...(effects.log ? { log: effects.log } : {}),
-          ...(effects.scratchDir ? { scratchDir: effects.scratchDir } : {}),
-          ...(effects.signal ? { signal: effects.signal } : {}),
-        },
-        session,
-        {
-          pipeline: definition.name,
-          source: definition.source.name,
-          table,
-          runId: request.runId,
-          runSequence: nextRepairSequence(snapshot, definition.name, table.name),
-          mode: 'incremental',
-          watermarkFrom: range.from,
-          watermarkTo: range.to,
-          compareKeys: false,
-        },
-      ).catch((cause: unknown) => {
+      manifest = await extractTable(extractEffectsOf(effects), session, {
+        pipeline: definition.name,
+        source: definition.source.name,
+        table,
+        runId: request.runId,
+        runSequence: nextRepairSequence(snapshot, definition.name, table.name),
+        mode: 'incremental',
+        watermarkFrom: range.from,
+        watermarkTo: range.to,
+        compareKeys: false,
+      }).catch((cause: unknown) => {
         throw new PipelineError(
           'EXTRACT_FAILED',
           `Extracting ${table.name} ${range.from} to ${range.to} failed: ${(cause as Error).message}`,

@@ -4,12 +4,12 @@
 // that already committed is not applied twice. A table that fails (e.g. INCOMPATIBLE_SCHEMA) stops alone.
 
 import { applyRun, type ApplyResult } from '../cdc/apply-run';
-import { extractTable } from '../cdc/extract-table';
+import { extractEffectsOf, extractTable } from '../cdc/extract-table';
 import { planTableRun, type TablePlan, type TableState } from '../cdc/plan-run';
 import { readManifest, type RawManifest } from '../cdc/raw-manifest';
 import { readTableState } from '../cdc/read-table-state';
 import { getNow, type WriteEffects } from '../delta/write';
-import { openSource, type Env } from '../definition/open-source';
+import { openSourceSession, type Env } from '../definition/open-source';
 import type { Source } from '../sources/source';
 import { isQualityCheckError, type CheckResult } from '../quality/check-result';
 import { PipelineError } from '../definition/errors';
@@ -128,38 +128,24 @@ async function extractAll(
     }
   }
   if (pending.length === 0) return manifests;
-  const source = effects.openSource
-    ? effects.openSource()
-    : openSource(definition.source.connection, effects.env);
   // Before the cut: when the source cannot tell its own time, this is the latest time the data is surely as of.
   const sessionOpenedAt = new Date(getNow(effects)).toISOString();
-  // The signal goes into the session so a timeout or cancel stops the query running on the source server.
-  const session = await source.openSession(effects.signal ? { signal: effects.signal } : {});
+  const session = await openSourceSession(definition.source.connection, effects);
   try {
     for (const { table, plan } of pending) {
-      const manifest = await extractTable(
-        {
-          storage: effects.storage,
-          duckdb: effects.duckdb,
-          ...(effects.log ? { log: effects.log } : {}),
-          ...(effects.scratchDir ? { scratchDir: effects.scratchDir } : {}),
-          ...(effects.signal ? { signal: effects.signal } : {}),
-        },
-        session,
-        {
-          pipeline: definition.name,
-          source: definition.source.name,
-          table,
-          runId: options.runId,
-          runSequence: plan.runSequence,
-          mode: plan.action === 'incremental' ? 'incremental' : 'full',
-          watermarkFrom: plan.watermarkFrom,
-          compareKeys: plan.compareKeys,
-          sessionOpenedAt,
-          ...(options.rowsPerFile ? { rowsPerFile: options.rowsPerFile } : {}),
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        },
-      ).catch((cause: unknown) => {
+      const manifest = await extractTable(extractEffectsOf(effects), session, {
+        pipeline: definition.name,
+        source: definition.source.name,
+        table,
+        runId: options.runId,
+        runSequence: plan.runSequence,
+        mode: plan.action === 'incremental' ? 'incremental' : 'full',
+        watermarkFrom: plan.watermarkFrom,
+        compareKeys: plan.compareKeys,
+        sessionOpenedAt,
+        ...(options.rowsPerFile ? { rowsPerFile: options.rowsPerFile } : {}),
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      }).catch((cause: unknown) => {
         throw new PipelineError(
           'EXTRACT_FAILED',
           `Extracting ${table.name} failed: ${(cause as Error).message}`,
