@@ -8,7 +8,7 @@ import {
   rewriteTimeTravel,
   sqlNameOf,
   toOriginalOffset,
-} from '../../app/_workbench/engine/sql-rewrite';
+} from '../../server/notebooks/sql-rewrite';
 import { VIEW_NAME } from '../../server/api/workbench/query-request';
 
 const tables = ['permits', 'parcels'];

@@ -5,7 +5,7 @@
 import type { TableSummary } from '@/server/api/workbench/types';
 import { can, useCurrentUser } from '../../_lib/use-current-user';
 import { insertIntoEditor } from '../editor/setup-monaco';
-import { sqlNameOf } from '../engine/sql-rewrite';
+import { sqlNameOf } from '@/server/notebooks/sql-rewrite';
 import { HistoryPanel } from './history-panel';
 import { VersionHistory } from './version-history';
 

@@ -5,7 +5,7 @@
 import { loader } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
 import { DUCKDB_LANGUAGE } from './duckdb-language';
-import { sqlNameOf } from '../engine/sql-rewrite';
+import { sqlNameOf } from '@/server/notebooks/sql-rewrite';
 import { SQL_FUNCTIONS, SQL_KEYWORDS } from './sql-vocabulary';
 
 export interface CompletionCatalog {

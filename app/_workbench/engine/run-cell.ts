@@ -14,7 +14,7 @@ import {
   tokenizeSql,
   toOriginalOffset,
   type TableRef,
-} from './sql-rewrite';
+} from '@/server/notebooks/sql-rewrite';
 import { offsetToPosition, positionToOffset } from './error-position';
 
 /** Rows a browser result may hold before the cell is stopped and the server path offered instead. */

@@ -7,7 +7,7 @@ import type { Notebook } from '@/server/notebooks/types';
 import { api } from '../api';
 import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
 import { CellRunError, runCell } from '../engine/run-cell';
-import { applyParameters } from '../engine/sql-rewrite';
+import { applyParameters } from '@/server/notebooks/sql-rewrite';
 import type { ErrorPosition } from '../engine/error-position';
 import type { ResultInfo } from '../results/result-view';
 import { CELL_KIND_UI } from '../cells/registry';

@@ -1,6 +1,7 @@
 // Delta/Spark time travel in SQL (`FROM permits VERSION AS OF 12`, `FROM permits TIMESTAMP AS OF '2026-11-01
 // 10:00'`), which DuckDB does not parse, rewritten into view names that the engine defines over that snapshot.
-// Pure: used by the browser before either path runs a cell, and by tests.
+// Pure, and free of server-only imports: the browser uses it before either path runs a cell, the worker before it
+// runs a scheduled notebook on the server path.
 
 export interface TableRef {
   /** View name the rewritten SQL reads. */
