@@ -42,7 +42,11 @@ export function legacyParameterDefs(parameters: Record<string, unknown>): Parame
     .map(([name, raw]) => {
       const text = String(raw);
       const quoted = /^'((?:[^']|'')*)'$/.exec(text.trim());
-      return { name, type: 'text' as const, default: quoted ? (quoted[1] as string).replace(/''/g, "'") : text };
+      return {
+        name,
+        type: 'text' as const,
+        default: quoted ? (quoted[1] as string).replace(/''/g, "'") : text,
+      };
     });
 }
 
@@ -62,7 +66,8 @@ function readDef(raw: unknown): ParameterDef | null {
   if (typeof entry.min === 'number' && Number.isFinite(entry.min)) def.min = entry.min;
   if (typeof entry.max === 'number' && Number.isFinite(entry.max)) def.max = entry.max;
   if (isStringList(entry.options)) def.options = entry.options;
-  if (typeof entry.optionsQuery === 'string' && entry.optionsQuery.trim()) def.optionsQuery = entry.optionsQuery;
+  if (typeof entry.optionsQuery === 'string' && entry.optionsQuery.trim())
+    def.optionsQuery = entry.optionsQuery;
   return def;
 }
 

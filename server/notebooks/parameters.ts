@@ -214,7 +214,10 @@ const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * single empty one for none). A value that does not parse is kept as text, so validation says what is wrong with it
  * instead of the link silently falling back to the default. Keys of no parameter are ignored.
  */
-export function valuesFromSearchParams(defs: readonly ParameterDef[], params: URLSearchParams): ParameterValues {
+export function valuesFromSearchParams(
+  defs: readonly ParameterDef[],
+  params: URLSearchParams,
+): ParameterValues {
   const values: ParameterValues = {};
   for (const def of defs) {
     const all = params.getAll(KEY + def.name);
@@ -231,7 +234,10 @@ export function valuesFromSearchParams(defs: readonly ParameterDef[], params: UR
 }
 
 /** The inverse of valuesFromSearchParams; null values are left out (their default applies). */
-export function valuesToSearchParams(defs: readonly ParameterDef[], values: ParameterValues): URLSearchParams {
+export function valuesToSearchParams(
+  defs: readonly ParameterDef[],
+  values: ParameterValues,
+): URLSearchParams {
   const params = new URLSearchParams();
   for (const def of defs) {
     const value = values[def.name];

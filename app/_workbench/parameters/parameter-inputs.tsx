@@ -16,12 +16,14 @@ export interface ParameterInputsProps {
   runOptionsQuery?: (sql: string) => Promise<string[]>;
 }
 
-type Options = { state: 'fixed' | 'loaded'; list: string[] } | { state: 'loading' } | { state: 'failed'; error: string };
+type Options =
+  { state: 'fixed' | 'loaded'; list: string[] } | { state: 'loading' } | { state: 'failed'; error: string };
 
 /** A choice's options: its fixed list, or what its query answers (run again when the query changes). */
 function useOptions(def: ParameterDef, run: ParameterInputsProps['runOptionsQuery']): Options | null {
   const query = def.optionsQuery?.trim() ?? '';
-  const fromQuery = (def.type === 'single_choice' || def.type === 'multi_choice') && !def.options?.length && query;
+  const fromQuery =
+    (def.type === 'single_choice' || def.type === 'multi_choice') && !def.options?.length && query;
   const [loaded, setLoaded] = useState<{ query: string; options: Options } | null>(null);
   useEffect(() => {
     if (!fromQuery || !run) return;
@@ -29,7 +31,8 @@ function useOptions(def: ParameterDef, run: ParameterInputsProps['runOptionsQuer
     run(query).then(
       (list) => live && setLoaded({ query, options: { state: 'loaded', list } }),
       (error: unknown) =>
-        live && setLoaded({ query, options: { state: 'failed', error: (error as Error).message ?? String(error) } }),
+        live &&
+        setLoaded({ query, options: { state: 'failed', error: (error as Error).message ?? String(error) } }),
     );
     return () => {
       live = false;

@@ -70,7 +70,11 @@ function DefEditor({
 }) {
   const fromQuery = def.optionsQuery !== undefined;
   const bound = (key: 'min' | 'max', text: string) =>
-    onChange(text.trim() === '' || !Number.isFinite(Number(text)) ? without(def, key) : { ...def, [key]: Number(text) });
+    onChange(
+      text.trim() === '' || !Number.isFinite(Number(text))
+        ? without(def, key)
+        : { ...def, [key]: Number(text) },
+    );
   return (
     <fieldset className="wb-parameter-def" data-testid={`parameter-def-${def.name}`}>
       <legend>
@@ -99,7 +103,9 @@ function DefEditor({
         <input
           type="checkbox"
           checked={def.required ?? false}
-          onChange={(event) => onChange(event.target.checked ? { ...def, required: true } : without(def, 'required'))}
+          onChange={(event) =>
+            onChange(event.target.checked ? { ...def, required: true } : without(def, 'required'))
+          }
         />
         required
       </label>
@@ -218,7 +224,11 @@ export function ParametersEditor({
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
-        <select aria-label="New parameter type" value={type} onChange={(e) => setType(e.target.value as ParameterType)}>
+        <select
+          aria-label="New parameter type"
+          value={type}
+          onChange={(e) => setType(e.target.value as ParameterType)}
+        >
           {PARAMETER_TYPES.map((t) => (
             <option key={t} value={t}>
               {TYPE_LABEL[t]}

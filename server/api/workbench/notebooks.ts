@@ -15,7 +15,11 @@ import {
   type NotebookMeta,
   type VersionedNotebooks,
 } from '../../notebooks/notebook-versions';
-import { legacyParameterDefs, parameterDefShapeProblem, PARAMETER_NAME } from '../../notebooks/parameter-defs';
+import {
+  legacyParameterDefs,
+  parameterDefShapeProblem,
+  PARAMETER_NAME,
+} from '../../notebooks/parameter-defs';
 import { PARAMETER_TYPES } from '../../notebooks/parameter-types';
 import { createQueryHistory, type QueryHistory } from '../../notebooks/query-history';
 import type { Notebook, NotebookSummary } from '../../notebooks/types';
