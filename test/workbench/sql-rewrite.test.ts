@@ -3,11 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findErrorPosition } from '../../app/_workbench/engine/error-position';
-import {
-  rewriteTimeTravel,
-  sqlNameOf,
-  toOriginalOffset,
-} from '../../server/notebooks/sql-rewrite';
+import { rewriteTimeTravel, sqlNameOf, toOriginalOffset } from '../../server/notebooks/sql-rewrite';
 import { VIEW_NAME } from '../../server/api/workbench/query-request';
 
 const tables = ['permits', 'parcels'];
