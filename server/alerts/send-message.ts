@@ -89,7 +89,9 @@ export async function sendMail(
     await transport.sendMail({ ...mail, from: smtp.from });
   } catch (error) {
     const e = error as { code?: string; responseCode?: number; response?: string };
-    const detail = e.response ?? e.code ?? 'error';
+    // nodemailer's codes for a server that did not answer: say it in words (its message names no secret either).
+    const unreached = e.code && ['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS'].includes(e.code);
+    const detail = e.response ?? (unreached ? `server not reached (${e.code})` : (e.code ?? 'error'));
     throw new SendError(`SMTP: ${e.responseCode ? `${e.responseCode} ` : ''}${detail}`.slice(0, 300));
   } finally {
     transport.close();

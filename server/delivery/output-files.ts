@@ -121,11 +121,7 @@ export async function planAttachments(
             ? await parquetToCsv(session, file, left)
             : await parquetToXlsx(session, file, output.name, left);
       } catch (error) {
-        planned.push({
-          output,
-          attached: false,
-          reason: `could not be converted: ${(error as Error).message}`,
-        });
+        planned.push({ output, attached: false, reason: conversionProblem(error, runDir) });
         continue;
       }
       if (content === null) {
@@ -145,6 +141,16 @@ export async function planAttachments(
     session.close();
   }
   return planned;
+}
+
+/** DuckDB's error in one line and without the server's folders (the reason goes into e-mails). */
+function conversionProblem(error: unknown, runDir: string): string {
+  const message = ((error as Error)?.message ?? String(error))
+    .split('\n')[0]!
+    .split(runDir + path.sep)
+    .join('');
+  if (/No files found that match/.test(message)) return 'its stored file is missing';
+  return `could not be converted: ${message.slice(0, 200)}`;
 }
 
 export function formatBytes(bytes: number): string {
