@@ -1,5 +1,5 @@
 // A notebook run's outputs as files people open: its stored Parquet read with native DuckDB, written as CSV
-// (RFC 4180, like the workbench's export) or Excel. Rows are streamed and the writing stops as soon as the file
+// (RFC 4180, like the workbench's export) or Excel (the files part's writeXlsx). Rows are streamed and the writing stops as soon as the file
 // would pass the size it may take, so an output of millions of rows never sits in memory just to be refused:
 // it is sent as a link instead.
 
@@ -7,12 +7,13 @@ import path from 'node:path';
 import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipelines/engine/duckdb-session';
 import type { NotebookRunManifest, NotebookRunOutput } from '../notebook-runs/types';
 import { NOTEBOOK_ID } from '../notebooks/notebook-store';
+import { writeXlsx, XLSX_MIME_TYPE } from '../notebooks/xlsx';
 
 export type FileFormat = 'csv' | 'xlsx';
 
 export const CONTENT_TYPES: Record<FileFormat, string> = {
   csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xlsx: XLSX_MIME_TYPE,
 };
 
 /** Excel's last row is 1,048,576; one goes to the header. */
@@ -72,17 +73,34 @@ export async function parquetToCsv(
   return new Uint8Array(Buffer.from(chunks.join(''), 'utf8'));
 }
 
+// An .xlsx is zipped XML, so its size is known only once written; rows are collected while their text stays within
+// this multiple of the cap (sheet XML zips several times smaller), which bounds the memory an oversized output takes.
+const XLSX_TEXT_PER_BYTE = 8;
+
 /**
- * Parquet → .xlsx bytes (one sheet named after the output), or null when over `maxBytes` or Excel's row limit.
- * TODO(files): written with `writeXlsx` from server/notebooks/xlsx.ts once the files branch (h15-files) is merged.
+ * Parquet → .xlsx bytes (one sheet named after the output, cells typed by the column's DuckDB type: numbers,
+ * dates, timestamps, booleans, text), or null when over `maxBytes` or Excel's row limit.
  */
 export async function parquetToXlsx(
-  _session: DuckDbSession,
-  _file: string,
-  _sheetName: string,
-  _maxBytes = Number.POSITIVE_INFINITY,
+  session: DuckDbSession,
+  file: string,
+  sheetName: string,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): Promise<Uint8Array | null> {
-  throw new OutputFileError('Excel attachments are not available yet (TODO(files): xlsx writer)');
+  const source = `SELECT * FROM read_parquet(${toSqlString(file)})`;
+  const { columns } = await session.query(`${source} LIMIT 0`);
+  const rows: unknown[][] = [];
+  let text = 0;
+  for await (const row of session.streamJson(source)) {
+    const values = columns.map((c) => row[c.name]);
+    text += JSON.stringify(values).length;
+    if (text > maxBytes * XLSX_TEXT_PER_BYTE || rows.length >= XLSX_MAX_ROWS) return null;
+    rows.push(values);
+  }
+  const bytes = writeXlsx([
+    { name: sheetName, columns: columns.map((c) => ({ name: c.name, type: c.type.toString() })), rows },
+  ]);
+  return bytes.byteLength > maxBytes ? null : bytes;
 }
 
 /** Opens the DuckDB session the conversions share: small, since they only scan one Parquet file at a time. */

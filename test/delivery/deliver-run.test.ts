@@ -15,6 +15,7 @@ import { deliverNotebookRun, describeSettingsError } from '../../server/delivery
 import type { DeliveryDeps } from '../../server/delivery/delivery-deps';
 import { deliverySettingsSchema, type DeliverySettings } from '../../server/delivery/delivery-settings';
 import type { NotebookRunManifest } from '../../server/notebook-runs/types';
+import { readXlsx } from '../../server/notebooks/xlsx';
 import {
   startSmtpReceiver,
   startWebhookReceiver,
@@ -234,6 +235,51 @@ describe('deliverNotebookRun', () => {
     assert.equal(rows.length, 60_001);
     assert.deepEqual(rows[0], ['id', 'address', 'area']);
     assert.deepEqual(rows[60_000], ['59999', 'parcel 59999', '89998.5']);
+  });
+
+  it('xlsx format attaches Excel files whose cells keep their types', async () => {
+    const { manifest } = await writeRunFixture(
+      dir,
+      {
+        permits_by_month: PERMITS_SQL,
+        inspections: `SELECT TIMESTAMP '2026-11-03 14:30:00' AS at, TIMESTAMPTZ '2026-11-03 14:30:00+02' AS at_tz,
+                        123456789012::BIGINT AS parcel`,
+      },
+      { runId: 'run-xlsx' },
+    );
+    const lines = await deliverNotebookRun(
+      manifest,
+      settings({ targets: [{ kind: 'email', to: 'clerk@county.example' }], format: 'xlsx' }),
+      deps(),
+      { username: 'ana' },
+    );
+    assert.match(lines[0]!.detail, /with 2 attachments \(permits_by_month\.xlsx, inspections\.xlsx\)/);
+    const mail = mailTo('clerk@county.example');
+    const file = (name: string) => {
+      const part = mail.parts.find((p) => p.filename === name);
+      assert.ok(part, `${name} attached`);
+      assert.equal(part.contentType, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      return readXlsx(new Uint8Array(part.body));
+    };
+    const [permits] = file('permits_by_month.xlsx');
+    assert.equal(permits!.name, 'permits_by_month');
+    assert.deepEqual(
+      permits!.columns.map((c) => c.name),
+      ['month', 'district', 'permits', 'fees', 'active', 'note'],
+    );
+    assert.deepEqual(permits!.rows, [
+      [new Date('2026-11-01T00:00:00Z'), 'North', 12, 1530.5, true, null],
+      [new Date('2026-11-01T00:00:00Z'), 'South, "old town"', 7, 880, false, 'reviewed'],
+      [new Date('2026-10-01T00:00:00Z'), 'North', 9, 1012.25, true, 'line one\nline two'],
+    ]);
+    const [inspections] = file('inspections.xlsx');
+    assert.deepEqual(inspections!.rows, [
+      [new Date('2026-11-03T14:30:00Z'), new Date('2026-11-03T12:30:00Z'), 123456789012],
+    ]);
+    assert.deepEqual(
+      inspections!.columns.map((c) => c.type),
+      ['TIMESTAMP', 'TIMESTAMP', 'BIGINT'],
+    );
   });
 
   it('link format sends links only', async () => {
