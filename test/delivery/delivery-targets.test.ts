@@ -59,3 +59,28 @@ describe('delivery targets', () => {
     assert.match(describeTarget({ kind: 'user', username: 'bea' }, channels), /^user bea/);
   });
 });
+
+describe('DeliverySettingsEditor', () => {
+  it('renders the targets, the chosen format and outputs, outputs no longer in the notebook too', async () => {
+    const { renderToStaticMarkup } = await import('react-dom/server');
+    const { createElement } = await import('react');
+    const { DeliverySettingsEditor } = await import('../../app/_workbench/notebook/delivery-settings');
+    const value = deliverySettingsSchema.parse({
+      targets: [
+        { kind: 'email', to: 'clerk@county.example' },
+        { kind: 'webhook', channelId: 'c-9' },
+      ],
+      format: 'xlsx',
+      outputs: ['gone'],
+    });
+    const html = renderToStaticMarkup(
+      createElement(DeliverySettingsEditor, { value, onChange: () => {}, outputs: ['by_month'] }),
+    );
+    assert.match(html, /<li data-testid="delivery-target">clerk@county\.example <button/);
+    assert.match(html, /webhook channel c-9 \(deleted or disabled\)/);
+    assert.match(html, /checked="" value="xlsx"/);
+    assert.match(html, /by_month/);
+    assert.match(html, /<input type="checkbox" checked=""\/> gone/);
+    assert.match(html, /Also send when the run succeeds/);
+  });
+});

@@ -4,7 +4,7 @@
 // on success too (a failed run always reaches the owner). Edits a DeliverySettings value: the schedule panel
 // that hosts it saves it, and the server checks it again.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { DELIVERY_FORMATS, type DeliverySettings } from '@/server/delivery/delivery-settings';
 import { apiFetch } from '../../_lib/api-client';
 import { ErrorNotice } from '../error-notice';
@@ -36,6 +36,8 @@ export function DeliverySettingsEditor({ value, onChange, outputs }: DeliverySet
   const [kind, setKind] = useState<TargetKind>('email');
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // Radio groups are grouped by name: one per editor, should a page hold two.
+  const formatGroup = useId();
 
   useEffect(() => {
     let live = true;
@@ -135,7 +137,7 @@ export function DeliverySettingsEditor({ value, onChange, outputs }: DeliverySet
           <label key={format}>
             <input
               type="radio"
-              name="delivery-format"
+              name={formatGroup}
               value={format}
               checked={value.format === format}
               onChange={() => onChange({ ...value, format })}
