@@ -239,3 +239,12 @@ export async function deliverNotebookRun(
   }
   return lines;
 }
+
+/** The runner's `deliver(manifest, settings, owner)` hook over these deps (the worker's: createDeliveryDeps). */
+export function notebookRunDeliverer(deps: DeliveryDeps) {
+  return (
+    manifest: NotebookRunManifest,
+    settings: DeliverySettings,
+    owner: { username: string; email?: string },
+  ) => deliverNotebookRun(manifest, settings, deps, owner);
+}

@@ -7,6 +7,7 @@ import type { AlertStore } from '../alerts/alert-store';
 import type { AlertChannel } from '../alerts/types';
 import { createUsersLookup } from '../auth/users-file';
 import { publicUrl, type Env } from '../config/env';
+import type { DeliverySettings } from './delivery-settings';
 
 export interface DeliveryDeps {
   /** ALERT_SMTP_* (server, account, sender) are read from here. */
@@ -68,4 +69,32 @@ export function webhookProblem(
   if (channel.type !== 'webhook') return `alert channel "${channel.name}" is not a webhook`;
   if (!channel.enabled) return `alert channel "${channel.name}" is disabled`;
   return channelReadiness(channel, deps.env, deps.processEnv);
+}
+
+/**
+ * What is wrong with settings' targets now, for the schedule's save to refuse with (the schema checks their shape;
+ * this checks they lead somewhere): an unknown or non-webhook channel, a user without an e-mail address. Empty when
+ * every target can be reached. A disabled channel or an unset URL variable is not refused: admins may fix those.
+ */
+export async function deliveryTargetProblems(
+  settings: { targets: DeliverySettings['targets'] },
+  deps: Pick<DeliveryDeps, 'getChannel' | 'findUser'>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [index, target] of settings.targets.entries()) {
+    if (target.kind === 'webhook') {
+      const channel = await deps.getChannel(target.channelId);
+      if (!channel) problems.push(`targets.${index}: no webhook channel ${target.channelId}`);
+      else if (channel.type !== 'webhook')
+        problems.push(`targets.${index}: alert channel "${channel.name}" is not a webhook`);
+    } else if (target.kind === 'user') {
+      const user = await deps.findUser(target.username);
+      if (!user) problems.push(`targets.${index}: no user ${target.username}`);
+      else if (!user.email)
+        problems.push(
+          `targets.${index}: ${target.username} has no e-mail address (npm run users -- set-email ${target.username} <address>)`,
+        );
+    }
+  }
+  return problems;
 }

@@ -11,7 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import { readUsers, setUserEmail, upsertUser } from '../../server/auth/users-file';
 import { loadEnv } from '../../server/config/env';
 import { deliverNotebookRun } from '../../server/delivery/deliver-run';
-import { createDeliveryDeps, webhookChannelChoices } from '../../server/delivery/delivery-deps';
+import {
+  createDeliveryDeps,
+  deliveryTargetProblems,
+  webhookChannelChoices,
+} from '../../server/delivery/delivery-deps';
 import { deliverySettingsSchema } from '../../server/delivery/delivery-settings';
 import { PostgresControlStore } from '../../server/store/postgres-control-store';
 import { startWebhookReceiver, type WebhookReceiver } from '../alerts/alert-servers';
@@ -109,6 +113,34 @@ describe('createDeliveryDeps', () => {
     assert.equal(deps.origin, 'https://lake.county.example');
     assert.deepEqual(await deps.findUser('ana'), { username: 'ana', email: 'ana@county.example' });
     assert.equal(await deps.findUser('nobody'), undefined);
+
+    // What a schedule's save is refused for: targets that lead nowhere (a disabled channel is the admins' to fix).
+    const desk = (await store.alerts.listChannels()).find((c) => c.name === 'desk')!;
+    const paused = (await store.alerts.listChannels()).find((c) => c.name === 'paused')!;
+    await upsertUser(usersFile, { username: 'bo', password: 'pw-bo', roles: ['analyst'] });
+    assert.deepEqual(
+      await deliveryTargetProblems(
+        {
+          targets: [
+            { kind: 'webhook', channelId: ops.id },
+            { kind: 'webhook', channelId: paused.id },
+            { kind: 'webhook', channelId: desk.id },
+            { kind: 'webhook', channelId: 'gone' },
+            { kind: 'user', username: 'ana' },
+            { kind: 'user', username: 'bo' },
+            { kind: 'user', username: 'zed' },
+            { kind: 'email', to: 'clerk@county.example' },
+          ],
+        },
+        deps,
+      ),
+      [
+        'targets.2: alert channel "desk" is not a webhook',
+        'targets.3: no webhook channel gone',
+        'targets.5: bo has no e-mail address (npm run users -- set-email bo <address>)',
+        'targets.6: no user zed',
+      ],
+    );
 
     const { manifest } = await writeRunFixture(notebooksDir, { permits_by_month: PERMITS_SQL });
     const lines = await deliverNotebookRun(
