@@ -1,5 +1,5 @@
-// Users live in a JSON file (USERS_FILE): `[{username, passwordHash, roles}]`, hashes are argon2id. Writes go
-// to a temp file then rename (never half a file), with mode 0600 because the hashes are still secrets.
+// Users live in a JSON file (USERS_FILE): `[{username, passwordHash, roles, email?}]`, hashes are argon2id.
+// Writes go to a temp file then rename (never half a file), with mode 0600 because the hashes are still secrets.
 
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
