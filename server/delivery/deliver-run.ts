@@ -13,6 +13,8 @@ import { outputLink, runPageLink, runSummary, subjectOf, summaryHtml, type Outpu
 import { runWebhookBody } from './webhook-body';
 
 export type DeliveryLine = NotebookRunManifest['delivery'][number];
+/** The notebook's owner: their e-mail is looked up in the users file unless given. */
+export type RunOwner = { username: string; email?: string };
 
 /** A settings problem in words: "targets.0.to: Invalid email address; format: …". */
 export function describeSettingsError(input: unknown): string | null {
@@ -36,7 +38,7 @@ async function resolveRecipients(
   settings: DeliverySettings,
   toTargets: boolean,
   failed: boolean,
-  owner: { username: string; email?: string },
+  owner: RunOwner | null,
   deps: DeliveryDeps,
 ): Promise<{ recipients: Recipient[]; problems: DeliveryLine[] }> {
   const byAddress = new Map<string, Recipient>();
@@ -54,7 +56,14 @@ async function resolveRecipients(
       return { email: undefined, known: false, error: errorText(error) };
     }
   };
-  if (failed) {
+  if (failed && !owner)
+    problems.push({
+      target: 'owner',
+      ok: false,
+      detail:
+        'the notebook has no owner (npm run notebooks -- assign <user> <id>): the failure was e-mailed to nobody',
+    });
+  if (failed && owner) {
     const found = owner.email ? { email: owner.email } : await addressOf(owner.username);
     if (found.email) add(found.email, `owner ${owner.username}`);
     else
@@ -195,7 +204,7 @@ export async function deliverNotebookRun(
   manifest: NotebookRunManifest,
   settings: DeliverySettings,
   deps: DeliveryDeps,
-  owner: { username: string; email?: string },
+  owner: RunOwner | null,
 ): Promise<DeliveryLine[]> {
   const lines: DeliveryLine[] = [];
   const parsed = deliverySettingsSchema.safeParse(settings);
@@ -240,11 +249,11 @@ export async function deliverNotebookRun(
   return lines;
 }
 
-/** The runner's `deliver(manifest, settings, owner)` hook over these deps (the worker's: createDeliveryDeps). */
+/**
+ * The runner's `deliver(manifest, settings, owner)` hook over these deps (the worker's: createDeliveryDeps); the
+ * runner names the owner by user name, or null for a notebook nobody owns.
+ */
 export function notebookRunDeliverer(deps: DeliveryDeps) {
-  return (
-    manifest: NotebookRunManifest,
-    settings: DeliverySettings,
-    owner: { username: string; email?: string },
-  ) => deliverNotebookRun(manifest, settings, deps, owner);
+  return (manifest: NotebookRunManifest, settings: DeliverySettings, owner: string | RunOwner | null) =>
+    deliverNotebookRun(manifest, settings, deps, typeof owner === 'string' ? { username: owner } : owner);
 }

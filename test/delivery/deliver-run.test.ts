@@ -11,7 +11,11 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AlertChannel } from '../../server/alerts/types';
 import { loadEnv } from '../../server/config/env';
-import { deliverNotebookRun, describeSettingsError } from '../../server/delivery/deliver-run';
+import {
+  deliverNotebookRun,
+  describeSettingsError,
+  notebookRunDeliverer,
+} from '../../server/delivery/deliver-run';
 import type { DeliveryDeps } from '../../server/delivery/delivery-deps';
 import { deliverySettingsSchema, type DeliverySettings } from '../../server/delivery/delivery-settings';
 import type { NotebookRunManifest } from '../../server/notebook-runs/types';
@@ -343,6 +347,14 @@ describe('deliverNotebookRun', () => {
       email: 'zed@county.example',
     });
     assert.equal(given[0]!.detail, 'sent to zed@county.example');
+    const nobody = await notebookRunDeliverer(deps())(failed, settings({}), null);
+    assert.deepEqual(
+      nobody.map((l) => [l.target, l.ok]),
+      [['owner', false]],
+    );
+    assert.match(nobody[0]!.detail, /the notebook has no owner/);
+    const byName = await notebookRunDeliverer(deps())(failed, settings({}), 'bea');
+    assert.equal(byName[0]!.detail, 'sent to bea@county.example');
     const missing = await deliverNotebookRun(failed, settings({}), deps(), { username: 'cy' });
     assert.equal(missing.length, 1);
     assert.equal(missing[0]!.ok, false);
