@@ -2,6 +2,7 @@
 // ALERT_SMTP_* (read by the alerts' sendMail, as e-mail alerts do), the admins' webhook channels from the alert
 // store, users' e-mail addresses from the users file, and the web origin for links.
 
+import path from 'node:path';
 import { channelReadiness, type ProcessEnv } from '../alerts/channel-secrets';
 import type { AlertStore } from '../alerts/alert-store';
 import type { AlertChannel } from '../alerts/types';
@@ -42,7 +43,7 @@ export function createDeliveryDeps(
     processEnv,
     now: () => new Date(),
     origin: publicUrl(env),
-    notebooksDir: env.NOTEBOOKS_DIR,
+    notebooksDir: path.resolve(env.NOTEBOOKS_DIR),
     getChannel: (id) => alerts.getChannel(id),
     findUser: async (username) => {
       const user = await lookup(username);
