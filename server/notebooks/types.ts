@@ -1,6 +1,7 @@
 // Notebook shapes shared by the store, the API and (as types only) the browser.
 
 import type { CellKind } from './cell-kinds';
+import type { CellDisplay, ChartSettings } from './chart-settings';
 
 export type { CellKind };
 export type RunTarget = 'browser' | 'server';
@@ -13,6 +14,10 @@ export interface NotebookCell {
   name?: string;
   /** SQL cells: where the cell runs. */
   runOn?: RunTarget;
+  /** SQL cells: what the result shows first (the grid when absent). */
+  display?: CellDisplay;
+  /** SQL cells: the saved chart (chart-settings.ts), drawn the same in the editor and in a report. */
+  chart?: ChartSettings;
   source: string;
 }
 
