@@ -158,7 +158,10 @@ export async function openReport(deps: ReportDeps, caller: SessionUser, id: stri
   const tables = await tablesOf(context, report);
   const refs = refsOf(report, tables);
   const reads = await resolveReads(refs, report.pin, versionOfIn(context));
-  rememberReads(report, await Promise.all(reads.map((read) => snapshotOf(context, read.table, read.version))));
+  rememberReads(
+    report,
+    await Promise.all(reads.map((read) => snapshotOf(context, read.table, read.version))),
+  );
   return {
     id: report.id,
     title: report.notebook.title,
@@ -242,7 +245,10 @@ export async function reportFileCheck(
     if (readFiles.get(filesKey(report))?.has(lakePath)) return true;
     const refs = refsOf(report, await tablesOf(context, report));
     const reads = await resolveReads(refs, report.pin, versionOfIn(context));
-    rememberReads(report, await Promise.all(reads.map((read) => snapshotOf(context, read.table, read.version))));
+    rememberReads(
+      report,
+      await Promise.all(reads.map((read) => snapshotOf(context, read.table, read.version))),
+    );
     return readFiles.get(filesKey(report))?.has(lakePath) ?? false;
   };
 }

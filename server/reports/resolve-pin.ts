@@ -81,7 +81,9 @@ export async function fixPin(
   refs: readonly TableReadRef[],
   versionOf: VersionOf,
 ): Promise<ReportPin> {
-  const plain = [...new Set(refs.filter((r) => r.version === undefined && r.timestamp === undefined).map((r) => r.table))];
+  const plain = [
+    ...new Set(refs.filter((r) => r.version === undefined && r.timestamp === undefined).map((r) => r.table)),
+  ];
   const check = async (table: string, at: { version?: number; timestamp?: string }, what: string) => {
     try {
       return await versionOf(table, at);
@@ -91,7 +93,8 @@ export async function fixPin(
   };
   if (pin.kind === 'latest') return pin;
   if (pin.kind === 'timestamp') {
-    for (const table of plain) await check(table, { timestamp: pin.timestamp }, `version at or before ${pin.timestamp}`);
+    for (const table of plain)
+      await check(table, { timestamp: pin.timestamp }, `version at or before ${pin.timestamp}`);
     return pin;
   }
   const unknown = Object.keys(pin.versions).filter((table) => !plain.includes(table));
