@@ -98,7 +98,7 @@ export function PublishPanel({
     <div className="wb-share-panel rp-publish" data-testid="publish-panel">
       {error ? <ErrorNotice error={error} /> : null}
       {report ? (
-        <p role="status" data-testid="publish-status">
+        <p role="status" data-testid="publish-status" data-published-at={report.publishedAt}>
           Published by {report.publishedBy} at{' '}
           {new Date(report.publishedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC:{' '}
           <a href={url}>{url}</a>. Publishing again replaces it with the notebook as saved now.
