@@ -104,11 +104,7 @@ async function benchLake(work: string): Promise<{ lakeRoot: string; source: stri
 }
 
 /** Opens the report URL in a page and waits for its first chart to be drawn; ms from goto. */
-async function timeFirstChart(
-  browser: Browser,
-  context: Awaited<ReturnType<Browser['newContext']>>,
-  url: string,
-) {
+async function timeFirstChart(context: BrowserContext, url: string) {
   const page = await context.newPage();
   try {
     const started = Date.now();
