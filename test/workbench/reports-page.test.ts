@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { addSessionCookie, launchChromium } from '../support/browser';
-import { addSqlCell, readGrid, runCellAndWait, setCellSql } from './workbench-page';
+import { addSqlCell, runCellAndWait, setCellSql } from './workbench-page';
 import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
 
 let wb: WorkbenchServer;
