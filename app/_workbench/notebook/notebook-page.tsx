@@ -13,6 +13,7 @@ import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-mon
 import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
 import { NotebookHistory } from './notebook-history';
+import { NotebookSchedule } from './notebook-schedule';
 import { NotebookSharing } from './notebook-sharing';
 import { ParametersEditor } from './parameters-editor';
 import { SaveConflict } from './save-conflict';
@@ -43,7 +44,7 @@ export function NotebookPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
   const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
-  const [panel, setPanel] = useState<'history' | 'sharing' | null>(null);
+  const [panel, setPanel] = useState<'history' | 'sharing' | 'schedule' | null>(null);
   const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
@@ -216,6 +217,16 @@ export function NotebookPage({ id }: { id: string }) {
               Share
             </button>
           ) : null}
+          {loaded ? (
+            <button
+              type="button"
+              data-testid="schedule-button"
+              aria-expanded={panel === 'schedule'}
+              onClick={() => setPanel((p) => (p === 'schedule' ? null : 'schedule'))}
+            >
+              Schedule
+            </button>
+          ) : null}
           <button
             type="button"
             title="Copy a link to this notebook; those it is shared with open the saved notebook"
@@ -256,6 +267,9 @@ export function NotebookPage({ id }: { id: string }) {
         ) : null}
         {panel === 'sharing' && loaded ? (
           <NotebookSharing id={notebook.id} initial={loaded.view.shares} />
+        ) : null}
+        {panel === 'schedule' && loaded ? (
+          <NotebookSchedule id={notebook.id} canManage={loaded.view.access === 'manage'} />
         ) : null}
         {shared ? (
           <p className="wb-muted" role="status">
