@@ -16,7 +16,7 @@ import { notBuiltRunner, PermanentRunError, type JobRunners } from './runner-typ
 
 export interface PipelineRunnersOptions {
   env: Pick<Env, 'LAKE_ROOT' | 'PIPELINES_DIR' | 'MYSQL_URL' | 'DEMO_SOURCE_URL'> &
-    Partial<Pick<Env, 'NOTEBOOKS_DIR'>>;
+    Partial<Pick<Env, 'NOTEBOOKS_DIR' | 'NOTEBOOK_RUN_TIMEOUT_MS' | 'NOTEBOOK_RUN_MAX_RESULT_BYTES'>>;
   /** The process environment, where definitions' credential variables (urlEnv, passwordEnv…) are read. */
   processEnv?: Record<string, string | undefined>;
   /** Vacuum retention of the maintenance job (default 7 days; never below a table's own). */
@@ -59,6 +59,12 @@ export function createPipelineRunners(options: PipelineRunnersOptions): JobRunne
       ? createNotebookJobRunner({
           storage,
           notebooksDir: path.resolve(env.NOTEBOOKS_DIR),
+          limits: {
+            ...(env.NOTEBOOK_RUN_TIMEOUT_MS ? { timeoutMs: env.NOTEBOOK_RUN_TIMEOUT_MS } : {}),
+            ...(env.NOTEBOOK_RUN_MAX_RESULT_BYTES
+              ? { maxResultBytes: env.NOTEBOOK_RUN_MAX_RESULT_BYTES }
+              : {}),
+          },
           ...(options.deliverNotebookRun ? { deliver: options.deliverNotebookRun } : {}),
         })
       : notBuiltRunner('The scheduled notebook runner (no NOTEBOOKS_DIR given)'),
