@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import * as outputRoute from '../../app/api/notebooks/[id]/runs/[runId]/outputs/[name]/route';
 import * as runRoute from '../../app/api/notebooks/[id]/runs/[runId]/route';
 import * as runsRoute from '../../app/api/notebooks/[id]/runs/route';
+import * as notebookRoute from '../../app/api/notebooks/[id]/route';
 import * as scheduleRoute from '../../app/api/notebooks/[id]/schedule/route';
 import { createTable } from '../../pipelines/delta/index';
 import { closeControlPlane, getControlPlane } from '../../server/api/control-plane';
@@ -265,6 +266,37 @@ describe('notebook schedule and runs route × caller', () => {
       params({ id: notebookId, runId, name: 'nope' }),
     );
     assert.equal(unknown.status, 404);
+  });
+
+  it('deleting a notebook removes its schedule and Agenda job', async () => {
+    const doomed = await createNotebook(getNotebooks(), analyst, { title: 'Doomed', parameters: {} });
+    const id = doomed.id;
+    await setNotebookSchedule(
+      getNotebooks(),
+      getNotebookRunStores(),
+      getControlPlane,
+      analyst,
+      id,
+      scheduleInputSchema.parse(hourly),
+    );
+    const jobsOf = async () =>
+      (
+        await (
+          await getControlPlane()
+        ).agenda.queryJobs({
+          names: [NOTEBOOK_JOB_TYPE],
+          data: { scheduleName: `notebook.${id}` },
+          includeDisabled: true,
+        })
+      ).jobs;
+    assert.equal((await jobsOf()).length, 1);
+    const res = await notebookRoute.DELETE(
+      req('DELETE', `/api/notebooks/${id}`, { cookie: cookies.analyst!, ...CSRF_HEADERS }),
+      params({ id }),
+    );
+    assert.equal(res.status, 204);
+    assert.equal(await getNotebookRunStores().settings.read(id), null);
+    assert.deepEqual(await jobsOf(), []);
   });
 
   it('every notebook-run route file and method has a row', () =>

@@ -157,3 +157,22 @@ export async function findRunOutput(
     throw new WorkbenchError('NOTEBOOK_NOT_FOUND', `Run ${runId} of '${id}' has no output "${name}"`);
   return file;
 }
+
+/**
+ * After a notebook is deleted: its schedule goes too (settings and Agenda job), so the worker does not fail an
+ * hourly run of a notebook that is gone. The stored runs stay until the folder is cleaned by hand. Touches the
+ * control database only when there was a schedule.
+ */
+export async function dropScheduleOfDeleted(
+  stores: NotebookRunStores,
+  ctx: () => Promise<SchedulerContext>,
+  caller: SessionUser,
+  id: string,
+): Promise<void> {
+  await withKeyedLock(`notebook-schedule:${id}`, async () => {
+    const before = await stores.settings.read(id).catch(() => null);
+    if (!before) return;
+    await syncNotebookSchedule(await ctx(), caller.username, id, before, null);
+    await stores.settings.remove(id);
+  });
+}
