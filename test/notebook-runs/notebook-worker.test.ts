@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { createTable } from '../../pipelines/delta/index';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
@@ -162,6 +163,39 @@ describe('notebook.run through the worker', () => {
       ]);
       const audit = await control.store.listScheduleChanges({ schedule: `notebook.${notebookId}` });
       assert.deepEqual(audit.map((a) => a.action).sort(), ['create', 'run-now']);
+
+      // The schedule's own job, made due now (as if its hour had come): a scheduled run, with the schedule's values.
+      const pool = new pg.Client({ connectionString: control.db.url });
+      await pool.connect();
+      try {
+        await pool.query(`UPDATE agenda_jobs SET next_run_at = $1 WHERE data->>'scheduleName' = $2`, [
+          new Date(Date.now() - 1000),
+          `notebook.${notebookId}`,
+        ]);
+      } finally {
+        await pool.end();
+      }
+      const scheduled = await waitFor('the scheduled run to finish', async () =>
+        (await control.store.listRuns({ pipeline: target })).find(
+          (r) => r.trigger === 'schedule' && r.status !== 'running',
+        ),
+      );
+      assert.equal(scheduled.status, 'succeeded', scheduled.error?.message);
+      assert.ok(scheduled.scheduledFor, 'a scheduled run stands for its hour');
+      const [latest] = await createRunFolders(notebooksDir).listRuns(notebookId);
+      assert.equal(latest?.trigger, 'schedule');
+      assert.deepEqual(latest?.parameters, { min_fee: '50' });
+      assert.equal(latest?.outputs[0]?.rows, 1);
+      const file = await createRunFolders(notebooksDir).outputPath(notebookId, latest?.runId ?? '', 'fees');
+      const reader = await createDuckDbSession({ threads: 1 });
+      try {
+        // Fees 0, 10 … 110: the schedule's min_fee of 50 keeps 50 … 110.
+        assert.deepEqual(await reader.queryJson(`SELECT permits, total FROM read_parquet('${file}')`), [
+          { permits: '7', total: 560 },
+        ]);
+      } finally {
+        reader.close();
+      }
     } finally {
       await worker.stop(5_000);
     }
