@@ -13,6 +13,16 @@ export const KEPT_RUNS = 30;
 export const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{6}$/;
 export const MANIFEST_FILE = 'manifest.json';
 
+/** Longer than the longest run may last (NOTEBOOK_RUN_TIMEOUT_MS is at most a day). */
+const STALE_TEMP_MS = 2 * 24 * 3_600_000;
+
+/** The start time a run id (or a temp folder's) carries. */
+function startedAt(stamp: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(stamp);
+  if (!m) return Number.NaN;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +m[7]!);
+}
+
 export function newRunId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
@@ -74,6 +84,15 @@ export function createRunFolders(notebooksDir: string): RunFolders {
   }
 
   async function trim(id: string): Promise<void> {
+    // A worker that died mid-run leaves its temp folder; one older than any run may last is removed here.
+    const names = await readdir(notebookDir(id)).catch(() => [] as string[]);
+    const stale = names.filter((name) => {
+      const started = /^\.tmp-(\d{8}T\d{9}Z)-/.exec(name)?.[1];
+      return started !== undefined && Date.now() - startedAt(started) > STALE_TEMP_MS;
+    });
+    await Promise.all(
+      stale.map((name) => rm(path.join(notebookDir(id), name), { recursive: true, force: true })),
+    );
     const ids = await publishedIds(id);
     const dropped = ids.slice(0, Math.max(0, ids.length - KEPT_RUNS));
     await Promise.all(dropped.map((runId) => rm(runDir(id, runId), { recursive: true, force: true })));

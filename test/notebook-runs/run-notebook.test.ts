@@ -4,7 +4,7 @@
 // are kept, and a failed run leaves no outputs and no temp folder behind.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,12 @@ import { append, createTable } from '../../pipelines/delta/index';
 import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { openLakeStorage } from '../../pipelines/lake/open-lake-storage';
 import type { LakeContext } from '../../server/api/workbench/lake-context';
-import { createRunFolders, KEPT_RUNS, type RunFolders } from '../../server/notebook-runs/run-folders';
+import {
+  createRunFolders,
+  KEPT_RUNS,
+  newRunId,
+  type RunFolders,
+} from '../../server/notebook-runs/run-folders';
 import { runNotebook, type RunNotebookDeps } from '../../server/notebook-runs/run-notebook';
 import type { Notebook, NotebookCell } from '../../server/notebooks/types';
 
@@ -193,6 +198,12 @@ describe('runNotebook', () => {
 
   it(`keeps the last ${KEPT_RUNS} runs`, async () => {
     const nb = notebook('many', [sql('c1', 'SELECT 1 AS one', 'one')]);
+    // A dead worker's temp folder from long ago goes; one of a run still going (started now) stays.
+    const manyDir = path.join(dir, 'notebooks', '.meta', 'runs', 'many');
+    const stale = path.join(manyDir, '.tmp-20200101T000000000Z-abcdef');
+    const live = path.join(manyDir, `.tmp-${newRunId(new Date())}`);
+    await mkdir(stale, { recursive: true });
+    await mkdir(live, { recursive: true });
     const ids: string[] = [];
     let clock = Date.parse('2026-12-01T00:00:00Z');
     for (let i = 0; i < KEPT_RUNS + 3; i += 1) {
@@ -210,5 +221,8 @@ describe('runNotebook', () => {
       ids.slice(3).reverse(),
     );
     assert.equal(await folders.readRun('many', ids[0] as string), null);
+    const left = await readdir(manyDir);
+    assert.ok(!left.includes(path.basename(stale)), 'the stale temp folder is removed');
+    assert.ok(left.includes(path.basename(live)), 'a running run keeps its temp folder');
   });
 });
