@@ -7,6 +7,8 @@
 import os from 'node:os';
 import { getSyncStatusReport } from './api/sync-status';
 import { loadEnv, publicUrl, redactUrl } from './config/env';
+import { notebookRunDeliverer } from './delivery/deliver-run';
+import { createDeliveryDeps } from './delivery/delivery-deps';
 import { createPipelineRunners } from './scheduler/pipeline-runners';
 import { startWorker } from './scheduler/start-worker';
 import { installProcessGuards } from './services/process-guards';
@@ -24,7 +26,10 @@ async function main(): Promise<void> {
     store,
     name: `worker@${os.hostname()}:${process.pid}`,
     openLineageUrl: env.OPENLINEAGE_URL,
-    runners: createPipelineRunners({ env }),
+    runners: createPipelineRunners({
+      env,
+      deliverNotebookRun: notebookRunDeliverer(createDeliveryDeps(env, store.alerts)),
+    }),
     pipelines: { dir: env.PIPELINES_DIR, timezone: env.SCHEDULE_TIMEZONE },
     alerts: {
       env,

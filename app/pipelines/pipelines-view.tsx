@@ -12,6 +12,7 @@ import type { RunView, ScheduleItem } from '../_lib/control-types';
 import { formatTime } from '../_lib/format';
 import { can, useCurrentUser } from '../_lib/use-current-user';
 import { usePolling } from '../_lib/use-polling';
+import { notebookHref, notebookOfTarget } from './notebook-target';
 import { groupPipelines, type PipelineGroup } from './pipeline-groups';
 import { ReconcileActions } from './reconcile-actions';
 import { ReloadForm, tablesOfRuns } from './reload-form';
@@ -130,10 +131,18 @@ function PipelineSection({
   onQueued: () => void;
 }) {
   const latest = runs[0];
+  const notebook = notebookOfTarget(pipeline);
   return (
     <section className="block pipeline-block" data-pipeline={pipeline}>
       <h2 className="pipeline-title">
-        {pipeline} {latest ? <StatusBadge status={latest.status} /> : null}
+        {notebook ? (
+          <>
+            Notebook <Link href={notebookHref(notebook)}>{notebook}</Link>
+          </>
+        ) : (
+          pipeline
+        )}{' '}
+        {latest ? <StatusBadge status={latest.status} /> : null}
       </h2>
       <p className="muted">
         {latest
@@ -147,11 +156,13 @@ function PipelineSection({
           </span>
         ))}
       </p>
-      {onReconcile ? <ReconcileActions pipeline={pipeline} onQueued={onReconcile} /> : null}
+      {onReconcile && !notebook ? <ReconcileActions pipeline={pipeline} onQueued={onReconcile} /> : null}
       {runs.length > 0 ? (
         <RunChart pipeline={pipeline} refreshKey={latest ? `${latest.id}:${latest.status}` : ''} />
       ) : null}
-      {canReload ? <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} /> : null}
+      {canReload && !notebook ? (
+        <ReloadForm pipeline={pipeline} tables={tablesOfRuns(runs)} onQueued={onQueued} />
+      ) : null}
       <LatestChecks runs={runs} status={status} />
       {runs.length > 0 ? (
         <RunTable

@@ -13,6 +13,7 @@ import { formatCount, formatDuration, formatTime, NOT_KNOWN, runDuration } from 
 import { usePolling } from '../_lib/use-polling';
 import { RunChecks } from './run-checks';
 import { RunReconcile } from './run-reconcile';
+import { notebookHref, notebookOfTarget } from './notebook-target';
 import { extraProgress, PROGRESS_FIELDS } from './run-progress';
 
 const LIVE_MS = 2_000;
@@ -92,6 +93,16 @@ export function RunDetail({
         </dd>
         <dt>Job</dt>
         <dd>{run.jobType}</dd>
+        {notebookOfTarget(run.pipeline) ? (
+          <>
+            <dt>Notebook</dt>
+            <dd>
+              <Link href={notebookHref(notebookOfTarget(run.pipeline) ?? '')} data-testid="run-notebook-link">
+                open the notebook and its stored runs
+              </Link>
+            </dd>
+          </>
+        ) : null}
         <dt>Trigger</dt>
         <dd>
           {run.trigger} (attempt {run.attempt})

@@ -67,6 +67,8 @@ export interface JobRunOptions {
    * without moving its watermark (a repair commit).
    */
   range?: { table: string; from: string; to: string };
+  /** Who asked for a one-off run (a notebook's Run now records the user in its manifest). */
+  requestedBy?: string;
 }
 
 export interface JobStep {

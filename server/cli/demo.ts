@@ -11,6 +11,7 @@ import { prepareServices } from '../services/prepare-services';
 import { runWebAndWorker } from '../services/run-processes';
 import { seedDemoReport } from '../reports/demo-report';
 import { queueFirstRun, watchFirstRun } from './demo-first-run';
+import { seedScheduledNotebook } from './demo-scheduled-notebook';
 
 const log = (line: string) => console.log(`[demo] ${line}`);
 const DEMO_PIPELINE = 'county-ops';
@@ -48,7 +49,9 @@ async function main(): Promise<number> {
   const queued = await queueFirstRun(env, DEMO_PIPELINE, log);
 
   await ensureDemoUsers(env.USERS_FILE, log);
+  // Issue 15: one published report and one scheduled notebook (hourly) over the demo tables, owned by the demo admin.
   await seedDemoReport(env, 'admin', log);
+  await seedScheduledNotebook(env, log);
   // `next start` runs with NODE_ENV=production, where a session secret must be given; the demo is one local
   // machine, so it uses (or generates once) ./data/session-secret and hands it to the web process.
   process.env.SESSION_SECRET = await resolveSessionSecret({

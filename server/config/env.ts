@@ -182,6 +182,19 @@ export const envSchema = z.object({
     .min(1_024)
     .default(256 * 1024 * 1024)
     .describe('Server-path query: Arrow bytes sent back at most; the result is cut there and marked cut'),
+  NOTEBOOK_RUN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * 3_600_000)
+    .default(900_000)
+    .describe('Scheduled notebook run: time from its first snapshot to its last output before it is stopped'),
+  NOTEBOOK_RUN_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(256 * 1024 * 1024)
+    .describe('Scheduled notebook run: Parquet bytes of all its outputs together; past it the run fails'),
   QUERY_MAX_PER_USER: z.coerce
     .number()
     .int()

@@ -2,6 +2,7 @@
 // definitions (PIPELINES_DIR), MySQL (MYSQL_URL). The data plane's runners are typed structurally; this is where
 // they meet the scheduler's RunContext.
 
+import path from 'node:path';
 import { openLakeStorage } from '@/pipelines/lake/open-lake-storage';
 import { PIPELINE_NAME } from '@/pipelines/definition/definition-schema';
 import { resolveDefinitionName } from '@/pipelines/definition/definitions-dir';
@@ -10,14 +11,18 @@ import { createPipelineJobRunner } from '@/pipelines/runner/pipeline-job';
 import { createReconcileJobRunner } from '@/pipelines/runner/reconcile-job';
 import { createSyncJobRunner } from '@/pipelines/runner/sync-job';
 import type { Env } from '../config/env';
-import { PermanentRunError, type JobRunners } from './runner-types';
+import { createNotebookJobRunner, type DeliverRun } from '../notebook-runs/notebook-job';
+import { notBuiltRunner, PermanentRunError, type JobRunners } from './runner-types';
 
 export interface PipelineRunnersOptions {
-  env: Pick<Env, 'LAKE_ROOT' | 'PIPELINES_DIR' | 'MYSQL_URL' | 'DEMO_SOURCE_URL'>;
+  env: Pick<Env, 'LAKE_ROOT' | 'PIPELINES_DIR' | 'MYSQL_URL' | 'DEMO_SOURCE_URL'> &
+    Partial<Pick<Env, 'NOTEBOOKS_DIR' | 'NOTEBOOK_RUN_TIMEOUT_MS' | 'NOTEBOOK_RUN_MAX_RESULT_BYTES'>>;
   /** The process environment, where definitions' credential variables (urlEnv, passwordEnv…) are read. */
   processEnv?: Record<string, string | undefined>;
   /** Vacuum retention of the maintenance job (default 7 days; never below a table's own). */
   retentionHours?: number;
+  /** Where a scheduled notebook's results go after each run (delivery's deliverNotebookRun); default none. */
+  deliverNotebookRun?: DeliverRun;
 }
 
 export function createPipelineRunners(options: PipelineRunnersOptions): JobRunners {
@@ -49,6 +54,20 @@ export function createPipelineRunners(options: PipelineRunnersOptions): JobRunne
       mysqlUrl: env.MYSQL_URL,
       resolveDefinitionPath: resolve,
     }),
+    // Scheduled notebooks need the notebooks folder; a worker given none fails their runs plainly.
+    runNotebook: env.NOTEBOOKS_DIR
+      ? createNotebookJobRunner({
+          storage,
+          notebooksDir: path.resolve(env.NOTEBOOKS_DIR),
+          limits: {
+            ...(env.NOTEBOOK_RUN_TIMEOUT_MS ? { timeoutMs: env.NOTEBOOK_RUN_TIMEOUT_MS } : {}),
+            ...(env.NOTEBOOK_RUN_MAX_RESULT_BYTES
+              ? { maxResultBytes: env.NOTEBOOK_RUN_MAX_RESULT_BYTES }
+              : {}),
+          },
+          ...(options.deliverNotebookRun ? { deliver: options.deliverNotebookRun } : {}),
+        })
+      : notBuiltRunner('The scheduled notebook runner (no NOTEBOOKS_DIR given)'),
     runSync: createSyncJobRunner({ storage, mysqlUrl: env.MYSQL_URL, resolveDefinitionPath: resolve }),
     runMaintenance: createMaintenanceJobRunner({
       storage,

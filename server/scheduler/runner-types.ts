@@ -5,7 +5,14 @@
 import type { JobContext, JobResult } from '@/pipelines/runner/job-context';
 import type { RunTrigger } from '../store/types';
 
-export const JOB_TYPES = ['pipeline.run', 'sync.run', 'delta.maintenance', 'pipeline.reconcile'] as const;
+export const JOB_TYPES = [
+  'pipeline.run',
+  'sync.run',
+  'delta.maintenance',
+  'pipeline.reconcile',
+  // A scheduled notebook (server/notebook-runs), target `notebook:<id>`; its schedule is set on the notebook.
+  'notebook.run',
+] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 /**
@@ -27,6 +34,7 @@ export interface JobRunners {
   runSync: JobRunner;
   runMaintenance: JobRunner;
   runReconcile: JobRunner;
+  runNotebook: JobRunner;
 }
 
 /** An error that retrying cannot fix (bad configuration, missing code). */
@@ -51,6 +59,7 @@ export const NOT_BUILT_RUNNERS: JobRunners = {
   runSync: notBuiltRunner('The MySQL sync runner'),
   runMaintenance: notBuiltRunner('Delta maintenance (checkpoint, optimize, vacuum)'),
   runReconcile: notBuiltRunner('Reconcile (source vs Delta checksums, repair)'),
+  runNotebook: notBuiltRunner('The scheduled notebook runner'),
 };
 
 export function runnerFor(runners: JobRunners, jobType: JobType): JobRunner {
@@ -63,5 +72,7 @@ export function runnerFor(runners: JobRunners, jobType: JobType): JobRunner {
       return runners.runMaintenance;
     case 'pipeline.reconcile':
       return runners.runReconcile;
+    case 'notebook.run':
+      return runners.runNotebook;
   }
 }

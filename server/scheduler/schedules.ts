@@ -37,6 +37,12 @@ export interface ScheduleView {
   activeRunId: string | null;
 }
 
+/**
+ * The job types of the Schedules page: a notebook's schedule is set on the notebook (its owner or an admin) and
+ * kept in its settings file, so it is not listed or edited here, where a change would bypass that file.
+ */
+const ADMIN_SCHEDULE_TYPES = JOB_TYPES.filter((type) => type !== 'notebook.run');
+
 type StoredJob = Awaited<ReturnType<Agenda['queryJobs']>>['jobs'][number];
 
 async function findJobs(ctx: SchedulerContext, data: Record<string, unknown>): Promise<StoredJob[]> {
@@ -45,7 +51,12 @@ async function findJobs(ctx: SchedulerContext, data: Record<string, unknown>): P
 }
 
 async function findSchedule(ctx: SchedulerContext, name: string): Promise<StoredJob> {
-  const [job] = await findJobs(ctx, { scheduleName: name });
+  const { jobs } = await ctx.agenda.queryJobs({
+    names: ADMIN_SCHEDULE_TYPES,
+    data: { scheduleName: name },
+    includeDisabled: true,
+  });
+  const [job] = jobs;
   if (!job || typeof job.repeatInterval !== 'string')
     throw new ApiError('NOT_FOUND', `No schedule named "${name}"`);
   return job;
@@ -107,7 +118,7 @@ async function saveSchedule(
 }
 
 export async function listSchedules(ctx: SchedulerContext): Promise<ScheduleView[]> {
-  const { jobs } = await ctx.agenda.queryJobs({ names: [...JOB_TYPES], includeDisabled: true });
+  const { jobs } = await ctx.agenda.queryJobs({ names: ADMIN_SCHEDULE_TYPES, includeDisabled: true });
   const schedules = jobs.filter(
     (j) =>
       typeof j.repeatInterval === 'string' &&

@@ -126,6 +126,14 @@ export const REPORT_ROUTES = [
   'reports/[id]/snapshot',
 ];
 
+/** A notebook's schedule and stored runs (issue 15), covered by route-authorization-notebook-runs.test.ts. */
+export const NOTEBOOK_RUN_ROUTES = [
+  'notebooks/[id]/schedule',
+  'notebooks/[id]/runs',
+  'notebooks/[id]/runs/[runId]',
+  'notebooks/[id]/runs/[runId]/outputs/[name]',
+];
+
 export const API_DIR = fileURLToPath(new URL('../../app/api/', import.meta.url));
 const ROUTE_FILE = /^route\.(ts|tsx|js|mjs)$/;
 const METHOD_NAMES = HTTP_METHODS.join('|');

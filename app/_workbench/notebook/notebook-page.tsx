@@ -14,6 +14,7 @@ import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-mon
 import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
 import { NotebookHistory } from './notebook-history';
+import { NotebookSchedule } from './notebook-schedule';
 import { NotebookSharing } from './notebook-sharing';
 import { ParameterInputs } from '../parameters/parameter-inputs';
 import { ParametersEditor } from '../parameters/parameters-editor';
@@ -48,7 +49,7 @@ export function NotebookPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
   const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
-  const [panel, setPanel] = useState<'history' | 'sharing' | 'publish' | null>(null);
+  const [panel, setPanel] = useState<'history' | 'sharing' | 'publish' | 'schedule' | null>(null);
   const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
@@ -239,6 +240,16 @@ export function NotebookPage({ id }: { id: string }) {
               Publish
             </button>
           ) : null}
+          {loaded ? (
+            <button
+              type="button"
+              data-testid="schedule-button"
+              aria-expanded={panel === 'schedule'}
+              onClick={() => setPanel((p) => (p === 'schedule' ? null : 'schedule'))}
+            >
+              Schedule
+            </button>
+          ) : null}
           <button
             type="button"
             title="Copy a link to this notebook with these parameter values; those it is shared with open the saved notebook"
@@ -286,6 +297,16 @@ export function NotebookPage({ id }: { id: string }) {
         ) : null}
         {panel === 'publish' && loaded ? (
           <PublishPanel notebook={notebook} tables={tableNames} saved={save.state === 'saved'} />
+        ) : null}
+        {panel === 'schedule' && loaded ? (
+          <NotebookSchedule
+            id={notebook.id}
+            canManage={loaded.view.access === 'manage'}
+            parameters={notebook.parameters}
+            outputs={notebook.cells.flatMap((cell) =>
+              cell.kind === 'sql' && cell.source.trim() !== '' ? [cell.name ?? cell.id] : [],
+            )}
+          />
         ) : null}
         {shared ? (
           <p className="wb-muted" role="status">

@@ -3,6 +3,8 @@
 // files only export these.
 
 import { z } from 'zod';
+import { getControlPlane } from '../control-plane';
+import { dropScheduleOfDeleted, getNotebookRunStores } from './notebook-runs';
 import { authorize } from '../../auth/authorize';
 import { handleRoute, jsonResponse, readJsonBody } from '../handle-route';
 import {
@@ -68,6 +70,7 @@ export const removeNotebook = handleRoute<NotebookParams>(async (request, contex
   const id = await idOf(context);
   const user = await authorize(request, 'workbench');
   await deleteNotebook(getNotebooks(), user, id);
+  await dropScheduleOfDeleted(getNotebookRunStores(), getControlPlane, user, id);
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
 });
 

@@ -24,6 +24,11 @@ export interface SandboxOptions {
   files: string[];
   /** DuckDB size string; MAX_QUERY_SPILL by default. */
   maxSpill?: string;
+  /**
+   * Folders the session may also read and write (a scheduled notebook run's own output folder, where the runner
+   * itself COPYs each result; the statement check still refuses COPY in analysts' SQL). None by default.
+   */
+  directories?: string[];
 }
 
 function toSqlList(values: string[]): string {
@@ -32,7 +37,7 @@ function toSqlList(values: string[]): string {
 
 export async function lockSession(session: DuckDbSession, options: SandboxOptions): Promise<void> {
   await session.run(`SET allowed_paths = ${toSqlList([...new Set(options.files)])}`);
-  await session.run('SET allowed_directories = []::VARCHAR[]');
+  await session.run(`SET allowed_directories = ${toSqlList(options.directories ?? [])}`);
   await session.run(`SET max_temp_directory_size = ${toSqlString(options.maxSpill ?? MAX_QUERY_SPILL)}`);
   await session.run('SET autoinstall_known_extensions = false');
   await session.run('SET autoload_known_extensions = false');
