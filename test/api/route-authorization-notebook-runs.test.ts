@@ -78,7 +78,7 @@ after(async () => {
 
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 const notebook = () => params({ id: notebookId });
-const hourly = { cron: '0 * * * *', timezone: 'UTC', parameters: [] };
+const hourly = { cron: '0 * * * *', timezone: 'UTC', parameters: {} };
 
 async function withSchedule(): Promise<void> {
   await setNotebookSchedule(
