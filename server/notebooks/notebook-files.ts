@@ -49,7 +49,8 @@ const MB = 1024 * 1024;
 const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 function folderOf(notebooksDir: string, notebookId: string): string {
-  if (!NOTEBOOK_ID.test(notebookId)) throw new NotebookFileError('invalid', `'${notebookId}' is not a notebook id`);
+  if (!NOTEBOOK_ID.test(notebookId))
+    throw new NotebookFileError('invalid', `'${notebookId}' is not a notebook id`);
   return path.join(notebooksDir, '.meta', 'files', notebookId);
 }
 
@@ -68,7 +69,10 @@ function parseEntry(entry: string): { name: string; format: NotebookFileFormat }
 }
 
 /** The saved files of a notebook, by name. */
-export async function listNotebookFiles(notebooksDir: string, notebookId: string): Promise<NotebookFileInfo[]> {
+export async function listNotebookFiles(
+  notebooksDir: string,
+  notebookId: string,
+): Promise<NotebookFileInfo[]> {
   const folder = folderOf(notebooksDir, notebookId);
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
@@ -100,7 +104,8 @@ export async function readNotebookFile(
 
 /** Refuses bytes that are not the format they claim, so a broken file fails at upload and not in every reader. */
 export function checkFileContent(format: NotebookFileFormat, bytes: Uint8Array): void {
-  const bad = (why: string) => new NotebookFileError('invalid', `This is not a ${format.toUpperCase()} file: ${why}`);
+  const bad = (why: string) =>
+    new NotebookFileError('invalid', `This is not a ${format.toUpperCase()} file: ${why}`);
   if (bytes.byteLength === 0) throw bad('it is empty');
   if (format === 'parquet') {
     const magic = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
@@ -109,7 +114,8 @@ export function checkFileContent(format: NotebookFileFormat, bytes: Uint8Array):
     return;
   }
   if (format === 'xlsx') {
-    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw bad('an .xlsx file is a zip archive (an old .xls is not read)');
+    if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+      throw bad('an .xlsx file is a zip archive (an old .xls is not read)');
     const names: string[] = [];
     try {
       // Only the archive's directory is needed: the filter sees every entry and decompresses none.
@@ -180,7 +186,11 @@ export async function saveNotebookFile(
   });
 }
 
-export async function deleteNotebookFile(notebooksDir: string, notebookId: string, name: string): Promise<void> {
+export async function deleteNotebookFile(
+  notebooksDir: string,
+  notebookId: string,
+  name: string,
+): Promise<void> {
   checkFileName(name);
   const folder = folderOf(notebooksDir, notebookId);
   await withKeyedLock(`notebook-files:${notebookId}`, async () => {

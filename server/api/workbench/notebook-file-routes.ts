@@ -32,12 +32,13 @@ const formatSchema = z.enum(NOTEBOOK_FILE_FORMATS, { message: 'format must be cs
 
 const notebooksDir = () => path.resolve(loadEnv().NOTEBOOKS_DIR);
 
-async function requireNotebookAccess(caller: SessionUser, id: string, needed: 'read' | 'edit'): Promise<void> {
+async function requireNotebookAccess(
+  caller: SessionUser,
+  id: string,
+  needed: 'read' | 'edit',
+): Promise<void> {
   const notebooks = getNotebooks();
-  await guardNotebook(
-    caller,
-    (async () => requireAccess(caller, id, needed)(await notebooks.meta(id)))(),
-  );
+  await guardNotebook(caller, (async () => requireAccess(caller, id, needed)(await notebooks.meta(id)))());
 }
 
 /** The store's errors as the API's codes. */
@@ -46,7 +47,11 @@ async function guardFiles<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     if (!(error instanceof NotebookFileError)) throw error;
-    const code = { invalid: 'INVALID_INPUT', too_large: 'PAYLOAD_TOO_LARGE', not_found: 'NOT_FOUND' } as const;
+    const code = {
+      invalid: 'INVALID_INPUT',
+      too_large: 'PAYLOAD_TOO_LARGE',
+      not_found: 'NOT_FOUND',
+    } as const;
     throw new ApiError(code[error.problem], error.message, { cause: error });
   }
 }
