@@ -9,15 +9,23 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { withKeyedLock } from './keyed-lock';
 import { NOTEBOOK_ID } from './notebook-store';
+import {
+  formatMegabytes as megabytes,
+  MAX_NOTEBOOK_FILE_BYTES,
+  MAX_NOTEBOOK_FILES_BYTES,
+  NOTEBOOK_FILE_FORMATS,
+  NOTEBOOK_FILE_NAME,
+  NOTEBOOK_FILE_NAME_RULE,
+  type NotebookFileFormat,
+} from './notebook-file-names';
 
-export const NOTEBOOK_FILE_FORMATS = ['csv', 'xlsx', 'parquet'] as const;
-export type NotebookFileFormat = (typeof NOTEBOOK_FILE_FORMATS)[number];
-
-export const MAX_NOTEBOOK_FILE_BYTES = 25 * 1024 * 1024;
-export const MAX_NOTEBOOK_FILES_BYTES = 100 * 1024 * 1024;
-
-/** A table name: what SQL calls the file. Lower case, so two names never differ only by case (DuckDB ignores it). */
-export const NOTEBOOK_FILE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export {
+  MAX_NOTEBOOK_FILE_BYTES,
+  MAX_NOTEBOOK_FILES_BYTES,
+  NOTEBOOK_FILE_FORMATS,
+  NOTEBOOK_FILE_NAME,
+  type NotebookFileFormat,
+};
 
 export const NOTEBOOK_FILE_MIME: Record<NotebookFileFormat, string> = {
   csv: 'text/csv',
@@ -45,9 +53,6 @@ export class NotebookFileError extends Error {
   }
 }
 
-const MB = 1024 * 1024;
-const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
-
 function folderOf(notebooksDir: string, notebookId: string): string {
   if (!NOTEBOOK_ID.test(notebookId))
     throw new NotebookFileError('invalid', `'${notebookId}' is not a notebook id`);
@@ -56,10 +61,7 @@ function folderOf(notebooksDir: string, notebookId: string): string {
 
 export function checkFileName(name: string): string {
   if (!NOTEBOOK_FILE_NAME.test(name))
-    throw new NotebookFileError(
-      'invalid',
-      `'${name}' cannot name a table: use lower-case letters, digits and _ (not first), at most 63 characters`,
-    );
+    throw new NotebookFileError('invalid', `'${name}' cannot name a table: ${NOTEBOOK_FILE_NAME_RULE}`);
   return name;
 }
 
