@@ -16,6 +16,7 @@ import { NotebookHistory } from './notebook-history';
 import { NotebookSharing } from './notebook-sharing';
 import { ParametersEditor } from './parameters-editor';
 import { SaveConflict } from './save-conflict';
+import { UploadTable } from './upload-table';
 import { useAutosave, type SaveState } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 import { logCleanupFailure } from '../../_lib/cleanup';
@@ -273,6 +274,12 @@ export function NotebookPage({ id }: { id: string }) {
         <ParametersEditor
           parameters={notebook.parameters}
           onChange={(parameters) => update((n) => ({ ...n, parameters }))}
+        />
+        <UploadTable
+          notebookId={notebook.id}
+          engine={runner.engine}
+          canSave={!readOnly}
+          reservedNames={[...tableNames, ...notebook.cells.flatMap((c) => (c.name ? [c.name] : []))]}
         />
         {notebook.cells.map((cell, index) => {
           const { Editor } = CELL_KIND_UI[cell.kind];
