@@ -40,3 +40,10 @@ export function suggestTableName(fileName: string): string {
 export function formatMegabytes(bytes: number): string {
   return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 }
+
+/** A file's size for people: bytes, KB or MB. */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
+  return formatMegabytes(bytes);
+}

@@ -4,7 +4,7 @@
 // read the saved files.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,13 +52,27 @@ async function runSql(sql: string): Promise<string[][]> {
   return readGrid(page, 0);
 }
 
-async function upload(file: { name: string; buffer: Buffer }, keep: 'save' | 'browser'): Promise<void> {
+async function upload(
+  file: { name: string; buffer: Buffer } | string,
+  keep: 'save' | 'browser',
+): Promise<void> {
   const uploads = page.getByTestId('uploads');
   if ((await uploads.getByTestId('upload-file').count()) === 0)
     await uploads.getByTestId('upload-open').click();
-  await uploads.getByTestId('upload-file').setInputFiles({ ...file, mimeType: 'application/octet-stream' });
+  await uploads
+    .getByTestId('upload-file')
+    .setInputFiles(typeof file === 'string' ? file : { ...file, mimeType: 'application/octet-stream' });
   await uploads.getByTestId(`upload-keep-${keep}`).check();
   await uploads.getByTestId('upload-submit').click();
+}
+
+/** Waits for the uploaded table's entry, failing with the page's own message if the upload was refused. */
+async function loaded(name: string): Promise<string> {
+  const entry = page.getByTestId(`upload-${name}`);
+  const error = page.getByTestId('upload-error');
+  await entry.or(error).first().waitFor({ timeout: 30_000 });
+  if (await error.count()) assert.fail(`upload of ${name} refused: ${await error.textContent()}`);
+  return (await entry.textContent()) ?? '';
 }
 
 test(
@@ -115,11 +129,7 @@ test('an uploaded CSV, saved with the notebook, joins with a lake table', { time
     { name: 'Letter Codes.csv', buffer: Buffer.from('letter,label\na,Alpha\nb,Bravo\nc,Charlie\n') },
     'save',
   );
-  await page.getByTestId('upload-letter_codes').waitFor({ timeout: 30_000 });
-  assert.match(
-    (await page.getByTestId('upload-letter_codes').textContent()) ?? '',
-    /csv, 3 rows.*saved with the notebook/,
-  );
+  assert.match(await loaded('letter_codes'), /csv, 3 rows, 40 bytes, saved with the notebook/);
   assert.deepEqual(
     await runSql(
       'SELECT b.letter, b.number, c.label FROM basic_append b JOIN letter_codes c USING (letter) ORDER BY b.number',
@@ -148,8 +158,7 @@ test('an .xlsx (this page only) and a .parquet (saved) load as tables too', { ti
     },
   ]);
   await upload({ name: 'weights.xlsx', buffer: Buffer.from(xlsx) }, 'browser');
-  await page.getByTestId('upload-weights').waitFor({ timeout: 30_000 });
-  assert.match((await page.getByTestId('upload-weights').textContent()) ?? '', /this page only/);
+  assert.match(await loaded('weights'), /xlsx, 2 rows, .*this page only/);
   assert.deepEqual(
     await runSql(
       `SELECT b.letter, w.weight * b.number AS w, w.since, typeof(w.since) AS t
@@ -172,7 +181,7 @@ test('an .xlsx (this page only) and a .parquet (saved) load as tables too', { ti
     duckdb.close();
     await rm(dir, { recursive: true, force: true });
   }
-  await page.getByTestId('upload-zones').waitFor({ timeout: 30_000 });
+  assert.match(await loaded('zones'), /parquet, 2 rows, .*saved with the notebook/);
   assert.deepEqual(
     await runSql('SELECT letter, number, zone FROM basic_append JOIN zones USING (letter) ORDER BY 1'),
     [
@@ -183,14 +192,22 @@ test('an .xlsx (this page only) and a .parquet (saved) load as tables too', { ti
 });
 
 test('a file over 25 MB is refused with a message saying what to do', { timeout: 60_000 }, async () => {
-  await upload({ name: 'huge.csv', buffer: Buffer.alloc(26 * 1024 * 1024, 'a') }, 'save');
-  const error = page.getByTestId('upload-error');
-  await error.waitFor();
-  assert.match(
-    (await error.textContent()) ?? '',
-    /huge\.csv is 26 MB; .* at most 25 MB\. Upload a smaller extract/,
-  );
-  assert.equal(await page.getByTestId('upload-huge').count(), 0);
+  // From a file on disk: Playwright hands Chromium the path instead of sending 26 MB over its protocol.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'upload-huge-'));
+  try {
+    const file = path.join(dir, 'huge.csv');
+    await writeFile(file, Buffer.alloc(26 * 1024 * 1024, 'a'));
+    await upload(file, 'save');
+    const error = page.getByTestId('upload-error');
+    await error.waitFor();
+    assert.match(
+      (await error.textContent()) ?? '',
+      /huge\.csv is 26 MB; .* at most 25 MB\. Upload a smaller extract/,
+    );
+    assert.equal(await page.getByTestId('upload-huge').count(), 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test(

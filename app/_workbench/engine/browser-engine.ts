@@ -251,7 +251,7 @@ export class BrowserEngine {
 
   /**
    * The rows of an uploaded CSV or Parquet file, read by DuckDB-WASM from a registered buffer (CSV: dialect and
-   * column types detected by read_csv_auto). The buffer is dropped afterwards; storeResult keeps the table.
+   * column types detected by read_csv_auto, the first row naming the columns). The buffer is dropped afterwards; storeResult keeps the table.
    */
   async readFile(format: 'csv' | 'parquet', bytes: Uint8Array): Promise<Table> {
     const instance = await this.start();
@@ -259,7 +259,9 @@ export class BrowserEngine {
     // registerFileBuffer hands the buffer to the worker: give it a copy, so the caller's bytes stay usable.
     await instance.db.registerFileBuffer(file, bytes.slice());
     try {
-      const reader = format === 'csv' ? `read_csv_auto('${file}')` : `read_parquet('${file}')`;
+      // header = true: the sniffer cannot tell a header from data when every column is text, and a table from
+      // a file names its columns by its first row.
+      const reader = format === 'csv' ? `read_csv_auto('${file}', header = true)` : `read_parquet('${file}')`;
       return await instance.conn.query(`SELECT * FROM ${reader}`);
     } finally {
       await instance.db.dropFile(file).catch(logCleanupFailure('dropFile of an uploaded file'));

@@ -5,6 +5,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import {
+  formatFileSize,
   formatMegabytes,
   formatOfFileName,
   MAX_NOTEBOOK_FILE_BYTES,
@@ -151,7 +152,7 @@ export function UploadTable({
           <span key={table.name} className="wb-upload" data-testid={`upload-${table.name}`}>
             <code>{table.name}</code>{' '}
             <span className="wb-muted">
-              {table.format}, {table.rows.toLocaleString()} rows, {formatMegabytes(table.size)},{' '}
+              {table.format}, {table.rows.toLocaleString()} rows, {formatFileSize(table.size)},{' '}
               {table.saved ? 'saved with the notebook' : 'this page only (gone on reload)'}
             </span>
             {table.saved && !canSave ? null : (
