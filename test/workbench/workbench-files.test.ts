@@ -129,7 +129,7 @@ test('an uploaded CSV, saved with the notebook, joins with a lake table', { time
     { name: 'Letter Codes.csv', buffer: Buffer.from('letter,label\na,Alpha\nb,Bravo\nc,Charlie\n') },
     'save',
   );
-  assert.match(await loaded('letter_codes'), /csv, 3 rows, 40 bytes, saved with the notebook/);
+  assert.match(await loaded('letter_codes'), /csv, 3 rows, 39 bytes, saved with the notebook/);
   assert.deepEqual(
     await runSql(
       'SELECT b.letter, b.number, c.label FROM basic_append b JOIN letter_codes c USING (letter) ORDER BY b.number',

@@ -7,50 +7,118 @@ import {
   DateDay,
   Float64,
   Int64,
+  makeData,
+  makeVector,
   Table,
   TimestampMillisecond,
   Utf8,
-  vectorFromArray,
-  type DataType,
   type Vector,
 } from 'apache-arrow';
-import { readXlsx, type XlsxSheet } from '@/server/notebooks/xlsx';
+import { readXlsx, type XlsxSheet, type XlsxValue } from '@/server/notebooks/xlsx';
 import type { NotebookFileFormat } from '@/server/notebooks/notebook-file-names';
 import type { BrowserEngine } from './browser-engine';
 
-function arrowType(type: string): DataType {
-  switch (type) {
-    case 'BIGINT':
-      return new Int64();
-    case 'DOUBLE':
-      return new Float64();
-    case 'BOOLEAN':
-      return new Bool();
-    case 'DATE':
-      return new DateDay();
-    case 'TIMESTAMP':
-      return new TimestampMillisecond();
-    default:
-      return new Utf8();
-  }
+const MS_PER_DAY = 86_400_000;
+
+/** Validity bitmap (bit set = value present) and null count of a column. */
+function validity(values: XlsxValue[]): { nullBitmap: Uint8Array; nullCount: number } {
+  const nullBitmap = new Uint8Array(Math.ceil(values.length / 8));
+  let nullCount = 0;
+  values.forEach((value, i) => {
+    if (value === null) nullCount += 1;
+    else nullBitmap[i >> 3]! |= 1 << (i & 7);
+  });
+  return { nullBitmap, nullCount };
 }
 
-function columnValues(sheet: XlsxSheet, index: number, type: string): unknown[] {
-  return sheet.rows.map((row) => {
-    const value = row[index] ?? null;
-    if (value === null) return null;
-    if (type === 'BIGINT') return BigInt(value as number);
-    if (type === 'DATE' || type === 'TIMESTAMP') return (value as Date).getTime();
-    return value;
-  });
+// Arrow's builders (vectorFromArray) compile a function with `new Function`, which the page's CSP forbids
+// (no 'unsafe-eval'): the columns are laid out here as Arrow buffers directly.
+function column(values: XlsxValue[], type: string): Vector {
+  const length = values.length;
+  const valid = validity(values);
+  const numbers = <T extends ArrayLike<unknown>>(
+    make: (n: number) => T,
+    fill: (out: T, i: number, v: XlsxValue) => void,
+  ) => {
+    const out = make(length);
+    values.forEach((v, i) => {
+      if (v !== null) fill(out, i, v);
+    });
+    return out;
+  };
+  switch (type) {
+    case 'BIGINT':
+      return makeVector(
+        makeData({
+          type: new Int64(),
+          length,
+          ...valid,
+          data: numbers(
+            (n) => new BigInt64Array(n),
+            (o, i, v) => (o[i] = BigInt(v as number)),
+          ),
+        }),
+      );
+    case 'DOUBLE':
+      return makeVector(
+        makeData({
+          type: new Float64(),
+          length,
+          ...valid,
+          data: numbers(
+            (n) => new Float64Array(n),
+            (o, i, v) => (o[i] = v as number),
+          ),
+        }),
+      );
+    case 'DATE':
+      return makeVector(
+        makeData({
+          type: new DateDay(),
+          length,
+          ...valid,
+          data: numbers(
+            (n) => new Int32Array(n),
+            (o, i, v) => (o[i] = Math.floor((v as Date).getTime() / MS_PER_DAY)),
+          ),
+        }),
+      );
+    case 'TIMESTAMP': {
+      const data = numbers(
+        (n) => new BigInt64Array(n),
+        (o, i, v) => (o[i] = BigInt((v as Date).getTime())),
+      );
+      return makeVector(
+        makeData({ type: new TimestampMillisecond(), length, ...valid, data: new Int32Array(data.buffer) }),
+      );
+    }
+    case 'BOOLEAN': {
+      const data = new Uint8Array(Math.ceil(length / 8));
+      values.forEach((v, i) => {
+        if (v === true) data[i >> 3]! |= 1 << (i & 7);
+      });
+      return makeVector(makeData({ type: new Bool(), length, ...valid, data }));
+    }
+    default: {
+      const encoder = new TextEncoder();
+      const encoded = values.map((v) => (v === null ? new Uint8Array(0) : encoder.encode(String(v))));
+      const valueOffsets = new Int32Array(length + 1);
+      encoded.forEach((bytes, i) => (valueOffsets[i + 1] = (valueOffsets[i] as number) + bytes.byteLength));
+      const data = new Uint8Array(valueOffsets[length] as number);
+      encoded.forEach((bytes, i) => data.set(bytes, valueOffsets[i] as number));
+      return makeVector(makeData({ type: new Utf8(), length, ...valid, valueOffsets, data }));
+    }
+  }
 }
 
 /** The sheet as a table with one typed column per sheet column (readXlsx already made mixed columns text). */
 export function sheetToArrow(sheet: XlsxSheet): Table {
   const columns: Record<string, Vector> = {};
-  sheet.columns.forEach((column, index) => {
-    const values = columnValues(sheet, index, column.type);
-    columns[column.name] = vectorFromArray(values, arrowType(column.type) as never) as Vector;
+  sheet.columns.forEach((spec, index) => {
+    columns[spec.name] = column(
+      sheet.rows.map((row) => row[index] ?? null),
+      spec.type,
+    );
   });
   return new Table(columns);
 }
