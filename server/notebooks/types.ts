@@ -1,6 +1,7 @@
 // Notebook shapes shared by the store, the API and (as types only) the browser.
 
 import type { CellKind } from './cell-kinds';
+import type { ParameterDef } from './parameter-types';
 
 export type { CellKind };
 export type RunTarget = 'browser' | 'server';
@@ -19,8 +20,8 @@ export interface NotebookCell {
 export interface Notebook {
   id: string;
   title: string;
-  /** Values substituted for {{name}} in SQL. */
-  parameters: Record<string, string>;
+  /** Typed parameters, bound into SQL as {{name}} (./parameters.ts); their values come from the run, not the file. */
+  parameters: ParameterDef[];
   cells: NotebookCell[];
 }
 

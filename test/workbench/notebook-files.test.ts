@@ -34,7 +34,7 @@ before(async () => {
   cookies = await signInEveryRole(dir);
   notebooksDir = path.join(dir, 'notebooks');
   process.env.NOTEBOOKS_DIR = notebooksDir;
-  notebookId = (await createNotebook(getNotebooks(), carla, { title: 'Carla only', parameters: {} })).id;
+  notebookId = (await createNotebook(getNotebooks(), carla, { title: 'Carla only', parameters: [] })).id;
   await saveNotebookFile(notebooksDir, notebookId, {
     name: 'codes',
     format: 'csv',

@@ -1,5 +1,6 @@
 'use client';
-// A notebook at /workbench/<id>: header (title, save state, run all, cancel), parameters, cells and the catalog.
+// A notebook at /workbench/<id>: header (title, save state, run all, cancel), parameters (their values in the URL),
+// cells and the catalog.
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -14,7 +15,10 @@ import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
 import { NotebookHistory } from './notebook-history';
 import { NotebookSharing } from './notebook-sharing';
-import { ParametersEditor } from './parameters-editor';
+import { ParameterInputs } from '../parameters/parameter-inputs';
+import { ParametersEditor } from '../parameters/parameters-editor';
+import { firstColumnValues } from '../parameters/options-query';
+import { linkWithValues, useParameterValues } from '../parameters/use-parameter-values';
 import { SaveConflict } from './save-conflict';
 import { UploadTable } from './upload-table';
 import { useAutosave, type SaveState } from './use-autosave';
@@ -52,7 +56,15 @@ export function NotebookPage({ id }: { id: string }) {
   const [pendingRun, setPendingRun] = useState<string | null>(null);
   const [shared, setShared] = useState<string | null>(null);
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
-  const runner = useCellRunner(notebook, tableNames);
+  const defs = useMemo(() => notebook?.parameters ?? [], [notebook?.parameters]);
+  const [values, setValues] = useParameterValues(defs);
+  const runner = useCellRunner(notebook, tableNames, values);
+  const { runQuery } = runner;
+  // Options queries read lake tables, so they wait for the catalog that says which tables there are.
+  const runOptionsQuery = useMemo(
+    () => (tables ? (sql: string) => runQuery(sql).then(firstColumnValues) : undefined),
+    [tables, runQuery],
+  );
   const readOnly = loaded?.view.access === 'read';
   const save = useAutosave(notebook, version, {
     baseVersion: loaded?.view.version ?? 1,
@@ -219,9 +231,13 @@ export function NotebookPage({ id }: { id: string }) {
           ) : null}
           <button
             type="button"
-            title="Copy a link to this notebook; those it is shared with open the saved notebook"
+            title="Copy a link to this notebook with these parameter values; those it is shared with open the saved notebook"
             onClick={() => {
-              const url = `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`;
+              const url = linkWithValues(
+                `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`,
+                notebook.parameters,
+                values,
+              );
               // Without clipboard access (plain http on another host), the link is still shown to copy by hand.
               setShared(url);
               void navigator.clipboard
@@ -271,10 +287,18 @@ export function NotebookPage({ id }: { id: string }) {
             />
           </p>
         ) : null}
-        <ParametersEditor
-          parameters={notebook.parameters}
-          onChange={(parameters) => update((n) => ({ ...n, parameters }))}
+        <ParameterInputs
+          defs={notebook.parameters}
+          values={values}
+          onChange={setValues}
+          {...(runOptionsQuery ? { runOptionsQuery } : {})}
         />
+        {readOnly ? null : (
+          <ParametersEditor
+            parameters={notebook.parameters}
+            onChange={(parameters) => update((n) => ({ ...n, parameters }))}
+          />
+        )}
         <UploadTable
           notebookId={notebook.id}
           engine={runner.engine}
