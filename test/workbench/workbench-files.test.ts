@@ -230,6 +230,26 @@ test(
   },
 );
 
+test('an uploaded table goes along to the server path like a cell result', { timeout: 90_000 }, async () => {
+  const cell = page.getByTestId('cell').first();
+  await cell.getByLabel('Run on server').check();
+  try {
+    assert.deepEqual(
+      await runSql(
+        'SELECT c.label, b.number FROM basic_append b JOIN letter_codes c USING (letter) ORDER BY 2',
+      ),
+      [
+        ['Alpha', '1'],
+        ['Bravo', '2'],
+        ['Charlie', '3'],
+      ],
+    );
+    assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
+  } finally {
+    await cell.getByLabel('Run on server').uncheck();
+  }
+});
+
 test('a stranger cannot read the saved files; the owner can', async () => {
   const get = (cookie: string, url: string) => fetch(`${wb.server.url}${url}`, { headers: { cookie } });
   const list = `/api/notebooks/${notebookId}/files`;
