@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDuckDbSession, toSqlString } from '../../pipelines/engine/duckdb-session';
 import { readXlsx, writeXlsx } from '../../server/notebooks/xlsx';
+import { CSRF_HEADERS } from '../support/auth';
 import { launchChromium } from '../support/browser';
 import { readGrid, runCellAndWait, setCellSql } from './workbench-page';
 import { startWorkbenchServer, type WorkbenchServer } from './workbench-server';
@@ -260,3 +261,28 @@ test('a stranger cannot read the saved files; the owner can', async () => {
   assert.equal(own.status, 200);
   assert.equal(await own.text(), 'letter,label\na,Alpha\nb,Bravo\nc,Charlie\n');
 });
+
+test(
+  'through the running server: a 20 MB file is saved whole, a 26 MB one refused with 413',
+  { timeout: 90_000 },
+  async () => {
+    const url = `${wb.server.url}/api/notebooks/${notebookId}/files/large?format=csv`;
+    const put = (body: Uint8Array) =>
+      fetch(url, { method: 'PUT', headers: { cookie: wb.analyst, ...CSRF_HEADERS }, body: body as BodyInit });
+    const twenty = Buffer.alloc(20 * 1024 * 1024, 'a');
+    twenty.write('value\n');
+    const saved = await put(twenty);
+    assert.equal(saved.status, 200, await saved.clone().text());
+    assert.equal(((await saved.json()) as { size: number }).size, twenty.byteLength);
+    const refused = await put(Buffer.alloc(26 * 1024 * 1024, 'a'));
+    assert.equal(refused.status, 413);
+    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /at most 25 MB/);
+    const back = await fetch(url.replace('?format=csv', ''), { headers: { cookie: wb.analyst } });
+    assert.equal(Buffer.compare(Buffer.from(await back.arrayBuffer()), twenty), 0);
+    const removed = await fetch(url.replace('?format=csv', ''), {
+      method: 'DELETE',
+      headers: { cookie: wb.analyst, ...CSRF_HEADERS },
+    });
+    assert.equal(removed.status, 204);
+  },
+);
