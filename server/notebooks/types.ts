@@ -2,6 +2,7 @@
 
 import type { CellKind } from './cell-kinds';
 import type { ParameterDef } from './parameter-types';
+import type { CellDisplay, ChartSettings } from './chart-settings';
 
 export type { CellKind };
 export type RunTarget = 'browser' | 'server';
@@ -14,6 +15,10 @@ export interface NotebookCell {
   name?: string;
   /** SQL cells: where the cell runs. */
   runOn?: RunTarget;
+  /** SQL cells: what the result shows first (the grid when absent). */
+  display?: CellDisplay;
+  /** SQL cells: the saved chart (chart-settings.ts), drawn the same in the editor and in a report. */
+  chart?: ChartSettings;
   source: string;
 }
 

@@ -4,6 +4,7 @@
 // cell, its result kept under that name for later cells.
 
 import { tableFromIPC, type Table } from 'apache-arrow';
+import type { SnapshotView } from '@/server/api/workbench/types';
 import { api, runOnServer } from '../api';
 import { splitResultCut } from './result-cut';
 import { QueryCancelledError, type BrowserEngine } from './browser-engine';
@@ -40,7 +41,20 @@ export interface CellRunInput {
   /** Lake table names from the catalog. */
   tables: readonly string[];
   signal: AbortSignal;
+  /**
+   * Where a table reference's snapshot comes from: the catalog's snapshot route by default; a report reads through
+   * its own route (app/_reports), which serves only the versions the report reads.
+   */
+  getSnapshot?: SnapshotSource;
 }
+
+export type SnapshotSource = (ref: TableRef) => Promise<SnapshotView>;
+
+const catalogSnapshot: SnapshotSource = (ref) =>
+  api.getSnapshot(ref.table, {
+    ...(ref.version !== undefined ? { version: ref.version } : {}),
+    ...(ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {}),
+  });
 
 export interface CellRunResult {
   table: Table;
@@ -62,14 +76,15 @@ export class CellRunError extends Error {
   }
 }
 
-async function defineViews(engine: BrowserEngine, refs: TableRef[]): Promise<Record<string, number>> {
+async function defineViews(
+  engine: BrowserEngine,
+  refs: TableRef[],
+  getSnapshot: SnapshotSource,
+): Promise<Record<string, number>> {
   const versions: Record<string, number> = {};
   await Promise.all(
     refs.map(async (ref) => {
-      const snapshot = await api.getSnapshot(ref.table, {
-        ...(ref.version !== undefined ? { version: ref.version } : {}),
-        ...(ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {}),
-      });
+      const snapshot = await getSnapshot(ref);
       if (!engine.hasView(ref.view, snapshot.version)) await engine.defineView(ref.view, snapshot);
       versions[ref.view] = snapshot.version;
     }),
@@ -150,7 +165,9 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
       versions,
     };
   } else {
-    const versions = await defineViews(engine, rewritten.refs).catch(mapError);
+    const versions = await defineViews(engine, rewritten.refs, input.getSnapshot ?? catalogSnapshot).catch(
+      mapError,
+    );
     const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS, BROWSER_MAX_BYTES).catch(mapError);
     result = { ...outcome, elapsedMs: performance.now() - started, runOn: 'browser', versions };
   }

@@ -19,6 +19,7 @@ import { ParameterInputs } from '../parameters/parameter-inputs';
 import { ParametersEditor } from '../parameters/parameters-editor';
 import { firstColumnValues } from '../parameters/options-query';
 import { linkWithValues, useParameterValues } from '../parameters/use-parameter-values';
+import { PublishPanel } from './publish-panel';
 import { SaveConflict } from './save-conflict';
 import { UploadTable } from './upload-table';
 import { useAutosave, type SaveState } from './use-autosave';
@@ -48,7 +49,7 @@ export function NotebookPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
   const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
-  const [panel, setPanel] = useState<'history' | 'sharing' | null>(null);
+  const [panel, setPanel] = useState<'history' | 'sharing' | 'publish' | null>(null);
   const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
@@ -229,6 +230,16 @@ export function NotebookPage({ id }: { id: string }) {
               Share
             </button>
           ) : null}
+          {loaded?.view.access === 'manage' ? (
+            <button
+              type="button"
+              data-testid="publish-panel-button"
+              aria-expanded={panel === 'publish'}
+              onClick={() => setPanel((p) => (p === 'publish' ? null : 'publish'))}
+            >
+              Publish
+            </button>
+          ) : null}
           <button
             type="button"
             title="Copy a link to this notebook with these parameter values; those it is shared with open the saved notebook"
@@ -273,6 +284,9 @@ export function NotebookPage({ id }: { id: string }) {
         ) : null}
         {panel === 'sharing' && loaded ? (
           <NotebookSharing id={notebook.id} initial={loaded.view.shares} />
+        ) : null}
+        {panel === 'publish' && loaded ? (
+          <PublishPanel notebook={notebook} tables={tableNames} saved={save.state === 'saved'} />
         ) : null}
         {shared ? (
           <p className="wb-muted" role="status">

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadEnv } from '../../config/env';
 import type { SessionUser } from '../../auth/permissions';
 import { CELL_KINDS } from '../../notebooks/cell-kinds';
+import { CELL_DISPLAYS, CHART_KINDS, CHART_LIMITS } from '../../notebooks/chart-settings';
 import { accessOf, canRead, type NotebookAccess, type NotebookShare } from '../../notebooks/notebook-access';
 import { createNotebookStore, type NotebookStore } from '../../notebooks/notebook-store';
 import {
@@ -26,6 +27,19 @@ import type { Notebook, NotebookSummary } from '../../notebooks/types';
 import { guardNotebook, requireAccess } from './notebook-guard';
 import { WorkbenchError } from './workbench-error';
 
+const chartColumn = z.string().min(1).max(CHART_LIMITS.columnName);
+
+/** The saved chart of a cell; the same rules as parseChartSettings, which reads it back from the file. */
+export const chartSettingsSchema = z
+  .object({
+    kind: z.enum(CHART_KINDS),
+    x: chartColumn,
+    y: z.array(chartColumn).max(CHART_LIMITS.yColumns),
+    series: chartColumn.optional(),
+    title: z.string().max(CHART_LIMITS.title).optional(),
+  })
+  .strict();
+
 const cellSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
   kind: z.enum(CELL_KINDS),
@@ -34,6 +48,8 @@ const cellSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a cell name is a SQL identifier: letters, digits, _')
     .optional(),
   runOn: z.enum(['browser', 'server']).optional(),
+  display: z.enum(CELL_DISPLAYS).optional(),
+  chart: chartSettingsSchema.optional(),
   source: z.string().max(500_000),
 });
 
