@@ -26,6 +26,8 @@ export interface ApiRequestOptions {
   body?: unknown;
   /** Sent as multipart/form-data instead of `body` (the browser sets the boundary). */
   form?: FormData;
+  /** Sent as the raw body (an uploaded file) instead of `body`, with its own Content-Type. */
+  blob?: Blob;
   signal?: AbortSignal;
   /** Lets the request finish while the page unloads (bodies up to 64 KB). */
   keepalive?: boolean;
@@ -77,7 +79,10 @@ export function createApiClient(effects: ApiClientEffects) {
     if (options.accept) headers.Accept = options.accept;
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
-    else if (options.body !== undefined) {
+    else if (options.blob) {
+      headers['Content-Type'] = options.blob.type || 'application/octet-stream';
+      body = options.blob;
+    } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }

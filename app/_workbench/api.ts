@@ -6,6 +6,7 @@ import type { NotebookSharing } from '@/server/api/workbench/notebook-sharing';
 import type { NotebookListItem, NotebookView } from '@/server/api/workbench/notebooks';
 import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
 import type { NotebookShare } from '@/server/notebooks/notebook-access';
+import type { NotebookFileFormat, NotebookFileInfo } from '@/server/notebooks/notebook-files';
 import type { NotebookVersionInfo } from '@/server/notebooks/notebook-versions';
 import type { Notebook } from '@/server/notebooks/types';
 import type { QueryHistoryEntry } from '@/server/notebooks/query-history';
@@ -66,6 +67,25 @@ export const api = {
       `/api/catalog/tables/${encodeURIComponent(table)}/restore`,
       json('POST', { version }),
     ),
+  listNotebookFiles: (id: string) =>
+    request<{ files: NotebookFileInfo[]; limits: { fileBytes: number; notebookBytes: number } }>(
+      `/api/notebooks/${encodeURIComponent(id)}/files`,
+    ),
+  getNotebookFile: async (id: string, name: string) =>
+    new Uint8Array(
+      await (
+        await apiRequest(`/api/notebooks/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`)
+      ).arrayBuffer(),
+    ),
+  saveNotebookFile: (id: string, name: string, format: NotebookFileFormat, bytes: Uint8Array) =>
+    request<NotebookFileInfo>(
+      `/api/notebooks/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}?format=${format}`,
+      { method: 'PUT', blob: new Blob([bytes as BlobPart], { type: 'application/octet-stream' }) },
+    ),
+  deleteNotebookFile: (id: string, name: string) =>
+    request<void>(`/api/notebooks/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`, {
+      method: 'DELETE',
+    }),
   deleteNotebook: (id: string) =>
     request<void>(`/api/notebooks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

@@ -13,6 +13,8 @@ import * as snapshotRoute from '../../app/api/catalog/tables/[table]/snapshot/ro
 import * as tablesRoute from '../../app/api/catalog/tables/route';
 import * as lakeRoute from '../../app/api/lake/[...path]/route';
 import * as duplicateRoute from '../../app/api/notebooks/[id]/duplicate/route';
+import * as notebookFileRoute from '../../app/api/notebooks/[id]/files/[name]/route';
+import * as notebookFilesRoute from '../../app/api/notebooks/[id]/files/route';
 import * as notebookHistoryRoute from '../../app/api/notebooks/[id]/history/route';
 import * as notebookRoute from '../../app/api/notebooks/[id]/route';
 import * as notebookSharingRoute from '../../app/api/notebooks/[id]/sharing/route';
@@ -29,7 +31,12 @@ import {
   openNotebook,
 } from '../../server/api/workbench/notebooks';
 import type { Role } from '../../server/auth/permissions';
-import { signInEveryRole } from './role-sessions';
+import {
+  deleteNotebookFile,
+  listNotebookFiles,
+  saveNotebookFile,
+} from '../../server/notebooks/notebook-files';
+import { BASE_URL, signInEveryRole } from './role-sessions';
 import {
   assertTableCoversRoutes,
   only,
@@ -231,6 +238,66 @@ const rows: RouteRow[] = [
         req('PATCH', `/api/notebooks/${notebookId}`, h, { title: `Renamed by ${caller}` }),
         notebook(),
       ),
+  },
+  {
+    route: 'notebooks/[id]/files/[name]',
+    method: 'PUT',
+    expect: only(['admin', 'analyst']),
+    call: (h) =>
+      notebookFileRoute.PUT(
+        new Request(`${BASE_URL}/api/notebooks/${notebookId}/files/codes?format=csv`, {
+          method: 'PUT',
+          headers: { ...h, 'content-type': 'text/csv' },
+          body: 'code,label\n1,one\n',
+        }),
+        params({ id: notebookId, name: 'codes' }),
+      ),
+    check: (_res, body) => assert.equal(json(body).format, 'csv'),
+  },
+  {
+    route: 'notebooks/[id]/files',
+    method: 'GET',
+    expect: only(['admin', 'analyst']),
+    call: (h) => notebookFilesRoute.GET(req('GET', `/api/notebooks/${notebookId}/files`, h), notebook()),
+    check: (_res, body) =>
+      assert.deepEqual(
+        (json(body).files as { name: string }[]).map((f) => f.name),
+        ['codes'],
+      ),
+  },
+  {
+    route: 'notebooks/[id]/files/[name]',
+    method: 'GET',
+    expect: only(['admin', 'analyst']),
+    call: (h) =>
+      notebookFileRoute.GET(
+        req('GET', `/api/notebooks/${notebookId}/files/codes`, h),
+        params({ id: notebookId, name: 'codes' }),
+      ),
+    check: (_res, body) => assert.equal(body, 'code,label\n1,one\n'),
+  },
+  {
+    route: 'notebooks/[id]/files/[name]',
+    method: 'DELETE',
+    expect: only(['admin', 'analyst'], 204),
+    call: async (h) => {
+      // A file of its own per call; a refused caller must leave it in place.
+      const name = `scratch_${Math.random().toString(36).slice(2, 8)}`;
+      const dir = path.resolve(process.env.NOTEBOOKS_DIR as string);
+      await saveNotebookFile(dir, notebookId, {
+        name,
+        format: 'csv',
+        bytes: new TextEncoder().encode('a\n1\n'),
+      });
+      const res = await notebookFileRoute.DELETE(
+        req('DELETE', `/api/notebooks/${notebookId}/files/${name}`, h),
+        params({ id: notebookId, name }),
+      );
+      const left = (await listNotebookFiles(dir, notebookId)).some((f) => f.name === name);
+      assert.equal(left, res.status !== 204);
+      if (left) await deleteNotebookFile(dir, notebookId, name);
+      return res;
+    },
   },
   {
     route: 'notebooks/[id]/duplicate',

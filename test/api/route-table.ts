@@ -111,6 +111,8 @@ export const WORKBENCH_ROUTES = [
   'notebooks',
   'notebooks/[id]',
   'notebooks/[id]/duplicate',
+  'notebooks/[id]/files',
+  'notebooks/[id]/files/[name]',
   'notebooks/[id]/history',
   'notebooks/[id]/sharing',
   'query',

@@ -240,6 +240,34 @@ export class BrowserEngine {
     }
   }
 
+  /** Forgets a stored result or uploaded table (an upload the analyst removed). */
+  async dropResult(name: string): Promise<void> {
+    const found = this.findResult(name);
+    if (!found) return;
+    this.results.delete(found.name);
+    const instance = await this.start();
+    await instance.conn.query(`DROP TABLE IF EXISTS ${quoteName(found.name)}`);
+  }
+
+  /**
+   * The rows of an uploaded CSV or Parquet file, read by DuckDB-WASM from a registered buffer (CSV: dialect and
+   * column types detected by read_csv_auto, the first row naming the columns). The buffer is dropped afterwards; storeResult keeps the table.
+   */
+  async readFile(format: 'csv' | 'parquet', bytes: Uint8Array): Promise<Table> {
+    const instance = await this.start();
+    const file = `upload_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}.${format}`;
+    // registerFileBuffer hands the buffer to the worker: give it a copy, so the caller's bytes stay usable.
+    await instance.db.registerFileBuffer(file, bytes.slice());
+    try {
+      // header = true: the sniffer cannot tell a header from data when every column is text, and a table from
+      // a file names its columns by its first row.
+      const reader = format === 'csv' ? `read_csv_auto('${file}', header = true)` : `read_parquet('${file}')`;
+      return await instance.conn.query(`SELECT * FROM ${reader}`);
+    } finally {
+      await instance.db.dropFile(file).catch(logCleanupFailure('dropFile of an uploaded file'));
+    }
+  }
+
   /** Parquet bytes of a table, written by DuckDB-WASM itself. */
   async toParquet(table: Table): Promise<Uint8Array> {
     const instance = await this.start();

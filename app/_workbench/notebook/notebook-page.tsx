@@ -22,6 +22,7 @@ import { firstColumnValues } from '../parameters/options-query';
 import { linkWithValues, useParameterValues } from '../parameters/use-parameter-values';
 import { PublishPanel } from './publish-panel';
 import { SaveConflict } from './save-conflict';
+import { UploadTable } from './upload-table';
 import { useAutosave, type SaveState } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 import { logCleanupFailure } from '../../_lib/cleanup';
@@ -333,6 +334,12 @@ export function NotebookPage({ id }: { id: string }) {
             onChange={(parameters) => update((n) => ({ ...n, parameters }))}
           />
         )}
+        <UploadTable
+          notebookId={notebook.id}
+          engine={runner.engine}
+          canSave={!readOnly}
+          reservedNames={[...tableNames, ...notebook.cells.flatMap((c) => (c.name ? [c.name] : []))]}
+        />
         {notebook.cells.map((cell, index) => {
           const { Editor } = CELL_KIND_UI[cell.kind];
           return (

@@ -44,8 +44,12 @@ export function readColumn(table: Table, index: number): unknown[] {
   const field = table.schema.fields[index] as Field;
   const values = vector.toArray() as ArrayLike<unknown>;
   const out: unknown[] = new Array(vector.length);
-  // toArray() gives typed arrays without nulls; fall back to get() where a column has nulls or is not primitive.
-  const direct = vector.nullCount === 0 && !DataType.isDecimal(field.type) && ArrayBuffer.isView(values);
+  // toArray() gives typed arrays without nulls; fall back to get() where a column has nulls or is not a plain
+  // number column (timestamps, times and decimals come as several 32-bit words per value, not one value each).
+  const direct =
+    vector.nullCount === 0 &&
+    (DataType.isInt(field.type) || DataType.isFloat(field.type)) &&
+    ArrayBuffer.isView(values);
   for (let i = 0; i < vector.length; i += 1) out[i] = direct ? values[i] : vector.get(i);
   return out;
 }

@@ -7,7 +7,8 @@ import type { CellDisplay, ChartSettings } from '@/server/notebooks/chart-settin
 import { ResultChart } from './result-chart';
 import { ResultGrid } from './result-grid';
 import './results.css';
-import { downloadBytes, toArrowIpc, toCsv } from './result-export';
+import { downloadBytes, toArrowIpc, toCsv, toXlsx } from './result-export';
+import { XLSX_MIME_TYPE } from '@/server/notebooks/xlsx';
 
 export interface ResultInfo {
   table: Table;
@@ -64,6 +65,13 @@ export function ResultView({
       setNotice(`Parquet export failed: ${(error as Error).message}`);
     }
   };
+  const exportXlsx = () => {
+    try {
+      downloadBytes(toXlsx(table, fileStem), `${fileStem}.xlsx`, XLSX_MIME_TYPE);
+    } catch (error) {
+      setNotice(`Excel export failed: ${(error as Error).message}`);
+    }
+  };
   const copy = async () => {
     await navigator.clipboard.writeText(toCsv(table).replace(/,/g, '\t'));
     setNotice('Copied as tab-separated text');
@@ -96,6 +104,9 @@ export function ResultView({
         </button>
         <button type="button" onClick={() => downloadBytes(toCsv(table), `${fileStem}.csv`, 'text/csv')}>
           CSV
+        </button>
+        <button type="button" onClick={exportXlsx} title="Excel workbook with typed columns">
+          Excel
         </button>
         <button type="button" onClick={() => void exportParquet()}>
           Parquet
