@@ -13,6 +13,8 @@ export interface NotebookCell {
   name?: string;
   /** SQL cells: where the cell runs. */
   runOn?: RunTarget;
+  /** Shown folded to its first line in the workbench (any kind); `collapsed=1` on the cell's marker. */
+  collapsed?: boolean;
   source: string;
 }
 

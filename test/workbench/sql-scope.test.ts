@@ -70,7 +70,7 @@ test('joins: every table and alias of the statement, time travel and USING inclu
 test('quoted and schema-qualified names find their table; unknown ones stay unknown', () => {
   const quoted = at('SELECT i.| FROM "county_ops/inspections" i');
   assert.deepEqual(columnsOf(quoted, 'i'), ['inspector VARCHAR']);
-  const schema = at('SELECT | FROM main.parcels, nowhere n, read_parquet(\'x.parquet\') AS f');
+  const schema = at("SELECT | FROM main.parcels, nowhere n, read_parquet('x.parquet') AS f");
   assert.deepEqual(names(schema), ['parcels:table', 'n:unknown', 'f:unknown']);
   const quotedAlias = at('SELECT "my p".| FROM parcels "my p"');
   assert.equal(quotedAlias.qualifier, 'my p');
@@ -130,7 +130,15 @@ test('after FROM or JOIN a relation is expected; inside strings and comments not
 });
 
 test('half-written SQL never throws', () => {
-  for (const sql of ['|', 'SELECT (|', 'WITH x AS (| ', 'WITH x AS|', 'SELECT * FROM (SELECT|', ')))|(((', 'FROM "|']) {
+  for (const sql of [
+    '|',
+    'SELECT (|',
+    'WITH x AS (| ',
+    'WITH x AS|',
+    'SELECT * FROM (SELECT|',
+    ')))|(((',
+    'FROM "|',
+  ]) {
     assert.doesNotThrow(() => at(sql), sql);
   }
   // FROM-first: DuckDB's `FROM parcels p SELECT …`.

@@ -75,7 +75,17 @@ interface LevelInfo {
   closedGroups: Set<number>;
 }
 
-const QUERY_START = ['SELECT', 'WITH', 'FROM', 'VALUES', 'TABLE', 'SUMMARIZE', 'DESCRIBE', 'PIVOT', 'UNPIVOT'];
+const QUERY_START = [
+  'SELECT',
+  'WITH',
+  'FROM',
+  'VALUES',
+  'TABLE',
+  'SUMMARIZE',
+  'DESCRIBE',
+  'PIVOT',
+  'UNPIVOT',
+];
 
 /** Words that end a FROM item, so they are never taken for an alias. */
 const NOT_ALIAS = new Set(
@@ -276,7 +286,10 @@ class StatementAnalysis {
         target = this.resolve(parts, ctes);
       }
       // Time travel (rewritten before the query runs): `parcels VERSION AS OF 3 p`.
-      if (['VERSION', 'TIMESTAMP'].includes(upper(units[at]?.token)) && upper(units[at + 1]?.token) === 'AS') {
+      if (
+        ['VERSION', 'TIMESTAMP'].includes(upper(units[at]?.token)) &&
+        upper(units[at + 1]?.token) === 'AS'
+      ) {
         at += 4;
       }
     } else {
@@ -391,7 +404,11 @@ class StatementAnalysis {
     return '';
   }
 
-  findColumn(relations: readonly ScopeRelation[], qualifier: string | null, name: string): ScopeColumn | null {
+  findColumn(
+    relations: readonly ScopeRelation[],
+    qualifier: string | null,
+    name: string,
+  ): ScopeColumn | null {
     const lower = name.toLowerCase();
     const from = qualifier
       ? relations.filter((r) => r.name.toLowerCase() === qualifier.toLowerCase())

@@ -15,7 +15,11 @@ export interface SqlToken {
   open?: boolean;
 }
 
-function readQuoted(sql: string, start: number, quote: string): { end: number; value: string; open: boolean } {
+function readQuoted(
+  sql: string,
+  start: number,
+  quote: string,
+): { end: number; value: string; open: boolean } {
   let j = start + 1;
   let value = '';
   while (j < sql.length) {
