@@ -23,7 +23,11 @@ export const NOTEBOOK_SHORTCUTS: readonly { keys: string; what: string }[] = [
   { keys: 'Esc', what: 'Close this list' },
 ];
 
-/** Binds the run keys; `actions` is read at key time, so the latest cell and callbacks are used. */
+/**
+ * Binds the run keys; `actions` is read at key time, so the latest cell and callbacks are used. Actions, not
+ * `addCommand`: a command's keybinding is shared by every editor on the page and runs the handler of the editor
+ * created last (microsoft/monaco-editor#2947), so Shift+Enter in the first cell would run another one.
+ */
 export function bindCellKeys(
   editor: Monaco.editor.IStandaloneCodeEditor,
   monaco: typeof Monaco,
@@ -31,10 +35,30 @@ export function bindCellKeys(
 ): void {
   const { KeyMod, KeyCode } = monaco;
   const idle = '!suggestWidgetVisible';
-  editor.addCommand(KeyMod.CtrlCmd | KeyCode.Enter, () => actions().run());
-  editor.addCommand(KeyMod.Shift | KeyCode.Enter, () => actions().runAndNext(), idle);
-  editor.addCommand(KeyMod.Alt | KeyCode.Enter, () => actions().runAndInsert(), idle);
-  editor.addCommand(KeyMod.Shift | KeyMod.Alt | KeyCode.KeyF, () => actions().format());
+  const bind = (id: string, label: string, keys: number, run: () => void, precondition?: string) =>
+    editor.addAction({
+      id: `notebook.${id}`,
+      label,
+      keybindings: [keys],
+      run,
+      ...(precondition ? { precondition } : {}),
+    });
+  bind('run', 'Run the cell', KeyMod.CtrlCmd | KeyCode.Enter, () => actions().run());
+  bind(
+    'runAndNext',
+    'Run the cell and move to the next',
+    KeyMod.Shift | KeyCode.Enter,
+    () => actions().runAndNext(),
+    idle,
+  );
+  bind(
+    'runAndInsert',
+    'Run the cell and insert one below',
+    KeyMod.Alt | KeyCode.Enter,
+    () => actions().runAndInsert(),
+    idle,
+  );
+  bind('format', 'Format the SQL', KeyMod.Shift | KeyMod.Alt | KeyCode.KeyF, () => actions().format());
 }
 
 const editors = new Map<string, Monaco.editor.IStandaloneCodeEditor>();
