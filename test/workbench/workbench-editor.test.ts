@@ -75,7 +75,7 @@ test(
     const rows = await widget.locator('.monaco-list-row').evaluateAll((list) =>
       list.map((row) => ({
         name: row.querySelector('.label-name')?.textContent ?? '',
-        type: row.querySelector('.qualifier-label')?.textContent ?? '',
+        type: row.querySelector('.details-label')?.textContent ?? '',
       })),
     );
     assert.deepEqual(rows, [
