@@ -65,7 +65,7 @@ const focusIsIn = (cellId: string | null) =>
 
 test(
   "`p.` after `FROM big_events p` offers big_events' columns with their types",
-  { timeout: 60_000 },
+  { timeout: 120_000 },
   async () => {
     await setCellSql(page, 0, 'SELECT  FROM big_events p');
     await placeCursor(0, 1, 8);
