@@ -1,7 +1,8 @@
 'use client';
 // Completion for a SQL cell from what its statement can refer to (sql-scope.ts): after `p.` the columns of the
-// relation `p` names, with their types; elsewhere the statement's columns first, then its relations, CTEs, cells'
-// results and lake tables, keywords, and the engine's functions with their signatures (duckdb-functions.ts).
+// relation `p` names, with their types; elsewhere the statement's columns first (every known table's while it has no
+// FROM yet), then its relations, CTEs, cells' results and lake tables, keywords, and the engine's functions with
+// their signatures (duckdb-functions.ts).
 
 import type * as Monaco from 'monaco-editor';
 import { sqlNameOf } from '@/server/notebooks/sql-rewrite';
@@ -124,6 +125,17 @@ export function provideSqlCompletions(
         range,
       });
     });
+  }
+  if (!relationFirst && scope.relations.length === 0) {
+    // SELECT written before its FROM: any known table's or result's columns, until the FROM says which.
+    [...catalog.results, ...catalog.tables].forEach((source, n) =>
+      suggestions.push(
+        ...columnItems(monaco, range, source.columns, source.name, 2).map((item) => ({
+          ...item,
+          sortText: `2${String(n).padStart(4, '0')}${item.sortText ?? ''}`,
+        })),
+      ),
+    );
   }
   const relationGroup = relationFirst ? 0 : 2;
   scope.ctes.forEach((cte, n) =>
