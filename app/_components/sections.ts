@@ -23,6 +23,15 @@ export const sections = {
       'Delta Lake snapshots served by this app, so ad-hoc reports never touch Oracle.',
     built: true,
   },
+  reports: {
+    href: '/reports',
+    label: 'Reports',
+    audience: 'analysts, managers and the front-end team',
+    plan:
+      'Notebooks published read-only: notes, charts and tables over the latest or a pinned snapshot of the ' +
+      'Delta tables, run in your browser, with the data they show always stated.',
+    built: true,
+  },
   pipelines: {
     href: '/pipelines',
     label: 'Pipelines',

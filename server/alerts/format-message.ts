@@ -25,7 +25,7 @@ const ADAPTIVE_COLOR: Record<AlertMessage['severity'], string> = {
   info: 'accent',
 };
 
-export const headline = (m: AlertMessage) => `[${LABEL[m.severity]}] ${m.title}`;
+export const headline = (m: AlertMessage) => `[${m.label ?? LABEL[m.severity]}] ${m.title}`;
 
 // Slack mrkdwn treats &, < and > as control characters.
 const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

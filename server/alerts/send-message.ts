@@ -1,7 +1,7 @@
 // Sends one message to one channel: a webhook POST (10 s limit) or an e-mail through nodemailer. Errors are
 // described without the webhook URL or SMTP credentials, since they land in the alert history.
 
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Env } from '../config/env';
 import { smtpSettings, type ProcessEnv } from './channel-secrets';
 import { emailContent, webhookBody } from './format-message';
@@ -34,6 +34,15 @@ async function sendWebhook(
   message: AlertMessage,
   effects: SendEffects,
 ): Promise<void> {
+  await postToWebhook(channel, webhookBody(channel.format, message, effects.now()), effects);
+}
+
+/** POSTs a JSON body to a webhook channel's URL (also used by notebook run delivery, server/delivery). */
+export async function postToWebhook(
+  channel: Extract<AlertChannel, { type: 'webhook' }>,
+  body: unknown,
+  effects: Pick<SendEffects, 'processEnv' | 'fetch' | 'timeoutMs'>,
+): Promise<void> {
   const url = effects.processEnv[channel.urlEnv];
   if (!url) throw new SendError(`${channel.urlEnv} is not set in the worker's environment`);
   if (!/^https?:\/\//i.test(url)) throw new SendError(`${channel.urlEnv} is not an http(s) URL`);
@@ -42,7 +51,7 @@ async function sendWebhook(
     response = await (effects.fetch ?? fetch)(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(webhookBody(channel.format, message, effects.now())),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(effects.timeoutMs ?? 10_000),
       redirect: 'error',
     });
@@ -59,6 +68,14 @@ async function sendEmail(
   message: AlertMessage,
   effects: SendEffects,
 ): Promise<void> {
+  await sendMail({ to: channel.to, ...emailContent(message) }, effects);
+}
+
+/** Sends one e-mail through ALERT_SMTP_* (also used by notebook run delivery, with attachments). */
+export async function sendMail(
+  mail: Omit<SendMailOptions, 'from'>,
+  effects: Pick<SendEffects, 'env' | 'timeoutMs'>,
+): Promise<void> {
   const smtp = smtpSettings(effects.env);
   if ('missing' in smtp) throw new SendError(`e-mail not configured: ${smtp.missing}`);
   const timeout = effects.timeoutMs ?? 10_000;
@@ -69,10 +86,12 @@ async function sendEmail(
     socketTimeout: timeout,
   });
   try {
-    await transport.sendMail({ from: smtp.from, to: channel.to, ...emailContent(message) });
+    await transport.sendMail({ ...mail, from: smtp.from });
   } catch (error) {
     const e = error as { code?: string; responseCode?: number; response?: string };
-    const detail = e.response ?? e.code ?? 'error';
+    // nodemailer's codes for a server that did not answer: say it in words (its message names no secret either).
+    const unreached = e.code && ['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EDNS'].includes(e.code);
+    const detail = e.response ?? (unreached ? `server not reached (${e.code})` : (e.code ?? 'error'));
     throw new SendError(`SMTP: ${e.responseCode ? `${e.responseCode} ` : ''}${detail}`.slice(0, 300));
   } finally {
     transport.close();

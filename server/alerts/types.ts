@@ -76,6 +76,8 @@ export interface AlertMessage {
   text: string;
   /** The page that explains it (a run on /pipelines, or /sync). */
   link: string;
+  /** The headline's tag instead of the severity's ([ALERT], [RECOVERED]…): a notebook run's delivery says [REPORT]. */
+  label?: string;
 }
 
 /**

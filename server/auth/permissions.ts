@@ -16,14 +16,16 @@ export const PERMISSIONS = [
   'delta:restore', // roll a Delta table back
   'signins:read', // the log of failed sign-ins
   'alerts', // alert channels, rules and history; send a test message
+  'reports:read', // published reports (each report also names the roles that may read it)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  analyst: ['workbench', 'catalog:read', 'lineage:read'],
-  // Issue 6: the front-end team sees sync status and lineage; the catalog belongs to the workbench.
-  frontend: ['sync:read', 'lineage:read'],
+  analyst: ['workbench', 'catalog:read', 'lineage:read', 'reports:read'],
+  // Issue 6: the front-end team sees sync status and lineage; the catalog belongs to the workbench. Issue 15:
+  // and published reports, which read only the table versions they name.
+  frontend: ['sync:read', 'lineage:read', 'reports:read'],
 };
 
 export interface SessionUser {

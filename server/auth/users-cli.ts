@@ -3,6 +3,7 @@
 //   passwd <name>                              set a new random password and print it once
 //   remove <name>
 //   revoke <name>                              end every session of the user, password unchanged
+//   set-email <name> <address> | --none        where scheduled notebook results and failures reach the user
 //   list
 // A password or role change ends the user's sessions too (the users file's session generation).
 
@@ -10,10 +11,18 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadEnv } from '../config/env';
 import { ROLES, type Role } from './permissions';
-import { generatePassword, readUsers, removeUser, revokeUserSessions, upsertUser } from './users-file';
+import {
+  emailSchema,
+  generatePassword,
+  readUsers,
+  removeUser,
+  revokeUserSessions,
+  setUserEmail,
+  upsertUser,
+} from './users-file';
 
 const usage =
-  'usage: npm run users -- add <name> --role <admin|analyst|frontend> [--role …] | passwd <name> | remove <name> | revoke <name> | list';
+  'usage: npm run users -- add <name> --role <admin|analyst|frontend> [--role …] | passwd <name> | remove <name> | revoke <name> | set-email <name> <address|--none> | list';
 
 async function askPassword(): Promise<string> {
   if (process.env.PASSWORD) return process.env.PASSWORD;
@@ -28,11 +37,12 @@ async function main(): Promise<number> {
   const file = loadEnv().USERS_FILE;
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { role: { type: 'string', multiple: true } },
+    options: { role: { type: 'string', multiple: true }, none: { type: 'boolean' } },
   });
   const [command, name] = positionals;
   if (command === 'list') {
-    for (const u of await readUsers(file)) console.log(`${u.username}\t${u.roles.join(',')}`);
+    for (const u of await readUsers(file))
+      console.log(`${u.username}\t${u.roles.join(',')}${u.email ? `\t${u.email}` : ''}`);
     return 0;
   }
   if (!name) {
@@ -74,6 +84,22 @@ async function main(): Promise<number> {
     const revoked = await revokeUserSessions(file, name);
     console.log(revoked ? `ended every session of ${name}` : `no user ${name} in ${file}`);
     return revoked ? 0 : 1;
+  }
+  if (command === 'set-email') {
+    const address = values.none ? null : positionals[2];
+    if (address === undefined) {
+      console.error(usage);
+      return 2;
+    }
+    const parsed = address === null ? null : emailSchema.safeParse(address);
+    if (parsed && !parsed.success) {
+      console.error(`not an e-mail address: ${address}`);
+      return 2;
+    }
+    const done = await setUserEmail(file, name, parsed ? parsed.data : null);
+    if (!done) console.error(`no user ${name} in ${file}`);
+    else console.log(parsed ? `e-mail of ${name}: ${parsed.data}` : `e-mail of ${name} removed`);
+    return done ? 0 : 1;
   }
   console.error(usage);
   return 2;

@@ -1,5 +1,5 @@
-// Users live in a JSON file (USERS_FILE): `[{username, passwordHash, roles}]`, hashes are argon2id. Writes go
-// to a temp file then rename (never half a file), with mode 0600 because the hashes are still secrets.
+// Users live in a JSON file (USERS_FILE): `[{username, passwordHash, roles, email?}]`, hashes are argon2id.
+// Writes go to a temp file then rename (never half a file), with mode 0600 because the hashes are still secrets.
 
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,12 +12,16 @@ export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'use 1 to 64 letters, digits, "_", ".", "@" or "-"');
 
+export const emailSchema = z.string().trim().email('must be an e-mail address').max(254);
+
 const userRecordSchema = z.object({
   username: usernameSchema,
   passwordHash: z.string().startsWith('$argon2', 'must be an argon2 hash'),
   roles: z.array(z.enum(ROLES)).min(1),
   /** Bumped by every password or role change: sessions issued under an older generation are refused. */
   sessionGeneration: z.number().int().min(0).optional(),
+  /** Where scheduled notebook results and their failures reach the user (issue 15: delivery). */
+  email: emailSchema.optional(),
 });
 const usersFileSchema = z.array(userRecordSchema);
 
@@ -77,6 +81,8 @@ export async function upsertUser(
     passwordHash: await hashPassword(user.password),
     roles: [...new Set(user.roles)],
     sessionGeneration: existing ? sessionGeneration(existing) + 1 : 0,
+    // A password or role change keeps the address the user gave.
+    ...(existing?.email ? { email: existing.email } : {}),
   };
   if (index >= 0) users[index] = record;
   else users.push(record);
@@ -94,6 +100,18 @@ export async function revokeUserSessions(file: string, username: string): Promis
   const user = users.find((u) => u.username === username);
   if (!user) return false;
   user.sessionGeneration = sessionGeneration(user) + 1;
+  await writeUsers(file, users);
+  return true;
+}
+
+/** Set (or, with null, remove) a user's e-mail address; false when there is no such user. */
+export async function setUserEmail(file: string, username: string, email: string | null): Promise<boolean> {
+  const address = email === null ? null : emailSchema.parse(email);
+  const users = await readUsers(file);
+  const user = users.find((u) => u.username === username);
+  if (!user) return false;
+  if (address === null) delete user.email;
+  else user.email = address;
   await writeUsers(file, users);
   return true;
 }

@@ -9,6 +9,7 @@ import { ensureDemoUsers } from '../auth/users-file';
 import { loadEnv, redactUrl } from '../config/env';
 import { prepareServices } from '../services/prepare-services';
 import { runWebAndWorker } from '../services/run-processes';
+import { seedDemoReport } from '../reports/demo-report';
 import { queueFirstRun, watchFirstRun } from './demo-first-run';
 
 const log = (line: string) => console.log(`[demo] ${line}`);
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
   const queued = await queueFirstRun(env, DEMO_PIPELINE, log);
 
   await ensureDemoUsers(env.USERS_FILE, log);
+  await seedDemoReport(env, 'admin', log);
   // `next start` runs with NODE_ENV=production, where a session secret must be given; the demo is one local
   // machine, so it uses (or generates once) ./data/session-secret and hands it to the web process.
   process.env.SESSION_SECRET = await resolveSessionSecret({

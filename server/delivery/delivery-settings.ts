@@ -21,7 +21,10 @@ export const deliverySettingsSchema = z.object({
   targets: z.array(deliveryTargetSchema).max(20).default([]),
   format: z.enum(DELIVERY_FORMATS).default('csv'),
   /** Output (cell result) names to attach; empty = every output of the run. */
-  outputs: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/)).max(50).default([]),
+  outputs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/))
+    .max(50)
+    .default([]),
   /** Send on success too (failures always reach the owner). */
   onSuccess: z.boolean().default(true),
 });

@@ -2,10 +2,13 @@
 // after a `-- %%` marker line. SQL cells are plain SQL; Markdown cells are comment lines.
 //
 //   -- Notebook: Permits this week
-//   -- Parameters: {"since":"'2026-11-01'"}
+//   -- Parameters: [{"name":"since","type":"date","default":"2026-11-01"}]
 //
 //   -- %% sql id=c1 name=recent run=browser
 //   SELECT * FROM permits WHERE issued_at >= {{since}}
+//
+// Files written before typed parameters have `-- Parameters: {"since":"'2026-11-01'"}`: read as text parameters
+// with those defaults (./parameter-defs.ts).
 //
 //   -- %% markdown id=c2
 //   -- # Findings
@@ -14,7 +17,8 @@
 // every kind's: `collapsed=1` for a cell shown folded.
 
 import { CELL_FORMATS, CELL_KINDS, type CellKind } from './cell-kinds';
-import { CELL_NAME as NAME } from './cells/cell-format';
+import { normalizeParameterDefs } from './parameter-defs';
+import type { ParameterDef } from './parameter-types';
 import type { Notebook, NotebookCell } from './types';
 
 const MARKER = new RegExp(`^-- %% (${CELL_KINDS.join('|')})((?: [a-z]+=[^\\s]*)*)\\s*$`);
@@ -22,7 +26,7 @@ const CELL_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 export function serializeNotebook(notebook: Notebook): string {
   const out = [`-- Notebook: ${notebook.title.replace(/\s*\n\s*/g, ' ')}`];
-  if (Object.keys(notebook.parameters).length > 0) {
+  if (notebook.parameters.length > 0) {
     out.push(`-- Parameters: ${JSON.stringify(notebook.parameters)}`);
   }
   for (const cell of notebook.cells) {
@@ -51,7 +55,7 @@ function readAttributes(text: string): Record<string, string> {
 export function parseNotebook(id: string, text: string): Notebook {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   let title = id;
-  let parameters: Record<string, string> = {};
+  let parameters: ParameterDef[] = [];
   const cells: NotebookCell[] = [];
   let current: { cell: NotebookCell; lines: string[] } | null = null;
   const finish = () => {
@@ -90,16 +94,10 @@ export function parseNotebook(id: string, text: string): Notebook {
   return { id, title, parameters, cells };
 }
 
-function parseParameters(text: string): Record<string, string> {
+function parseParameters(text: string): ParameterDef[] {
   try {
-    const value = JSON.parse(text) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([key]) => NAME.test(key))
-        .map(([key, v]) => [key, String(v)]),
-    );
+    return normalizeParameterDefs(JSON.parse(text) as unknown);
   } catch {
-    return {};
+    return [];
   }
 }

@@ -165,10 +165,3 @@ export function toOriginalOffset(rewritten: RewrittenSql, offset: number): numbe
   for (const shift of rewritten.shifts) if (shift.at <= offset) delta += shift.delta;
   return offset + delta;
 }
-
-/** Replaces `{{name}}` with notebook parameter values (as written; quoting is the author's choice). */
-export function applyParameters(sql: string, parameters: Record<string, string>): string {
-  return sql.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (whole, name: string) =>
-    Object.hasOwn(parameters, name) ? (parameters[name] as string) : whole,
-  );
-}

@@ -1,6 +1,8 @@
 // Notebook shapes shared by the store, the API and (as types only) the browser.
 
 import type { CellKind } from './cell-kinds';
+import type { ParameterDef } from './parameter-types';
+import type { CellDisplay, ChartSettings } from './chart-settings';
 
 export type { CellKind };
 export type RunTarget = 'browser' | 'server';
@@ -15,14 +17,18 @@ export interface NotebookCell {
   runOn?: RunTarget;
   /** Shown folded to its first line in the workbench (any kind); `collapsed=1` on the cell's marker. */
   collapsed?: boolean;
+  /** SQL cells: what the result shows first (the grid when absent). */
+  display?: CellDisplay;
+  /** SQL cells: the saved chart (chart-settings.ts), drawn the same in the editor and in a report. */
+  chart?: ChartSettings;
   source: string;
 }
 
 export interface Notebook {
   id: string;
   title: string;
-  /** Values substituted for {{name}} in SQL. */
-  parameters: Record<string, string>;
+  /** Typed parameters, bound into SQL as {{name}} (./parameters.ts); their values come from the run, not the file. */
+  parameters: ParameterDef[];
   cells: NotebookCell[];
 }
 

@@ -9,6 +9,7 @@ import * as channelRoute from '../../app/api/alerts/channels/[id]/route';
 import * as channelsRoute from '../../app/api/alerts/channels/route';
 import * as ruleRoute from '../../app/api/alerts/rules/[id]/route';
 import * as rulesRoute from '../../app/api/alerts/rules/route';
+import * as webhookChannelsRoute from '../../app/api/alerts/webhook-channels/route';
 import { only, params, req, type RouteRow } from './route-table';
 
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
@@ -43,6 +44,14 @@ export function alertRouteRows(): RouteRow[] {
       expect: only(['admin']),
       call: (h) => channelsRoute.GET(req('GET', '/api/alerts/channels', h), undefined),
       check: (_res, body) => assert.equal((json(body).channels as unknown[]).length, 1),
+    },
+    {
+      // The delivery settings' picker (issue 15): analysts too, and only the id and name of each channel.
+      route: 'alerts/webhook-channels',
+      method: 'GET',
+      expect: only(['analyst', 'admin']),
+      call: (h) => webhookChannelsRoute.GET(req('GET', '/api/alerts/webhook-channels', h), undefined),
+      check: (_res, body) => assert.deepEqual(json(body).channels, [{ id: ids.channel, name: 'ops' }]),
     },
     {
       route: 'alerts/channels/[id]',

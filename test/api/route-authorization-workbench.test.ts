@@ -60,7 +60,7 @@ before(async () => {
   });
   const snapshot = await loadSnapshot(context, 'tables/permits');
   dataFile = getDataFilePath(snapshot, snapshot.files[0] as (typeof snapshot.files)[number]);
-  notebookId = (await createNotebook(getNotebooks(), owner, { title: 'Permits week', parameters: {} })).id;
+  notebookId = (await createNotebook(getNotebooks(), owner, { title: 'Permits week', parameters: [] })).id;
 });
 after(async () => {
   process.env = saved;
@@ -73,7 +73,7 @@ const notebook = () => params({ id: notebookId });
 
 /** DELETE of a notebook made for this call; a refused caller must leave it in place. */
 async function deleteFreshNotebook(h: Record<string, string>): Promise<Response> {
-  const { id } = await createNotebook(getNotebooks(), owner, { title: 'Scratch', parameters: {} });
+  const { id } = await createNotebook(getNotebooks(), owner, { title: 'Scratch', parameters: [] });
   const res = await notebookRoute.DELETE(req('DELETE', `/api/notebooks/${id}`, h), params({ id }));
   if (res.status !== 204) assert.equal((await openNotebook(getNotebooks(), owner, id)).id, id);
   return res;

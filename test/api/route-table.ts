@@ -117,6 +117,15 @@ export const WORKBENCH_ROUTES = [
   'query/history',
 ];
 
+/** The reports' routes (issue 15), covered by route-authorization-reports.test.ts. */
+export const REPORT_ROUTES = [
+  'notebooks/[id]/publish',
+  'reports',
+  'reports/[id]',
+  'reports/[id]/lake/[...path]',
+  'reports/[id]/snapshot',
+];
+
 export const API_DIR = fileURLToPath(new URL('../../app/api/', import.meta.url));
 const ROUTE_FILE = /^route\.(ts|tsx|js|mjs)$/;
 const METHOD_NAMES = HTTP_METHODS.join('|');

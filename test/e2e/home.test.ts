@@ -13,6 +13,7 @@ const productName = 'County Lakehouse Workbench';
 const expectedNav = [
   { label: 'Home', href: '/' },
   { label: 'Workbench', href: '/workbench' },
+  { label: 'Reports', href: '/reports' },
   { label: 'Pipelines', href: '/pipelines' },
   { label: 'Lineage', href: '/lineage' },
   { label: 'MySQL sync', href: '/sync' },
@@ -21,6 +22,7 @@ const expectedNav = [
 ];
 const builtSections = [
   { label: 'Workbench', href: '/workbench', signIn: false },
+  { label: 'Reports', href: '/reports', signIn: true },
   { label: 'Pipelines', href: '/pipelines', signIn: true },
   { label: 'Lineage', href: '/lineage', signIn: true },
   { label: 'MySQL sync', href: '/sync', signIn: true },

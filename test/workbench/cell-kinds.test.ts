@@ -42,7 +42,7 @@ test('every listed kind has a file format registered under its own name', () => 
 });
 
 test('every kind round-trips through the notebook file', () => {
-  const notebook: Notebook = { id: 'kinds', title: 'All kinds', parameters: {}, cells: sampleCells() };
+  const notebook: Notebook = { id: 'kinds', title: 'All kinds', parameters: [], cells: sampleCells() };
   const text = serializeNotebook(notebook);
   for (const kind of CELL_KINDS) {
     assert.match(

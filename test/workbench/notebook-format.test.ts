@@ -8,7 +8,7 @@ import type { Notebook } from '../../server/notebooks/types';
 const notebook: Notebook = {
   id: 'permits-week-1a2b3c',
   title: 'Permits this week',
-  parameters: { since: "'2026-11-01'" },
+  parameters: [{ name: 'since', type: 'date', default: '2026-11-01', required: true }],
   cells: [
     { id: 'c1', kind: 'markdown', source: '# Findings\n\nPermits by *district*.' },
     {
@@ -33,7 +33,7 @@ test('a notebook is a readable .sql file', () => {
     serializeNotebook(notebook),
     [
       '-- Notebook: Permits this week',
-      `-- Parameters: {"since":"'2026-11-01'"}`,
+      '-- Parameters: [{"name":"since","type":"date","default":"2026-11-01","required":true}]',
       '',
       '-- %% markdown id=c1',
       '-- # Findings',

@@ -38,7 +38,7 @@ const cells = (source: string) => [
 ];
 const body = (source: string, baseVersion: number) => ({
   title: 'T',
-  parameters: {},
+  parameters: [],
   cells: cells(source),
   baseVersion,
 });
@@ -55,7 +55,7 @@ async function reasonOf(
 }
 
 test('a save based on the current version goes through; one based on an older version gets 409', async () => {
-  const created = await createNotebook(notebooks, ana, { title: 'T', parameters: {} });
+  const created = await createNotebook(notebooks, ana, { title: 'T', parameters: [] });
   assert.equal(created.version, 1);
   assert.equal(created.owner, 'ana');
   const first = await saveNotebook(notebooks, ana, created.id, body('SELECT 1', 1));
@@ -70,7 +70,7 @@ test('a save based on the current version goes through; one based on an older ve
 });
 
 test('two concurrent saves from the same base: exactly one wins, the other gets 409', async () => {
-  const { id } = await createNotebook(notebooks, ana, { title: 'T', parameters: {} });
+  const { id } = await createNotebook(notebooks, ana, { title: 'T', parameters: [] });
   const results = await Promise.allSettled(
     ['SELECT 10', 'SELECT 20', 'SELECT 30'].map((sql) => saveNotebook(notebooks, ana, id, body(sql, 1))),
   );
@@ -83,7 +83,7 @@ test('two concurrent saves from the same base: exactly one wins, the other gets 
 });
 
 test('a deleted notebook cannot come back through a save; its id is never reused', async () => {
-  const { id } = await createNotebook(notebooks, ana, { title: 'Gone', parameters: {} });
+  const { id } = await createNotebook(notebooks, ana, { title: 'Gone', parameters: [] });
   await deleteNotebook(notebooks, ana, id);
   const refused = await reasonOf(saveNotebook(notebooks, ana, id, body('SELECT 1', 1)));
   assert.equal(refused.reason, 'NOTEBOOK_DELETED');
@@ -93,13 +93,13 @@ test('a deleted notebook cannot come back through a save; its id is never reused
   // A stranger is not told that it existed.
   assert.equal((await reasonOf(saveNotebook(notebooks, bea, id, body('x', 1)))).reason, 'NOTEBOOK_NOT_FOUND');
   await assert.rejects(
-    notebooks.create({ id, title: 'again', parameters: {}, cells: [] }, 'bea'),
+    notebooks.create({ id, title: 'again', parameters: [], cells: [] }, 'bea'),
     /is taken/,
   );
 });
 
 test('history keeps the last 50 saves (version, time, user) and restores one as a new save', async () => {
-  const { id } = await createNotebook(notebooks, ana, { title: 'T', parameters: {} });
+  const { id } = await createNotebook(notebooks, ana, { title: 'T', parameters: [] });
   await setSharing(notebooks, ana, id, { shares: [{ user: 'bea', access: 'edit' }] });
   for (let n = 1; n <= 54; n += 1) {
     await saveNotebook(notebooks, n % 2 ? ana : bea, id, body(`SELECT ${n}`, n));
@@ -120,7 +120,7 @@ test('history keeps the last 50 saves (version, time, user) and restores one as 
 });
 
 test('strangers get 404 on every command; readers read but get 403 on changes; editors save', async () => {
-  const { id } = await createNotebook(notebooks, ana, { title: 'Private', parameters: {} });
+  const { id } = await createNotebook(notebooks, ana, { title: 'Private', parameters: [] });
   for (const work of [
     () => openNotebook(notebooks, bea, id),
     () => saveNotebook(notebooks, bea, id, body('x', 1)),

@@ -22,7 +22,7 @@ before(async () => {
   await writeFile(path.join(dir, 'permits-week-aaaaaa.sql'), legacy('Permits week'));
   await writeFile(path.join(dir, 'parcels-bbbbbb.sql'), legacy('Parcels'));
   const notebooks = createVersionedNotebooks(createNotebookStore(dir), dir);
-  await notebooks.create({ id: 'owned-cccccc', title: 'Owned', parameters: {}, cells: [] }, 'bob');
+  await notebooks.create({ id: 'owned-cccccc', title: 'Owned', parameters: [], cells: [] }, 'bob');
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

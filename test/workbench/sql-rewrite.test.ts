@@ -1,14 +1,9 @@
-// Time travel rewriting, parameters and DuckDB error positions (pure).
+// Time travel rewriting and DuckDB error positions (pure); parameters are in parameters.test.ts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findErrorPosition } from '../../app/_workbench/engine/error-position';
-import {
-  applyParameters,
-  rewriteTimeTravel,
-  sqlNameOf,
-  toOriginalOffset,
-} from '../../server/notebooks/sql-rewrite';
+import { rewriteTimeTravel, sqlNameOf, toOriginalOffset } from '../../server/notebooks/sql-rewrite';
 import { VIEW_NAME } from '../../server/api/workbench/query-request';
 
 const tables = ['permits', 'parcels'];
@@ -47,13 +42,6 @@ test('error offsets in the rewritten SQL map back to the cell', () => {
   const rewritten = rewriteTimeTravel(sql, tables);
   const at = rewritten.sql.indexOf('oops');
   assert.equal(toOriginalOffset(rewritten, at), sql.indexOf('oops'));
-});
-
-test('parameters replace {{name}} and leave unknown ones visible', () => {
-  assert.equal(
-    applyParameters('WHERE y = {{ year }} AND z = {{zone}}', { year: '2026' }),
-    'WHERE y = 2026 AND z = {{zone}}',
-  );
 });
 
 test('DuckDB error positions: LINE n with a caret, and character offsets', () => {

@@ -35,9 +35,10 @@ after(async () => {
 const runs = (index: number) =>
   page.getByTestId('cell').nth(index).locator('.wb-cell-body').getAttribute('data-runs').then(Number);
 
-test('parameters are substituted, and Run all runs the cells in order', { timeout: 60_000 }, async () => {
+test('parameters are bound, and Run all runs the cells in order', { timeout: 60_000 }, async () => {
   await page.locator('.wb-parameters summary').click();
   await page.getByLabel('New parameter name').fill('min_number');
+  await page.getByLabel('New parameter type').selectOption('number');
   await page.getByRole('button', { name: 'Add' }).click();
   await page.getByLabel('Parameter min_number', { exact: true }).fill('3');
   await page.getByTestId('cell').first().getByLabel('Cell name').fill('picked');
@@ -126,7 +127,7 @@ test('the query history panel lists runs and reopens one as a cell', { timeout: 
   const before = await page.getByTestId('cell').count();
   await item.first().click();
   assert.equal(await page.getByTestId('cell').count(), before + 1);
-  // The history keeps what ran, parameters filled in.
+  // The history keeps what ran, parameters bound.
   await page.waitForFunction(
     (count) =>
       (window as unknown as { monaco: { editor: { getEditors(): unknown[] } } }).monaco.editor.getEditors()

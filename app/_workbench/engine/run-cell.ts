@@ -1,15 +1,22 @@
 'use client';
-// Running one SQL cell on either path: parameters substituted, time travel rewritten, each lake table the SQL names
+// Running one SQL cell on either path: parameters bound as typed literals, time travel rewritten, each lake table the SQL names
 // defined as a view over its snapshot (browser) or listed for the server, then the query run and, for a named
 // cell, its result kept under that name for later cells.
 
 import { tableFromIPC, type Table } from 'apache-arrow';
+import type { SnapshotView } from '@/server/api/workbench/types';
 import { api, runOnServer } from '../api';
 import { splitResultCut } from './result-cut';
 import { QueryCancelledError, type BrowserEngine } from './browser-engine';
 import { findErrorPosition, type ErrorPosition } from './error-position';
 import {
-  applyParameters,
+  bindParameterSql,
+  ParameterError,
+  toUnboundOffset,
+  type BoundSql,
+} from '@/server/notebooks/parameters';
+import type { ParameterDef, ParameterValues } from '@/server/notebooks/parameter-types';
+import {
   rewriteTimeTravel,
   tokenizeSql,
   toOriginalOffset,
@@ -25,14 +32,29 @@ export const BROWSER_MAX_BYTES = 384 * 1024 * 1024;
 
 export interface CellRunInput {
   sql: string;
-  parameters: Record<string, string>;
+  /** The notebook's parameters and the values this run gives them (defaults fill the gaps). */
+  parameters: readonly ParameterDef[];
+  values: ParameterValues;
   runOn: 'browser' | 'server';
   /** Name to keep the result under, if any. */
   name?: string;
   /** Lake table names from the catalog. */
   tables: readonly string[];
   signal: AbortSignal;
+  /**
+   * Where a table reference's snapshot comes from: the catalog's snapshot route by default; a report reads through
+   * its own route (app/_reports), which serves only the versions the report reads.
+   */
+  getSnapshot?: SnapshotSource;
 }
+
+export type SnapshotSource = (ref: TableRef) => Promise<SnapshotView>;
+
+const catalogSnapshot: SnapshotSource = (ref) =>
+  api.getSnapshot(ref.table, {
+    ...(ref.version !== undefined ? { version: ref.version } : {}),
+    ...(ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {}),
+  });
 
 export interface CellRunResult {
   table: Table;
@@ -54,14 +76,15 @@ export class CellRunError extends Error {
   }
 }
 
-async function defineViews(engine: BrowserEngine, refs: TableRef[]): Promise<Record<string, number>> {
+async function defineViews(
+  engine: BrowserEngine,
+  refs: TableRef[],
+  getSnapshot: SnapshotSource,
+): Promise<Record<string, number>> {
   const versions: Record<string, number> = {};
   await Promise.all(
     refs.map(async (ref) => {
-      const snapshot = await api.getSnapshot(ref.table, {
-        ...(ref.version !== undefined ? { version: ref.version } : {}),
-        ...(ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {}),
-      });
+      const snapshot = await getSnapshot(ref);
       if (!engine.hasView(ref.view, snapshot.version)) await engine.defineView(ref.view, snapshot);
       versions[ref.view] = snapshot.version;
     }),
@@ -92,19 +115,29 @@ async function collectResults(
   return results;
 }
 
+/** The cell's SQL with its parameters bound; a parameter's problem is the cell's error, at the placeholder. */
+function bindCell(input: CellRunInput): BoundSql {
+  try {
+    return bindParameterSql(input.sql, input.parameters, input.values);
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    const position = error.offset === null ? null : offsetToPosition(input.sql, error.offset);
+    throw new CellRunError(error.message, position);
+  }
+}
+
 export async function runCell(engine: BrowserEngine, input: CellRunInput): Promise<CellRunResult> {
-  const withParameters = applyParameters(input.sql, input.parameters);
-  const rewritten = rewriteTimeTravel(withParameters, input.tables);
+  const bound = bindCell(input);
+  const rewritten = rewriteTimeTravel(bound.sql, input.tables);
   const mapError = (error: unknown): never => {
     if (error instanceof QueryCancelledError || (error as Error).name === 'AbortError') throw error;
     const message = error instanceof Error ? error.message : String(error);
     const at = findErrorPosition(message, rewritten.sql);
     let position: ErrorPosition | null = null;
     if (at) {
-      const offset = toOriginalOffset(rewritten, positionToOffset(rewritten.sql, at));
-      // Parameters change lengths too; only map when the cell had none, otherwise point at the line.
-      position =
-        withParameters === input.sql ? offsetToPosition(input.sql, offset) : { line: at.line, column: 1 };
+      // Back through both rewrites: time travel, then the parameters' literals.
+      const offset = toUnboundOffset(bound, toOriginalOffset(rewritten, positionToOffset(rewritten.sql, at)));
+      position = offsetToPosition(input.sql, offset);
     }
     throw new CellRunError(message, position);
   };
@@ -132,7 +165,9 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
       versions,
     };
   } else {
-    const versions = await defineViews(engine, rewritten.refs).catch(mapError);
+    const versions = await defineViews(engine, rewritten.refs, input.getSnapshot ?? catalogSnapshot).catch(
+      mapError,
+    );
     const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS, BROWSER_MAX_BYTES).catch(mapError);
     result = { ...outcome, elapsedMs: performance.now() - started, runOn: 'browser', versions };
   }

@@ -1,6 +1,6 @@
 'use client';
-// A notebook at /workbench/<id>: header (title, save state, run all, cancel, shortcuts), parameters, cells and the
-// catalog (collapsible, resizable), across the whole width of the screen.
+// A notebook at /workbench/<id>: header (title, save state, run all, cancel, shortcuts), parameters (their values in
+// the URL), cells and the catalog (collapsible, resizable), across the whole width of the screen.
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -18,7 +18,11 @@ import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
 import { NotebookHistory } from './notebook-history';
 import { NotebookSharing } from './notebook-sharing';
-import { ParametersEditor } from './parameters-editor';
+import { ParameterInputs } from '../parameters/parameter-inputs';
+import { ParametersEditor } from '../parameters/parameters-editor';
+import { firstColumnValues } from '../parameters/options-query';
+import { linkWithValues, useParameterValues } from '../parameters/use-parameter-values';
+import { PublishPanel } from './publish-panel';
 import { SaveConflict } from './save-conflict';
 import { ShortcutList, useShortcutKey } from './shortcut-list';
 import { useAutosave, type SaveState } from './use-autosave';
@@ -48,7 +52,7 @@ export function NotebookPage({ id }: { id: string }) {
   const [version, setVersion] = useState(0);
   /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
   const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
-  const [panel, setPanel] = useState<'history' | 'sharing' | null>(null);
+  const [panel, setPanel] = useState<'history' | 'sharing' | 'publish' | null>(null);
   const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
@@ -60,7 +64,15 @@ export function NotebookPage({ id }: { id: string }) {
   const [viewerFolds, setViewerFolds] = useState<Record<string, boolean>>({});
   useShortcutKey(setShortcutsOpen);
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
-  const runner = useCellRunner(notebook, tableNames);
+  const defs = useMemo(() => notebook?.parameters ?? [], [notebook?.parameters]);
+  const [values, setValues] = useParameterValues(defs);
+  const runner = useCellRunner(notebook, tableNames, values);
+  const { runQuery } = runner;
+  // Options queries read lake tables, so they wait for the catalog that says which tables there are.
+  const runOptionsQuery = useMemo(
+    () => (tables ? (sql: string) => runQuery(sql).then(firstColumnValues) : undefined),
+    [tables, runQuery],
+  );
   const readOnly = loaded?.view.access === 'read';
   const save = useAutosave(notebook, version, {
     baseVersion: loaded?.view.version ?? 1,
@@ -268,11 +280,25 @@ export function NotebookPage({ id }: { id: string }) {
               Share
             </button>
           ) : null}
+          {loaded?.view.access === 'manage' ? (
+            <button
+              type="button"
+              data-testid="publish-panel-button"
+              aria-expanded={panel === 'publish'}
+              onClick={() => setPanel((p) => (p === 'publish' ? null : 'publish'))}
+            >
+              Publish
+            </button>
+          ) : null}
           <button
             type="button"
-            title="Copy a link to this notebook; those it is shared with open the saved notebook"
+            title="Copy a link to this notebook with these parameter values; those it is shared with open the saved notebook"
             onClick={() => {
-              const url = `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`;
+              const url = linkWithValues(
+                `${window.location.origin}/workbench/${encodeURIComponent(notebook.id)}`,
+                notebook.parameters,
+                values,
+              );
               // Without clipboard access (plain http on another host), the link is still shown to copy by hand.
               setShared(url);
               void navigator.clipboard
@@ -318,6 +344,9 @@ export function NotebookPage({ id }: { id: string }) {
         {panel === 'sharing' && loaded ? (
           <NotebookSharing id={notebook.id} initial={loaded.view.shares} />
         ) : null}
+        {panel === 'publish' && loaded ? (
+          <PublishPanel notebook={notebook} tables={tableNames} saved={save.state === 'saved'} />
+        ) : null}
         {shared ? (
           <p className="wb-muted" role="status">
             Link to share:{' '}
@@ -331,10 +360,18 @@ export function NotebookPage({ id }: { id: string }) {
             />
           </p>
         ) : null}
-        <ParametersEditor
-          parameters={notebook.parameters}
-          onChange={(parameters) => update((n) => ({ ...n, parameters }))}
+        <ParameterInputs
+          defs={notebook.parameters}
+          values={values}
+          onChange={setValues}
+          {...(runOptionsQuery ? { runOptionsQuery } : {})}
         />
+        {readOnly ? null : (
+          <ParametersEditor
+            parameters={notebook.parameters}
+            onChange={(parameters) => update((n) => ({ ...n, parameters }))}
+          />
+        )}
         {notebook.cells.map((cell, index) => {
           const { Editor } = CELL_KIND_UI[cell.kind];
           return (

@@ -1,13 +1,16 @@
 'use client';
 // Runs cells against one browser engine per page: one cell at a time, with cancel, run-all in order (stopping at
-// the first failure), and each cell's status, result or error.
+// the first failure), and each cell's status, result or error. Parameter values are bound into each cell's SQL;
+// a parameter's options query goes through the same engine, queued behind (never beside) a cell's run.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Table } from 'apache-arrow';
 import type { Notebook } from '@/server/notebooks/types';
+import type { ParameterValues } from '@/server/notebooks/parameter-types';
+import { bindParameters } from '@/server/notebooks/parameters';
 import { api } from '../api';
 import { BrowserEngine, QueryCancelledError } from '../engine/browser-engine';
 import { CellRunError, runCell } from '../engine/run-cell';
-import { applyParameters } from '@/server/notebooks/sql-rewrite';
 import type { ErrorPosition } from '../engine/error-position';
 import type { ResultInfo } from '../results/result-view';
 import { CELL_KIND_UI } from '../cells/registry';
@@ -30,9 +33,15 @@ export interface CellRunner {
   run(cellId: string): Promise<boolean>;
   runAll(): Promise<void>;
   cancel(): Promise<void>;
+  /** A read-only query outside any cell (a parameter's options), on the browser path cells use; no parameters. */
+  runQuery(sql: string): Promise<Table>;
 }
 
-export function useCellRunner(notebook: Notebook | null, tables: readonly string[]): CellRunner {
+export function useCellRunner(
+  notebook: Notebook | null,
+  tables: readonly string[],
+  values: ParameterValues,
+): CellRunner {
   const engineRef = useRef<BrowserEngine | null>(null);
   engineRef.current ??= new BrowserEngine();
   const engine = engineRef.current;
@@ -42,8 +51,15 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
   const abort = useRef<AbortController | null>(null);
   // One query at a time per engine; a second Run while one is going is ignored (its button is disabled too).
   const busy = useRef(false);
-  const latest = useRef({ notebook, tables });
-  latest.current = { notebook, tables };
+  // The engine runs one query at a time: cells and options queries take turns through this chain.
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const exclusive = useCallback(<T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.current.then(work, work);
+    queue.current = next.catch(() => undefined);
+    return next;
+  }, []);
+  const latest = useRef({ notebook, tables, values });
+  latest.current = { notebook, tables, values };
 
   useEffect(() => {
     // Start the worker while the analyst reads the notebook, so the first run does not pay for it.
@@ -61,7 +77,7 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
 
   const run = useCallback(
     async (cellId: string): Promise<boolean> => {
-      const { notebook: current, tables: names } = latest.current;
+      const { notebook: current, tables: names, values: given } = latest.current;
       const cell = current?.cells.find((c) => c.id === cellId);
       // Each kind says what Run means for it (cells/<kind>); nothing to run counts as success, so Run all goes on.
       const query = cell ? CELL_KIND_UI[cell.kind].toQuery(cell) : null;
@@ -73,11 +89,18 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
       setRunningId(cellId);
       setRuntime(cellId, { status: 'running' });
       const { runOn } = query;
+      const boundOrAsWritten = (sql: string) => {
+        try {
+          return bindParameters(sql, current.parameters, given);
+        } catch {
+          return sql; // the run's error says what is wrong with the parameters
+        }
+      };
       const remember = (outcome: { elapsedMs?: number; rows?: number; error?: string }) =>
         void api
           .recordHistory({
-            // What ran, parameters filled in, so reopening it from the history gives the same query.
-            sql: applyParameters(query.sql, current.parameters),
+            // What ran, parameters bound, so reopening it from the history gives the same query.
+            sql: boundOrAsWritten(query.sql),
             runOn,
             notebookId: current.id,
             ...(query.name ? { cellName: query.name } : {}),
@@ -86,14 +109,17 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
           .catch(logCleanupFailure('recording the query in the history'))
           .finally(() => setFinishedRuns((n) => n + 1));
       try {
-        const result = await runCell(engine, {
-          sql: query.sql,
-          parameters: current.parameters,
-          runOn,
-          ...(query.name ? { name: query.name } : {}),
-          tables: names,
-          signal: controller.signal,
-        });
+        const result = await exclusive(() =>
+          runCell(engine, {
+            sql: query.sql,
+            parameters: current.parameters,
+            values: given,
+            runOn,
+            ...(query.name ? { name: query.name } : {}),
+            tables: names,
+            signal: controller.signal,
+          }),
+        );
         setRuntime(cellId, { status: 'done', result });
         remember({ elapsedMs: Math.round(result.elapsedMs), rows: result.table.numRows });
         return true;
@@ -112,7 +138,23 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
         setRunningId((id) => (id === cellId ? null : id));
       }
     },
-    [engine],
+    [engine, exclusive],
+  );
+
+  const runQuery = useCallback(
+    (sql: string): Promise<Table> =>
+      exclusive(async () => {
+        const result = await runCell(engine, {
+          sql,
+          parameters: [],
+          values: {},
+          runOn: 'browser',
+          tables: latest.current.tables,
+          signal: new AbortController().signal,
+        });
+        return result.table;
+      }),
+    [engine, exclusive],
   );
 
   const runAll = useCallback(async () => {
@@ -126,5 +168,5 @@ export function useCellRunner(notebook: Notebook | null, tables: readonly string
     await engine.cancel();
   }, [engine]);
 
-  return { engine, runtimes, runningId, finishedRuns, run, runAll, cancel };
+  return { engine, runtimes, runningId, finishedRuns, run, runAll, cancel, runQuery };
 }

@@ -3,6 +3,7 @@
 
 import type { Table } from 'apache-arrow';
 import { useState } from 'react';
+import type { CellDisplay, ChartSettings } from '@/server/notebooks/chart-settings';
 import { ResultChart } from './result-chart';
 import { ResultGrid } from './result-grid';
 import './results.css';
@@ -21,14 +22,35 @@ export function ResultView({
   fileStem,
   toParquet,
   onRunOnServer,
+  display,
+  chart,
+  onSettingsChange,
 }: {
   result: ResultInfo;
   fileStem: string;
   toParquet: (table: Table) => Promise<Uint8Array>;
   /** Switches the cell to the server path and runs it again. */
   onRunOnServer?: () => void;
+  /** The cell's saved display and chart (restored on reload). */
+  display?: CellDisplay | undefined;
+  chart?: ChartSettings | undefined;
+  /** Saves the display and chart with the cell; absent for a reader, whose changes stay in the page. */
+  onSettingsChange?: ((settings: { display: CellDisplay; chart?: ChartSettings }) => void) | undefined;
 }) {
-  const [tab, setTab] = useState<'grid' | 'chart'>('grid');
+  // A reader may still switch and change the chart; only an editor's changes are saved with the cell.
+  const [localTab, setLocalTab] = useState<CellDisplay>(display ?? 'table');
+  const [localChart, setLocalChart] = useState<ChartSettings | undefined>(chart);
+  const tab = onSettingsChange ? (display ?? 'table') : localTab;
+  const shownChart = onSettingsChange ? chart : localChart;
+  const setTab = (next: 'grid' | 'chart') => {
+    const value: CellDisplay = next === 'grid' ? 'table' : 'chart';
+    if (onSettingsChange) onSettingsChange({ display: value, ...(chart ? { chart } : {}) });
+    else setLocalTab(value);
+  };
+  const setChart = (next: ChartSettings) => {
+    if (onSettingsChange) onSettingsChange({ display: 'chart', chart: next });
+    else setLocalChart(next);
+  };
   const [notice, setNotice] = useState<string | null>(null);
   const { table } = result;
   const versions = Object.entries(result.versions)
@@ -62,7 +84,7 @@ export function ResultView({
         {versions ? <span className="wb-muted">{versions}</span> : null}
         <span className="wb-spacer" />
         <div className="wb-tabs" role="tablist">
-          <button type="button" role="tab" aria-selected={tab === 'grid'} onClick={() => setTab('grid')}>
+          <button type="button" role="tab" aria-selected={tab === 'table'} onClick={() => setTab('grid')}>
             Table
           </button>
           <button type="button" role="tab" aria-selected={tab === 'chart'} onClick={() => setTab('chart')}>
@@ -106,7 +128,11 @@ export function ResultView({
         </p>
       ) : null}
       {notice ? <p className="wb-muted">{notice}</p> : null}
-      {tab === 'grid' ? <ResultGrid table={table} /> : <ResultChart table={table} />}
+      {tab === 'table' ? (
+        <ResultGrid table={table} />
+      ) : (
+        <ResultChart table={table} settings={shownChart} onChange={setChart} />
+      )}
     </div>
   );
 }

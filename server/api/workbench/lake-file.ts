@@ -43,9 +43,16 @@ export interface LakeFileRequest {
   ifRange: string | null;
 }
 
+/** Which files a route may serve; the workbench's lake route serves every exposed file, a report's only its own. */
+export type LakeFileCheck = (context: LakeContext, lakePath: string) => Promise<boolean>;
+
 /** Answers one request for a lake file. */
-export async function serveLakeFile(context: LakeContext, request: LakeFileRequest): Promise<Response> {
-  if (!(await isExposedFile(context, request.path))) throw notFound(request.path);
+export async function serveLakeFile(
+  context: LakeContext,
+  request: LakeFileRequest,
+  isServed: LakeFileCheck = isExposedFile,
+): Promise<Response> {
+  if (!(await isServed(context, request.path))) throw notFound(request.path);
   const status = await context.storage.stat(request.path).catch((cause: unknown) => {
     if (cause instanceof LakeError && cause.code === 'INVALID_PATH') throw notFound(request.path);
     throw cause;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadEnv } from '../../config/env';
 import type { SessionUser } from '../../auth/permissions';
 import { CELL_KINDS } from '../../notebooks/cell-kinds';
+import { CELL_DISPLAYS, CHART_KINDS, CHART_LIMITS } from '../../notebooks/chart-settings';
 import { accessOf, canRead, type NotebookAccess, type NotebookShare } from '../../notebooks/notebook-access';
 import { createNotebookStore, type NotebookStore } from '../../notebooks/notebook-store';
 import {
@@ -15,10 +16,29 @@ import {
   type NotebookMeta,
   type VersionedNotebooks,
 } from '../../notebooks/notebook-versions';
+import {
+  legacyParameterDefs,
+  parameterDefShapeProblem,
+  PARAMETER_NAME,
+} from '../../notebooks/parameter-defs';
+import { PARAMETER_TYPES } from '../../notebooks/parameter-types';
 import { createQueryHistory, type QueryHistory } from '../../notebooks/query-history';
 import type { Notebook, NotebookSummary } from '../../notebooks/types';
 import { guardNotebook, requireAccess } from './notebook-guard';
 import { WorkbenchError } from './workbench-error';
+
+const chartColumn = z.string().min(1).max(CHART_LIMITS.columnName);
+
+/** The saved chart of a cell; the same rules as parseChartSettings, which reads it back from the file. */
+export const chartSettingsSchema = z
+  .object({
+    kind: z.enum(CHART_KINDS),
+    x: chartColumn,
+    y: z.array(chartColumn).max(CHART_LIMITS.yColumns),
+    series: chartColumn.optional(),
+    title: z.string().max(CHART_LIMITS.title).optional(),
+  })
+  .strict();
 
 const cellSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
@@ -29,12 +49,59 @@ const cellSchema = z.object({
     .optional(),
   runOn: z.enum(['browser', 'server']).optional(),
   collapsed: z.boolean().optional(),
+  display: z.enum(CELL_DISPLAYS).optional(),
+  chart: chartSettingsSchema.optional(),
   source: z.string().max(500_000),
 });
 
+const parameterValueSchema = z.union([
+  z.string().max(10_000),
+  z.number().finite(),
+  z.array(z.string().max(10_000)).max(1_000),
+  z.object({ from: z.string().max(10), to: z.string().max(10) }),
+  z.null(),
+]);
+
+// Structure only: whether a default is a real date or one of the options is checked when values bind, so an
+// autosave in the middle of editing a parameter is not refused.
+const parameterDefSchema = z
+  .object({
+    name: z.string().regex(PARAMETER_NAME, 'a parameter name is a SQL identifier: letters, digits, _'),
+    type: z.enum(PARAMETER_TYPES),
+    label: z.string().max(200).optional(),
+    default: parameterValueSchema.optional(),
+    required: z.boolean().optional(),
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+    options: z.array(z.string().max(1_000)).max(1_000).optional(),
+    optionsQuery: z.string().max(10_000).optional(),
+  })
+  .superRefine((def, context) => {
+    const problem = parameterDefShapeProblem(def);
+    if (problem) context.addIssue({ code: 'custom', path: ['default'], message: problem });
+  });
+
+export const parameterDefsSchema = z.preprocess(
+  // Clients from before typed parameters send {name: value}: converted as the file reader converts old headers.
+  (value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? legacyParameterDefs(value as Record<string, unknown>)
+      : value,
+  z
+    .array(parameterDefSchema)
+    .max(100)
+    .superRefine((defs, context) => {
+      defs.forEach((def, index) => {
+        if (defs.findIndex((other) => other.name === def.name) !== index) {
+          context.addIssue({ code: 'custom', path: [index, 'name'], message: `"${def.name}" is used twice` });
+        }
+      });
+    }),
+);
+
 export const notebookBodySchema = z.object({
   title: z.string().trim().min(1).max(200),
-  parameters: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/), z.string().max(10_000)).default({}),
+  parameters: parameterDefsSchema.default([]),
   cells: z.array(cellSchema).max(500),
 });
 
@@ -129,7 +196,7 @@ export async function createNotebook(
     const notebook: Notebook = {
       id: notebooks.newId(input.title),
       title: input.title,
-      parameters: input.parameters ?? {},
+      parameters: input.parameters ?? [],
       cells: input.cells ?? [{ id: 'c1', kind: 'sql', name: 'result_1', runOn: 'browser', source: '' }],
     };
     try {

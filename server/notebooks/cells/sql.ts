@@ -1,17 +1,27 @@
-// SQL cells in the file: plain SQL, so the file runs in any SQL tool. The marker carries the result's name and
-// where the cell runs.
+// SQL cells in the file: plain SQL, so the file runs in any SQL tool. The marker carries the result's name, where
+// the cell runs, and what it shows of its result: `display=chart` and the saved chart (`chart=…`,
+// chart-settings.ts), so a reload or a published report draws the same chart.
 
+import { decodeChartSettings, encodeChartSettings } from '../chart-settings';
 import { CELL_NAME, type CellFormat } from './cell-format';
 
 export const sqlCellFormat: CellFormat<'sql'> = {
   kind: 'sql',
   writeAttributes(cell) {
-    return [...(cell.name ? [`name=${cell.name}`] : []), `run=${cell.runOn ?? 'browser'}`];
+    return [
+      ...(cell.name ? [`name=${cell.name}`] : []),
+      `run=${cell.runOn ?? 'browser'}`,
+      ...(cell.display === 'chart' ? ['display=chart'] : []),
+      ...(cell.chart ? [`chart=${encodeChartSettings(cell.chart)}`] : []),
+    ];
   },
   readAttributes(attributes) {
+    const chart = attributes.chart ? decodeChartSettings(attributes.chart) : null;
     return {
       ...(attributes.name && CELL_NAME.test(attributes.name) ? { name: attributes.name } : {}),
       runOn: attributes.run === 'server' ? 'server' : 'browser',
+      ...(attributes.display === 'chart' ? { display: 'chart' as const } : {}),
+      ...(chart ? { chart } : {}),
     };
   },
   writeBody(source) {

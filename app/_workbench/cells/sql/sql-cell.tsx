@@ -203,6 +203,21 @@ export function SqlCell({
           fileStem={cell.name ?? 'result'}
           toParquet={toParquet}
           onRunOnServer={onRunOnServer}
+          display={cell.display}
+          chart={cell.chart}
+          onSettingsChange={
+            readOnly
+              ? undefined
+              : ({ display, chart }) => {
+                  // Saved with the cell (and so in the notebook file), so a reload or a report draws this chart.
+                  const { display: _display, chart: _chart, ...rest } = latest.current.cell;
+                  latest.current.onChange({
+                    ...rest,
+                    ...(display === 'chart' ? { display } : {}),
+                    ...(chart ? { chart } : {}),
+                  });
+                }
+          }
         />
       ) : null}
     </div>

@@ -1,0 +1,4 @@
+import { getWebhookChannels } from '@/server/api/delivery-routes';
+
+export const dynamic = 'force-dynamic';
+export const GET = getWebhookChannels;
