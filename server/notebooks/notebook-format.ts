@@ -13,7 +13,8 @@
 //   -- %% markdown id=c2
 //   -- # Findings
 //
-// What a cell's marker attributes and body look like depends on its kind: see ./cells/<kind>.ts.
+// What a cell's marker attributes and body look like depends on its kind: see ./cells/<kind>.ts. One attribute is
+// every kind's: `collapsed=1` for a cell shown folded.
 
 import { CELL_FORMATS, CELL_KINDS, type CellKind } from './cell-kinds';
 import { normalizeParameterDefs } from './parameter-defs';
@@ -31,7 +32,11 @@ export function serializeNotebook(notebook: Notebook): string {
   for (const cell of notebook.cells) {
     out.push('');
     const format = CELL_FORMATS[cell.kind];
-    const attributes = [`id=${cell.id}`, ...format.writeAttributes(cell)];
+    const attributes = [
+      `id=${cell.id}`,
+      ...format.writeAttributes(cell),
+      ...(cell.collapsed ? ['collapsed=1'] : []),
+    ];
     out.push(`-- %% ${cell.kind} ${attributes.join(' ')}`);
     out.push(...format.writeBody(cell.source.replace(/\s+$/, '')));
   }
@@ -69,6 +74,7 @@ export function parseNotebook(id: string, text: string): Notebook {
       const cellId = attributes.id && CELL_ID.test(attributes.id) ? attributes.id : `c${cells.length + 1}`;
       const cell: NotebookCell = {
         ...CELL_FORMATS[kind].readAttributes(attributes),
+        ...(attributes.collapsed === '1' ? { collapsed: true } : {}),
         id: cellId,
         kind,
         source: '',

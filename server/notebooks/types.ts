@@ -15,6 +15,8 @@ export interface NotebookCell {
   name?: string;
   /** SQL cells: where the cell runs. */
   runOn?: RunTarget;
+  /** Shown folded to its first line in the workbench (any kind); `collapsed=1` on the cell's marker. */
+  collapsed?: boolean;
   /** SQL cells: what the result shows first (the grid when absent). */
   display?: CellDisplay;
   /** SQL cells: the saved chart (chart-settings.ts), drawn the same in the editor and in a report. */

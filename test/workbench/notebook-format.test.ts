@@ -70,3 +70,19 @@ test('hand-edited files are read leniently', () => {
     { id: 'c2', kind: 'markdown', source: 'hi' },
   ]);
 });
+
+test('a collapsed cell keeps `collapsed=1` on its marker, whatever its kind', () => {
+  const folded: Notebook = {
+    ...notebook,
+    cells: [
+      { id: 'c1', kind: 'markdown', collapsed: true, source: '# Notes' },
+      { id: 'c2', kind: 'sql', name: 'recent', runOn: 'browser', collapsed: true, source: 'SELECT 1' },
+      { id: 'c3', kind: 'sql', runOn: 'browser', source: 'SELECT 2' },
+    ],
+  };
+  const text = serializeNotebook(folded);
+  assert.match(text, /^-- %% markdown id=c1 collapsed=1$/m);
+  assert.match(text, /^-- %% sql id=c2 name=recent run=browser collapsed=1$/m);
+  assert.match(text, /^-- %% sql id=c3 run=browser$/m);
+  assert.deepEqual(parseNotebook(folded.id, text), folded);
+});

@@ -1,6 +1,7 @@
 'use client';
 // The catalog beside the notebook: every lake table with its schema, rows, size and versions; insert its name
-// into the notebook, preview it, query an earlier version, or (admins) restore one.
+// into the notebook, preview it, query an earlier version, or (admins) restore one. Column names also go to the
+// editor's completion and hover, from the same list (notebook-page.tsx).
 
 import type { TableSummary } from '@/server/api/workbench/types';
 import { can, useCurrentUser } from '../../_lib/use-current-user';
@@ -29,6 +30,8 @@ interface CatalogSidebarProps {
   /** Adds a SQL cell with this text without running it. */
   onOpen(sql: string): void;
   historyKey: number;
+  /** Folds the catalog away (catalog-column.tsx). */
+  onCollapse?(): void;
 }
 
 interface TableEntryProps {
@@ -95,6 +98,7 @@ export function CatalogSidebar({
   onRefresh,
   onOpen,
   historyKey,
+  onCollapse,
 }: CatalogSidebarProps) {
   // Only hides or shows the admin action; the restore route authorizes on its own.
   const canRestore = can(useCurrentUser(), 'delta:restore');
@@ -102,9 +106,21 @@ export function CatalogSidebar({
     <aside className="wb-catalog" aria-label="Catalog">
       <div className="wb-catalog-head">
         <h2>Tables</h2>
+        <span className="wb-spacer" />
         <button type="button" onClick={onRefresh} title="Reload the catalog">
           ↻
         </button>
+        {onCollapse ? (
+          <button
+            type="button"
+            onClick={onCollapse}
+            aria-label="Hide the catalog"
+            title="Hide the catalog"
+            data-testid="catalog-collapse"
+          >
+            ◂
+          </button>
+        ) : null}
       </div>
       {error ? <p className="wb-error">{error}</p> : null}
       {tables === null && !error ? <p className="wb-muted">Loading…</p> : null}

@@ -268,6 +268,20 @@ export class BrowserEngine {
     }
   }
 
+  /**
+   * A catalog query (e.g. duckdb_functions()) on a connection of its own, so it neither waits for nor blocks the
+   * cell that is running.
+   */
+  async queryMetadata(sql: string): Promise<Table> {
+    const instance = await this.start();
+    const conn = await instance.db.connect();
+    try {
+      return await conn.query(sql);
+    } finally {
+      await conn.close().catch(logCleanupFailure('closing a metadata connection'));
+    }
+  }
+
   /** Parquet bytes of a table, written by DuckDB-WASM itself. */
   async toParquet(table: Table): Promise<Uint8Array> {
     const instance = await this.start();

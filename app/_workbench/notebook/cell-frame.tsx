@@ -1,16 +1,23 @@
 'use client';
-// The frame around a cell: its kind's badge, what the kind shows beside it, move up/down, delete. Each kind's
-// editor (app/_workbench/cells/<kind>) renders itself inside one.
+// The frame around a cell: its kind's badge, what the kind shows beside it, collapse, move up/down, delete. Each
+// kind's editor (app/_workbench/cells/<kind>) renders itself inside one. A collapsed cell shows its first line only
+// (its editor and result are not rendered; its result stays with the runner for later cells).
 
 import type { ReactNode } from 'react';
 import type { NotebookCell } from '@/server/notebooks/types';
 
-/** What the notebook page gives every cell editor to pass on to its frame. */
+/** What the notebook page gives every cell editor to pass on to its frame (and its keys). */
 export interface CellFrameControls {
   index: number;
   count: number;
   onMove(delta: -1 | 1): void;
   onDelete(): void;
+  collapsed: boolean;
+  onToggleCollapsed(): void;
+  /** Shift+Enter: run this cell and move to the next (a new one at the end). */
+  onRunAndNext(): void;
+  /** Alt+Enter: run this cell and insert a new one below it. */
+  onRunAndInsert(): void;
 }
 
 interface CellFrameProps extends CellFrameControls {
@@ -23,6 +30,11 @@ interface CellFrameProps extends CellFrameControls {
   children?: ReactNode;
 }
 
+function firstLine(source: string): string {
+  const line = source.split('\n').find((l) => l.trim() !== '' && !/^\s*--\s*$/.test(l)) ?? '';
+  return line.trim() || '(empty)';
+}
+
 export function CellFrame({
   cell,
   label,
@@ -32,15 +44,39 @@ export function CellFrame({
   count,
   onMove,
   onDelete,
+  collapsed,
+  onToggleCollapsed,
   children,
 }: CellFrameProps) {
   return (
-    <section className={`wb-cell wb-cell-${cell.kind}`} data-testid="cell" data-cell-id={cell.id}>
+    <section
+      className={`wb-cell wb-cell-${cell.kind}`}
+      data-testid="cell"
+      data-cell-id={cell.id}
+      data-collapsed={collapsed}
+      tabIndex={-1}
+    >
       <div className="wb-cell-head">
+        <button
+          type="button"
+          className="wb-collapse"
+          aria-label={collapsed ? 'Expand cell' : 'Collapse cell'}
+          aria-expanded={!collapsed}
+          title={collapsed ? 'Expand cell' : 'Collapse cell'}
+          onClick={onToggleCollapsed}
+          data-testid="collapse-cell"
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
         <span className="wb-badge">{label}</span>
         {detail}
+        {collapsed ? (
+          <code className="wb-cell-summary" title={cell.source}>
+            {firstLine(cell.source)}
+          </code>
+        ) : null}
         <span className="wb-spacer" />
-        {actions}
+        {collapsed ? null : actions}
         <button type="button" aria-label="Move cell up" disabled={index === 0} onClick={() => onMove(-1)}>
           ↑
         </button>
@@ -56,7 +92,7 @@ export function CellFrame({
           ✕
         </button>
       </div>
-      {children}
+      {collapsed ? null : children}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
-// A notebook at /workbench/<id>: header (title, save state, run all, cancel), parameters (their values in the URL),
-// cells and the catalog.
+// A notebook at /workbench/<id>: header (title, save state, run all, cancel, shortcuts), parameters (their values in
+// the URL), cells and the catalog (collapsible, resizable), across the whole width of the screen.
 
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -9,7 +9,10 @@ import type { TableSummary } from '@/server/api/workbench/types';
 import type { Notebook, NotebookCell } from '@/server/notebooks/types';
 import { api } from '../api';
 import { ErrorNotice } from '../error-notice';
+import { CatalogColumn } from '../catalog/catalog-column';
 import { CatalogSidebar } from '../catalog/catalog-sidebar';
+import { focusCell } from '../editor/cell-keys';
+import { loadSqlFunctions } from '../editor/duckdb-functions';
 import { configureMonacoLoader, setCompletionCatalog } from '../editor/setup-monaco';
 import { describeColumns } from '../results/result-data';
 import { CELL_KIND_ORDER, CELL_KIND_UI } from '../cells/registry';
@@ -23,6 +26,7 @@ import { linkWithValues, useParameterValues } from '../parameters/use-parameter-
 import { PublishPanel } from './publish-panel';
 import { SaveConflict } from './save-conflict';
 import { UploadTable } from './upload-table';
+import { ShortcutList, useShortcutKey } from './shortcut-list';
 import { useAutosave, type SaveState } from './use-autosave';
 import { useCellRunner } from './use-cell-runner';
 import { logCleanupFailure } from '../../_lib/cleanup';
@@ -51,12 +55,18 @@ export function NotebookPage({ id }: { id: string }) {
   /** The server's side of the open notebook: version loaded, the caller's access, shares; one generation per load. */
   const [loaded, setLoaded] = useState<{ view: NotebookView; generation: number } | null>(null);
   const [panel, setPanel] = useState<'history' | 'sharing' | 'publish' | 'schedule' | null>(null);
+  // Tables from uploaded files loaded in this page: completed by the editor like cells' results.
+  const [uploads, setUploads] = useState<{ name: string; columns: { name: string; type: string }[] }[]>([]);
   const [resolving, setResolving] = useState(false);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [tables, setTables] = useState<TableSummary[] | null>(null);
   const [catalogError, setCatalogError] = useState<string | null>(null);
   const [pendingRun, setPendingRun] = useState<string | null>(null);
   const [shared, setShared] = useState<string | null>(null);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  /** A read-only viewer's folds: theirs for this visit, never saved. */
+  const [viewerFolds, setViewerFolds] = useState<Record<string, boolean>>({});
+  useShortcutKey(setShortcutsOpen);
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
   const defs = useMemo(() => notebook?.parameters ?? [], [notebook?.parameters]);
   const [values, setValues] = useParameterValues(defs);
@@ -118,13 +128,16 @@ export function NotebookPage({ id }: { id: string }) {
   };
 
   useEffect(() => {
-    const results = Object.entries(runner.runtimes).flatMap(([cellId, runtime]) => {
-      const name = notebook?.cells.find((c) => c.id === cellId)?.name;
-      if (!name || !runtime.result) return [];
-      return [
-        { name, columns: describeColumns(runtime.result.table).map((c) => ({ name: c.name, type: c.type })) },
-      ];
+    // Every named cell's result name, with its columns once it has run (from the result's schema).
+    const results = (notebook?.cells ?? []).flatMap((cell) => {
+      if (cell.kind !== 'sql' || !cell.name) return [];
+      const result = runner.runtimes[cell.id]?.result;
+      const columns = result
+        ? describeColumns(result.table).map((c) => ({ name: c.name, type: c.type }))
+        : [];
+      return [{ name: cell.name, columns }];
     });
+    results.push(...uploads);
     setCompletionCatalog({
       tables: (tables ?? []).map((t) => ({
         name: t.name,
@@ -133,7 +146,7 @@ export function NotebookPage({ id }: { id: string }) {
       })),
       results,
     });
-  }, [tables, runner.runtimes, notebook]);
+  }, [tables, runner.runtimes, notebook, uploads]);
 
   const update = useCallback(
     (change: (current: Notebook) => Notebook) => {
@@ -148,12 +161,43 @@ export function NotebookPage({ id }: { id: string }) {
   const updateCell = (cell: NotebookCell) =>
     update((n) => ({ ...n, cells: n.cells.map((c) => (c.id === cell.id ? cell : c)) }));
 
-  const addCell = (kind: NotebookCell['kind'], source = ''): string => {
+  /** Adds a cell at `at` (the end by default); returns its id. */
+  const addCell = (kind: NotebookCell['kind'], source = '', at?: number): string => {
     const cells = notebook?.cells ?? [];
     const created = newCellId(cells);
     const cell = CELL_KIND_UI[kind].create(created, cells, source);
-    update((n) => ({ ...n, cells: [...n.cells, cell] }));
+    update((n) => {
+      const next = [...n.cells];
+      next.splice(at ?? next.length, 0, cell);
+      return { ...n, cells: next };
+    });
     return created;
+  };
+
+  /** Shift+Enter (`next`) and Alt+Enter (`insert`): run the cell, then move on; the run goes on meanwhile. */
+  const runAndMove = (cellId: string, move: 'next' | 'insert') => {
+    const cells = notebook?.cells ?? [];
+    const index = cells.findIndex((c) => c.id === cellId);
+    void runner.run(cellId);
+    const next = cells[index + 1];
+    if (move === 'next' && next) {
+      focusCell(next.id);
+    } else if (!readOnly) {
+      focusCell(addCell('sql', '', index + 1));
+    }
+  };
+
+  const isCollapsed = (cell: NotebookCell) =>
+    (readOnly ? (viewerFolds[cell.id] ?? cell.collapsed) : cell.collapsed) === true;
+  const toggleCollapsed = (cell: NotebookCell) => {
+    if (readOnly) {
+      setViewerFolds((folds) => ({ ...folds, [cell.id]: !isCollapsed(cell) }));
+      return;
+    }
+    const next: NotebookCell = { ...cell };
+    if (cell.collapsed) delete next.collapsed;
+    else next.collapsed = true;
+    updateCell(next);
   };
 
   const moveCell = (index: number, delta: -1 | 1) =>
@@ -167,7 +211,12 @@ export function NotebookPage({ id }: { id: string }) {
   const queryFromCatalog = (sql: string) => setPendingRun(addCell('sql', sql));
 
   // A cell added from the catalog runs once it is part of the rendered notebook.
-  const { run } = runner;
+  const { run, engine } = runner;
+  useEffect(() => {
+    // The engine's own function list for completion and hover; the curated names until it answers.
+    void loadSqlFunctions(engine).catch(logCleanupFailure('reading duckdb_functions() for completion'));
+  }, [engine]);
+
   useEffect(() => {
     if (pendingRun && notebook?.cells.some((cell) => cell.id === pendingRun)) {
       setPendingRun(null);
@@ -187,14 +236,19 @@ export function NotebookPage({ id }: { id: string }) {
 
   return (
     <div className="wb-layout">
-      <CatalogSidebar
-        tables={tables}
-        error={catalogError}
-        onQuery={queryFromCatalog}
-        onRefresh={loadCatalog}
-        onOpen={(sql) => addCell('sql', sql)}
-        historyKey={runner.finishedRuns}
-      />
+      <CatalogColumn>
+        {(collapse) => (
+          <CatalogSidebar
+            tables={tables}
+            error={catalogError}
+            onQuery={queryFromCatalog}
+            onRefresh={loadCatalog}
+            onOpen={(sql) => addCell('sql', sql)}
+            historyKey={runner.finishedRuns}
+            onCollapse={collapse}
+          />
+        )}
+      </CatalogColumn>
       <div className="wb-notebook">
         <div className="wb-notebook-head">
           <input
@@ -273,6 +327,15 @@ export function NotebookPage({ id }: { id: string }) {
           <button type="button" onClick={() => void runner.runAll()} disabled={runner.runningId !== null}>
             Run all
           </button>
+          <button
+            type="button"
+            onClick={() => setShortcutsOpen(true)}
+            title="Keyboard shortcuts (?)"
+            aria-label="Keyboard shortcuts"
+            data-testid="shortcuts-button"
+          >
+            ⌨
+          </button>
           <button type="button" onClick={() => void runner.cancel()} disabled={runner.runningId === null}>
             Cancel
           </button>
@@ -339,6 +402,7 @@ export function NotebookPage({ id }: { id: string }) {
           engine={runner.engine}
           canSave={!readOnly}
           reservedNames={[...tableNames, ...notebook.cells.flatMap((c) => (c.name ? [c.name] : []))]}
+          onTablesChange={setUploads}
         />
         {notebook.cells.map((cell, index) => {
           const { Editor } = CELL_KIND_UI[cell.kind];
@@ -351,6 +415,10 @@ export function NotebookPage({ id }: { id: string }) {
                 count: notebook.cells.length,
                 onMove: (delta) => moveCell(index, delta),
                 onDelete: () => update((n) => ({ ...n, cells: n.cells.filter((c) => c.id !== cell.id) })),
+                collapsed: isCollapsed(cell),
+                onToggleCollapsed: () => toggleCollapsed(cell),
+                onRunAndNext: () => runAndMove(cell.id, 'next'),
+                onRunAndInsert: () => runAndMove(cell.id, 'insert'),
               }}
               onChange={updateCell}
               runner={runner}
@@ -359,6 +427,7 @@ export function NotebookPage({ id }: { id: string }) {
             />
           );
         })}
+        {shortcutsOpen ? <ShortcutList onClose={() => setShortcutsOpen(false)} /> : null}
         <div className="wb-add">
           {CELL_KIND_ORDER.map((kind) => (
             <button key={kind} type="button" onClick={() => addCell(kind)} data-testid={`add-${kind}`}>

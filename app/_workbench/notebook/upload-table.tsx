@@ -3,6 +3,7 @@
 // the browser engine, joinable with lake tables. The analyst chooses: saved with the notebook (on the server, loaded
 // again whenever the notebook opens; 25 MB a file, 100 MB a notebook) or kept in this page only (gone on reload).
 
+import type { Table } from 'apache-arrow';
 import { useEffect, useRef, useState } from 'react';
 import {
   formatFileSize,
@@ -18,6 +19,7 @@ import {
 import { api } from '../api';
 import type { BrowserEngine } from '../engine/browser-engine';
 import { readUpload } from '../engine/upload-table';
+import { describeColumns } from '../results/result-data';
 
 interface LoadedTable {
   name: string;
@@ -25,7 +27,11 @@ interface LoadedTable {
   size: number;
   rows: number;
   saved: boolean;
+  /** For the editor's completion, like a cell's result. */
+  columns: { name: string; type: string }[];
 }
+
+const columnsOf = (table: Table) => describeColumns(table).map((c) => ({ name: c.name, type: c.type }));
 
 const LIMITS_TEXT = `up to ${formatMegabytes(MAX_NOTEBOOK_FILE_BYTES)} a file, ${formatMegabytes(MAX_NOTEBOOK_FILES_BYTES)} a notebook`;
 
@@ -34,6 +40,7 @@ export function UploadTable({
   engine,
   canSave,
   reservedNames,
+  onTablesChange,
 }: {
   notebookId: string;
   engine: BrowserEngine;
@@ -41,8 +48,11 @@ export function UploadTable({
   canSave: boolean;
   /** Lake tables and cell result names, which an upload may not take. */
   reservedNames: readonly string[];
+  /** The tables loaded in the page, whenever they change (the editor completes their names and columns). */
+  onTablesChange?(tables: { name: string; columns: { name: string; type: string }[] }[]): void;
 }) {
   const [tables, setTables] = useState<LoadedTable[]>([]);
+  useEffect(() => onTablesChange?.(tables), [tables, onTablesChange]);
   const [open, setOpen] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
@@ -66,7 +76,14 @@ export function UploadTable({
           if (cancelled) return;
           setTables((current) => [
             ...current.filter((t) => t.name !== saved.name),
-            { name: saved.name, format: saved.format, size: saved.size, rows: table.numRows, saved: true },
+            {
+              name: saved.name,
+              format: saved.format,
+              size: saved.size,
+              rows: table.numRows,
+              saved: true,
+              columns: columnsOf(table),
+            },
           ]);
         }
       } catch (e) {
@@ -119,7 +136,14 @@ export function UploadTable({
       await engine.storeResult(name, table);
       setTables((current) => [
         ...current.filter((t) => t.name !== name),
-        { name, format, size: file.size, rows: table.numRows, saved: keep === 'save' },
+        {
+          name,
+          format,
+          size: file.size,
+          rows: table.numRows,
+          saved: keep === 'save',
+          columns: columnsOf(table),
+        },
       ]);
       setFile(null);
       setName('');

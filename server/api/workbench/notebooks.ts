@@ -48,6 +48,7 @@ const cellSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a cell name is a SQL identifier: letters, digits, _')
     .optional(),
   runOn: z.enum(['browser', 'server']).optional(),
+  collapsed: z.boolean().optional(),
   display: z.enum(CELL_DISPLAYS).optional(),
   chart: chartSettingsSchema.optional(),
   source: z.string().max(500_000),

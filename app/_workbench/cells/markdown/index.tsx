@@ -28,6 +28,14 @@ function MarkdownCellEditor({ cell, frame, onChange, readOnly }: CellEditorProps
           rows={Math.max(3, cell.source.split('\n').length + 1)}
           aria-label="Markdown"
           onChange={(event) => onChange({ ...cell, source: event.target.value })}
+          onKeyDown={(event) => {
+            // The notebook's run keys: a note "runs" by showing itself rendered (cell-keys.ts).
+            if (event.key !== 'Enter' || !(event.shiftKey || event.altKey)) return;
+            event.preventDefault();
+            setEditing(false);
+            if (event.shiftKey) frame.onRunAndNext();
+            else frame.onRunAndInsert();
+          }}
         />
       ) : (
         <div className="wb-markdown" onDoubleClick={() => setEditing(!readOnly)}>

@@ -24,6 +24,8 @@ function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered, readOnl
         runtime={runner.runtimes[cell.id] ?? { status: 'idle' }}
         onChange={onChange}
         onRun={() => void runner.run(cell.id)}
+        onRunAndNext={frame.onRunAndNext}
+        onRunAndInsert={frame.onRunAndInsert}
         onCancel={() => void runner.cancel()}
         onRunOnServer={() => {
           onChange({ ...cell, runOn: 'server' });

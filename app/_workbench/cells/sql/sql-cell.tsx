@@ -1,6 +1,6 @@
 'use client';
-// One SQL cell: name, run target, Monaco editor (Ctrl/Cmd+Enter runs, Shift+Alt+F formats), error marker at the
-// position DuckDB reported, and the result.
+// One SQL cell: name, run target, Monaco editor (run keys and Shift+Alt+F in editor/cell-keys.ts), error marker at
+// the position DuckDB reported, and the result.
 
 import Editor, { type OnMount } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
@@ -9,6 +9,7 @@ import { format } from 'sql-formatter';
 import type { NotebookCell } from '@/server/notebooks/types';
 import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../../editor/duckdb-language';
 import { registerSqlCompletion, trackEditorFocus } from '../../editor/setup-monaco';
+import { bindCellKeys, registerCellEditor } from '../../editor/cell-keys';
 import { ResultView } from '../../results/result-view';
 import type { CellRuntime } from '../../notebook/use-cell-runner';
 import type { Table } from 'apache-arrow';
@@ -18,6 +19,10 @@ interface SqlCellProps {
   runtime: CellRuntime;
   onChange(cell: NotebookCell): void;
   onRun(): void;
+  /** Shift+Enter: run, then move to the next cell. */
+  onRunAndNext(): void;
+  /** Alt+Enter: run, then insert a cell below. */
+  onRunAndInsert(): void;
   onCancel(): void;
   /** Switches the cell to the server path and runs it (offered when a browser result is too large). */
   onRunOnServer(): void;
@@ -37,6 +42,8 @@ export function SqlCell({
   runtime,
   onChange,
   onRun,
+  onRunAndNext,
+  onRunAndInsert,
   onCancel,
   onRunOnServer,
   blocked,
@@ -45,8 +52,8 @@ export function SqlCell({
 }: SqlCellProps) {
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<typeof Monaco | null>(null);
-  const latest = useRef({ onRun, cell, onChange });
-  latest.current = { onRun, cell, onChange };
+  const latest = useRef({ onRun, onRunAndNext, onRunAndInsert, cell, onChange });
+  latest.current = { onRun, onRunAndNext, onRunAndInsert, cell, onChange };
 
   const doFormat = () => {
     try {
@@ -61,8 +68,13 @@ export function SqlCell({
     monacoRef.current = monaco as unknown as typeof Monaco;
     registerSqlCompletion(monaco as unknown as typeof Monaco);
     trackEditorFocus(editor);
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => latest.current.onRun());
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF, doFormat);
+    bindCellKeys(editor, monaco as unknown as typeof Monaco, () => ({
+      run: latest.current.onRun,
+      runAndNext: latest.current.onRunAndNext,
+      runAndInsert: latest.current.onRunAndInsert,
+      format: doFormat,
+    }));
+    registerCellEditor(latest.current.cell.id, editor);
     // The library creates the editor a render before it calls this and subscribes onChange right after it; text
     // set in between (a fast paste, a script) would stay in the editor but never reach the cell, and Run would
     // run the old SQL. Catch up with what the editor holds. (@monaco-editor/react; no upstream issue found.)
@@ -139,7 +151,7 @@ export function SqlCell({
             className="wb-primary"
             onClick={onRun}
             disabled={blocked}
-            title="Run (Ctrl/Cmd+Enter)"
+            title="Run (Ctrl/Cmd+Enter; Shift+Enter runs and moves on)"
             data-testid="run-cell"
           >
             Run ▶
