@@ -3,7 +3,7 @@
 
 import type { SnapshotView } from '@/server/api/workbench/types';
 import type { PublishBody, ReportSummary, ReportView } from '@/server/reports/report-types';
-import { apiFetch as request } from '../_lib/api-client';
+import { apiFetch as request, apiRequest } from '../_lib/api-client';
 
 const notebookPath = (id: string) => `/api/notebooks/${encodeURIComponent(id)}/publish`;
 
@@ -17,6 +17,13 @@ export const reportApi = {
     if (ref.timestamp !== undefined) params.set('timestamp', ref.timestamp);
     return request<SnapshotView>(`/api/reports/${encodeURIComponent(id)}/snapshot?${params.toString()}`);
   },
+  /** The bytes of a file frozen with the report. */
+  getFile: async (id: string, name: string) =>
+    new Uint8Array(
+      await (
+        await apiRequest(`/api/reports/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`)
+      ).arrayBuffer(),
+    ),
   publishState: (notebookId: string) =>
     request<{ report: ReportSummary | null; canPublish: boolean }>(notebookPath(notebookId)),
   publish: (notebookId: string, body: PublishBody) =>

@@ -1,10 +1,12 @@
 'use client';
 // A published report, read-only: the "as of" line, then each cell as Markdown, chart or table, run in the viewer's
 // browser with DuckDB-WASM (the workbench's engine and cell runner) over the table versions the report reads,
-// fetched through the report's own snapshot and lake routes, so a viewer needs no workbench rights.
+// fetched through the report's own snapshot and lake routes, so a viewer needs no workbench rights. Files frozen
+// with the report (uploaded CSV, Excel, Parquet) are loaded as tables first, through the report's files route.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ParameterDef } from '@/server/notebooks/parameter-types';
+import { formatFileSize } from '@/server/notebooks/notebook-file-names';
 import type { ReportView } from '@/server/reports/report-types';
 import { AccessNotice } from '../_components/access-notice';
 import { can, useCurrentUser } from '../_lib/use-current-user';
@@ -18,6 +20,7 @@ import { firstColumnValues } from '../_workbench/parameters/options-query';
 import { useParameterValues } from '../_workbench/parameters/use-parameter-values';
 import { asOfLine } from './as-of';
 import { reportApi } from './report-api';
+import { loadReportFiles, type FileProblems } from './report-files';
 import { ReportCell } from './report-cell';
 import './reports.css';
 
@@ -40,6 +43,17 @@ export function ReportPage({ id }: { id: string }) {
     return next;
   }, []);
   const [values, setValues] = useParameterValues(report?.notebook.parameters ?? noParameters);
+  const [fileProblems, setFileProblems] = useState<FileProblems>({});
+  // The report's files load once per report view, before any query (a parameter change runs the cells again).
+  const filesLoad = useRef<{ report: ReportView; done: Promise<FileProblems> } | null>(null);
+  const filesReady = useCallback(
+    (view: ReportView): Promise<FileProblems> => {
+      if (filesLoad.current?.report !== view)
+        filesLoad.current = { report: view, done: loadReportFiles(engine, view.id, view.files, serial) };
+      return filesLoad.current.done;
+    },
+    [engine, serial],
+  );
 
   useEffect(() => {
     if (!allowed) return;
@@ -66,6 +80,9 @@ export function ReportPage({ id }: { id: string }) {
     if (!report) return;
     const controller = new AbortController();
     void (async () => {
+      const problems = await filesReady(report);
+      if (controller.signal.aborted) return;
+      setFileProblems(problems);
       for (const cell of report.notebook.cells) {
         if (controller.signal.aborted) return;
         if (cell.kind !== 'sql' || cell.source.trim() === '') continue;
@@ -79,6 +96,7 @@ export function ReportPage({ id }: { id: string }) {
               // A report runs in the viewer's browser: the server path is the workbench's, not a reader's.
               runOn: 'browser',
               ...(cell.name ? { name: cell.name } : {}),
+              // Lake tables only: the server leaves out names of the report's files, which are stored tables here.
               tables: report.tables,
               signal: controller.signal,
               getSnapshot: (ref) =>
@@ -101,12 +119,13 @@ export function ReportPage({ id }: { id: string }) {
       }
     })();
     return () => controller.abort();
-  }, [report, engine, values, serial]);
+  }, [report, engine, values, serial, filesReady]);
 
   // Options queries go through the report's own snapshot route, like its cells (their tables count as read).
   const runOptionsQuery = useCallback(
     async (sql: string) => {
       if (!report) return [];
+      await filesReady(report);
       const result = await serial(() =>
         runCell(engine, {
           sql,
@@ -125,7 +144,7 @@ export function ReportPage({ id }: { id: string }) {
       );
       return firstColumnValues(result.table);
     },
-    [report, engine, serial],
+    [report, engine, serial, filesReady],
   );
 
   const asOf = useMemo(
@@ -148,6 +167,17 @@ export function ReportPage({ id }: { id: string }) {
         <p className="rp-as-of" data-testid="report-as-of" data-pin={report.pin.kind}>
           {asOf}
         </p>
+        {report.files.length > 0 ? (
+          <p className="wb-muted" data-testid="report-files">
+            Uploaded files, as published:{' '}
+            {report.files.map((file) => `${file.name} (${file.format}, ${formatFileSize(file.size)})`).join(', ')}
+          </p>
+        ) : null}
+        {Object.entries(fileProblems).map(([name, message]) => (
+          <p key={name} className="wb-error" role="alert" data-testid="report-file-error" data-file={name}>
+            The file for table {name} could not be loaded, so cells that read it fail: {message}
+          </p>
+        ))}
         {report.notebook.parameters.length > 0 ? (
           <ParameterInputs
             defs={report.notebook.parameters}

@@ -1,10 +1,11 @@
-// Logic behind /api/reports, /api/reports/<id>, the report-scoped /api/reports/<id>/snapshot and
-// /api/reports/<id>/lake/<path>, and /api/notebooks/<id>/publish: validate (zod) → authorize → one command
+// Logic behind /api/reports, /api/reports/<id>, the report-scoped /api/reports/<id>/snapshot,
+// /api/reports/<id>/lake/<path> and /api/reports/<id>/files/<name>, and /api/notebooks/<id>/publish: validate (zod) → authorize → one command
 // (server/reports/reports.ts, which checks the report's roles or the notebook's ownership) → present. The app/api
 // route files only export these. Viewers need `reports:read`, never the workbench.
 
 import { z } from 'zod';
 import { authorize } from '../auth/authorize';
+import { checkFileName, NOTEBOOK_FILE_MIME, NotebookFileError } from '../notebooks/notebook-files';
 import { publishBodySchema } from '../reports/report-types';
 import {
   getReportDeps,
@@ -12,10 +13,12 @@ import {
   openReport,
   publishReport,
   publishState,
+  readReportFile,
   reportFileCheck,
   reportSnapshot,
   unpublishReport,
 } from '../reports/reports';
+import { ApiError } from './errors';
 import { handleRoute, jsonResponse, readJsonBody } from './handle-route';
 import { notebookIdSchema } from './workbench/notebooks';
 import { getLakeContext } from './workbench/lake-context';
@@ -23,6 +26,9 @@ import { serveLakeFile, toLakePath } from './workbench/lake-file';
 
 interface IdParams {
   params: Promise<{ id: string }>;
+}
+interface ReportFileParams {
+  params: Promise<{ id: string; name: string }>;
 }
 interface ReportLakeParams {
   params: Promise<{ id: string; path: string[] }>;
@@ -91,6 +97,30 @@ const serveReportFile = (method: 'GET' | 'HEAD') =>
 /** GET|HEAD /api/reports/<id>/lake/<path>: a data file of a table version the report reads, nothing else. */
 export const getReportLakeFile = serveReportFile('GET');
 export const headReportLakeFile = serveReportFile('HEAD');
+
+/** GET /api/reports/<id>/files/<name>: a file frozen with the report when it was published (its table `name`). */
+export const getReportFile = handleRoute<ReportFileParams>(async (request, context) => {
+  const { id: rawId, name: rawName } = await context.params;
+  const id = notebookIdSchema.parse(rawId);
+  let name: string;
+  try {
+    name = checkFileName(rawName);
+  } catch (error) {
+    if (!(error instanceof NotebookFileError)) throw error;
+    throw new ApiError('INVALID_INPUT', error.message, { cause: error });
+  }
+  const user = await authorize(request, 'reports:read');
+  const { file, bytes } = await readReportFile(getReportDeps(), user, id, name);
+  return new Response(bytes as BodyInit, {
+    headers: {
+      'Content-Type': NOTEBOOK_FILE_MIME[file.format],
+      'Content-Length': String(bytes.byteLength),
+      'Content-Disposition': `attachment; filename="${file.name}.${file.format}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+});
 
 /** GET /api/notebooks/<id>/publish: whether the notebook is published, and whether the caller may publish it. */
 export const getPublishState = handleRoute<IdParams>(async (request, context) => {

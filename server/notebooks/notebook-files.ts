@@ -53,7 +53,8 @@ export class NotebookFileError extends Error {
   }
 }
 
-function folderOf(notebooksDir: string, notebookId: string): string {
+/** The folder a notebook's saved files are kept in (a published report copies them from here). */
+export function notebookFilesFolder(notebooksDir: string, notebookId: string): string {
   if (!NOTEBOOK_ID.test(notebookId))
     throw new NotebookFileError('invalid', `'${notebookId}' is not a notebook id`);
   return path.join(notebooksDir, '.meta', 'files', notebookId);
@@ -75,7 +76,7 @@ export async function listNotebookFiles(
   notebooksDir: string,
   notebookId: string,
 ): Promise<NotebookFileInfo[]> {
-  const folder = folderOf(notebooksDir, notebookId);
+  const folder = notebookFilesFolder(notebooksDir, notebookId);
   const entries = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [] as string[];
     throw error;
@@ -100,7 +101,7 @@ export async function readNotebookFile(
   checkFileName(name);
   const info = (await listNotebookFiles(notebooksDir, notebookId)).find((file) => file.name === name);
   if (!info) throw new NotebookFileError('not_found', `No file '${name}' is saved with this notebook`);
-  const bytes = await readFile(path.join(folderOf(notebooksDir, notebookId), `${name}.${info.format}`));
+  const bytes = await readFile(path.join(notebookFilesFolder(notebooksDir, notebookId), `${name}.${info.format}`));
   return { info: { ...info, size: bytes.byteLength }, bytes: new Uint8Array(bytes) };
 }
 
@@ -155,7 +156,7 @@ export async function saveNotebookFile(
   input: { name: string; format: NotebookFileFormat; bytes: Uint8Array },
 ): Promise<NotebookFileInfo> {
   const name = checkFileName(input.name);
-  const folder = folderOf(notebooksDir, notebookId);
+  const folder = notebookFilesFolder(notebooksDir, notebookId);
   if (input.bytes.byteLength > MAX_NOTEBOOK_FILE_BYTES)
     throw new NotebookFileError(
       'too_large',
@@ -194,7 +195,7 @@ export async function deleteNotebookFile(
   name: string,
 ): Promise<void> {
   checkFileName(name);
-  const folder = folderOf(notebooksDir, notebookId);
+  const folder = notebookFilesFolder(notebooksDir, notebookId);
   await withKeyedLock(`notebook-files:${notebookId}`, async () => {
     const found = (await listNotebookFiles(notebooksDir, notebookId)).find((file) => file.name === name);
     if (!found) throw new NotebookFileError('not_found', `No file '${name}' is saved with this notebook`);

@@ -9,6 +9,7 @@ import type { Env } from '../config/env';
 import { createNotebookStore } from '../notebooks/notebook-store';
 import { createVersionedNotebooks, NotebookIdTakenError } from '../notebooks/notebook-versions';
 import type { Notebook } from '../notebooks/types';
+import { createReportFileStore } from './report-files';
 import { createReportStore } from './report-store';
 import { publishReport } from './reports';
 
@@ -74,7 +75,12 @@ export async function seedDemoReport(env: Env, owner: string, log: (line: string
   const duckdb = await createDuckDbSession({ threads: 1 });
   try {
     await publishReport(
-      { reports: createReportStore(dir), notebooks, lake: () => Promise.resolve({ storage, duckdb }) },
+      {
+        reports: createReportStore(dir),
+        files: createReportFileStore(dir),
+        notebooks,
+        lake: () => Promise.resolve({ storage, duckdb }),
+      },
       { username: owner, roles: ['admin'] },
       DEMO_REPORT_ID,
       { roles: ['analyst', 'frontend', 'admin'], pin: { kind: 'latest' } },

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { z } from 'zod';
 import { ROLES } from '../auth/permissions';
+import { NOTEBOOK_FILE_FORMATS, NOTEBOOK_FILE_NAME } from '../notebooks/notebook-file-names';
 import { reportPinSchema, type Report } from './report-types';
 
 // The frozen notebook was validated by the notebook API when it was saved; here only its outline is checked.
@@ -23,6 +24,20 @@ const reportFileSchema = z.object({
   notebookVersion: z.number(),
   roles: z.array(z.enum(ROLES)),
   pin: reportPinSchema,
+  // Reports published before files were frozen with them have neither field: they read no files.
+  files: z
+    .array(
+      z.object({
+        name: z.string().regex(NOTEBOOK_FILE_NAME),
+        format: z.enum(NOTEBOOK_FILE_FORMATS),
+        size: z.number().int().min(0),
+      }),
+    )
+    .default([]),
+  filesFolder: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
 });
 
 export interface ReportStore {

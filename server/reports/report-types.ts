@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { ROLES, type Role } from '../auth/permissions';
+import type { NotebookFileFormat } from '../notebooks/notebook-file-names';
 import type { Notebook } from '../notebooks/types';
 
 /** Roles that may read a report when the publisher names none. */
@@ -65,6 +66,17 @@ export interface Report {
   notebookVersion: number;
   roles: Role[];
   pin: ReportPin;
+  /** The notebook's saved files as they were when published (report-files.ts); empty in reports from before. */
+  files: ReportFile[];
+  /** The folder of this publication's copy of the files (under .meta/report-files/<id>/), when there are any. */
+  filesFolder?: string;
+}
+
+/** A file frozen with a report: loaded in the viewer's browser as table `name`, as in the notebook. */
+export interface ReportFile {
+  name: string;
+  format: NotebookFileFormat;
+  size: number;
 }
 
 /** One table read of a report, resolved to a concrete version. */
@@ -91,6 +103,8 @@ export interface ReportView {
   tables: string[];
   /** Every table read resolved to its version at the time of the request. */
   reads: ResolvedRead[];
+  /** Files frozen with the report, served by /api/reports/<id>/files/<name>, loaded before the cells run. */
+  files: ReportFile[];
   /** The caller may publish again or unpublish it (owner or admin). */
   canManage: boolean;
 }

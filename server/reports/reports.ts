@@ -1,7 +1,8 @@
 // Report commands behind /api/reports and /api/notebooks/<id>/publish: publish (a frozen copy of the notebook,
 // owner or admin), unpublish, list and open (viewers whose role the report allows), and the report-scoped
 // snapshot and lake-file checks that let a viewer without the workbench read exactly the table versions the
-// report reads. A report the caller may not read is answered like an unknown one (404), so ids cannot be probed.
+// report reads, and the files frozen with it. A report the caller may not read is answered like an unknown one
+// (404), so ids cannot be probed.
 
 import path from 'node:path';
 import type { SessionUser } from '../auth/permissions';
@@ -15,7 +16,9 @@ import type { SnapshotView } from '../api/workbench/types';
 import { WorkbenchError } from '../api/workbench/workbench-error';
 import { ApiError } from '../api/errors';
 import { listDeltaTables } from '@/pipelines/definition/table-roots';
+import { withKeyedLock } from '../notebooks/keyed-lock';
 import type { VersionedNotebooks } from '../notebooks/notebook-versions';
+import { createReportFileStore, type ReportFileStore } from './report-files';
 import { createReportStore, type ReportStore } from './report-store';
 import {
   fixPin,
@@ -27,17 +30,20 @@ import {
   type TableReadRef,
   type VersionOf,
 } from './resolve-pin';
-import type { PublishBody, Report, ReportSummary, ReportView } from './report-types';
+import type { PublishBody, Report, ReportFile, ReportSummary, ReportView } from './report-types';
 
 export interface ReportDeps {
   reports: ReportStore;
+  files: ReportFileStore;
   notebooks: VersionedNotebooks;
   lake(): Promise<LakeContext>;
 }
 
 export function getReportDeps(): ReportDeps {
+  const notebooksDir = path.resolve(loadEnv().NOTEBOOKS_DIR);
   return {
-    reports: createReportStore(path.resolve(loadEnv().NOTEBOOKS_DIR)),
+    reports: createReportStore(notebooksDir),
+    files: createReportFileStore(notebooksDir),
     notebooks: getNotebooks(),
     lake: getLakeContext,
   };
@@ -67,9 +73,18 @@ async function catalogTables(context: LakeContext): Promise<string[]> {
   return (await listDeltaTables(context.storage)).map((table) => table.name);
 }
 
+/**
+ * Lake tables less the names of files frozen with the report: its SQL means the file by such a name (the browser
+ * loads it as a table), even when a lake table of that name appears after the file was uploaded.
+ */
+function lakeTablesBeside(tables: readonly string[], files: readonly ReportFile[]): string[] {
+  const fileNames = new Set(files.map((file) => file.name.toLowerCase()));
+  return tables.filter((table) => !fileNames.has(table.toLowerCase()));
+}
+
 /** The reads of a report: its frozen SQL's table references (the tables are those the report knew). */
 function refsOf(report: Report, tables: readonly string[]): TableReadRef[] {
-  return reportTableRefs(report.notebook, tables);
+  return reportTableRefs(report.notebook, lakeTablesBeside(tables, report.files));
 }
 
 /** Tables named by a report: those the catalog had when it was published, kept with the pin's reads. */
@@ -89,33 +104,60 @@ export async function publishReport(
   requireAccess(caller, id, 'manage')(meta);
   const opened = await guardNotebook(caller, deps.notebooks.open(id));
   const context = await deps.lake();
-  const refs = reportTableRefs(opened.notebook, await catalogTables(context));
-  let pin;
-  try {
-    pin = await fixPin(body.pin, refs, versionOfIn(context));
-  } catch (error) {
-    if (error instanceof PinError) throw new ApiError('INVALID_INPUT', error.message);
-    throw error;
-  }
-  const report: Report = {
-    id,
-    notebook: opened.notebook,
-    owner: opened.meta.owner,
-    publishedBy: caller.username,
-    publishedAt: Date.now(),
-    notebookVersion: opened.meta.version,
-    // Order as given, each once.
-    roles: [...new Set(body.roles)],
-    pin,
-  };
-  await deps.reports.write(report);
-  return summaryOf(report);
+  // One publication of a report at a time: each removes the file folders of the others once its record is written.
+  return withKeyedLock(`report:${id}`, async () => {
+    // A record that cannot be read any more is replaced like a missing one (its files with it).
+    const previous = await deps.reports.read(id).catch(() => null);
+    const frozen = await deps.files.freeze(id);
+    let report: Report;
+    try {
+      const refs = reportTableRefs(
+        opened.notebook,
+        lakeTablesBeside(await catalogTables(context), frozen.files),
+      );
+      let pin;
+      try {
+        pin = await fixPin(body.pin, refs, versionOfIn(context));
+      } catch (error) {
+        if (error instanceof PinError) throw new ApiError('INVALID_INPUT', error.message);
+        throw error;
+      }
+      report = {
+        id,
+        notebook: opened.notebook,
+        owner: opened.meta.owner,
+        publishedBy: caller.username,
+        publishedAt: Date.now(),
+        notebookVersion: opened.meta.version,
+        // Order as given, each once.
+        roles: [...new Set(body.roles)],
+        pin,
+        files: frozen.files,
+        ...(frozen.folder ? { filesFolder: frozen.folder } : {}),
+      };
+      await deps.reports.write(report);
+    } catch (error) {
+      // The report published before (if any) stays as it was, with its own files.
+      if (frozen.folder) await deps.files.prune(id, previous?.filesFolder ?? null);
+      throw error;
+    }
+    // The previous publication's files, no longer named by any record.
+    await deps.files.prune(id, frozen.folder).catch((error: unknown) => {
+      console.error(`[reports] cannot remove the old files of report ${id}:`, error);
+    });
+    return summaryOf(report);
+  });
 }
 
 export async function unpublishReport(deps: ReportDeps, caller: SessionUser, id: string): Promise<void> {
   const meta = await guardNotebook(caller, deps.notebooks.meta(id));
   requireAccess(caller, id, 'manage')(meta);
-  if (!(await deps.reports.remove(id))) throw notFound(id);
+  await withKeyedLock(`report:${id}`, async () => {
+    // The record first, so no reader is left with a report whose files are gone.
+    const removed = await deps.reports.remove(id);
+    await deps.files.prune(id, null);
+    if (!removed) throw notFound(id);
+  });
 }
 
 /** The publish state of a notebook the caller may read (for the notebook page's Publish panel). */
@@ -172,8 +214,26 @@ export async function openReport(deps: ReportDeps, caller: SessionUser, id: stri
     pin: report.pin,
     tables: [...new Set(refs.map((ref) => ref.table))],
     reads,
+    files: report.files,
     canManage: caller.roles.includes('admin') || (report.owner !== null && report.owner === caller.username),
   };
+}
+
+/**
+ * One file frozen with a report, for a caller who may read the report; an unknown name is 404 like an unknown
+ * report. The record names the publication's folder, so this is always a file of the set the record lists.
+ */
+export async function readReportFile(
+  deps: ReportDeps,
+  caller: SessionUser,
+  id: string,
+  name: string,
+): Promise<{ file: ReportFile; bytes: Uint8Array }> {
+  const report = await readableReport(deps, caller, id);
+  const file = report.files.find((candidate) => candidate.name === name);
+  if (!file || !report.filesFolder)
+    throw new WorkbenchError('FILE_NOT_FOUND', `Report '${id}' has no file '${name}'`);
+  return { file, bytes: await deps.files.read(id, report.filesFolder, file) };
 }
 
 async function snapshotOf(context: LakeContext, table: string, version: number): Promise<SnapshotView> {

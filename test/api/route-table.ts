@@ -124,6 +124,7 @@ export const REPORT_ROUTES = [
   'notebooks/[id]/publish',
   'reports',
   'reports/[id]',
+  'reports/[id]/files/[name]',
   'reports/[id]/lake/[...path]',
   'reports/[id]/snapshot',
 ];
