@@ -1,7 +1,8 @@
 // Every report route × caller (anonymous, frontend, analyst, admin), denied cases included, plus the CSRF
 // refusals: handlers called directly over a temporary lake (permits with two versions, parcels that no report
 // reads) and notebooks folder. A viewer needs reports:read and a role the report allows; the report-scoped
-// snapshot and lake routes serve only the table versions the report reads; publishing is the notebook's owner's
+// snapshot and lake routes serve only the table versions the report reads, its files route only the files frozen
+// with it; publishing is the notebook's owner's
 // or an admin's.
 
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import * as snapshotRoute from '../../app/api/catalog/tables/[table]/snapshot/ro
 import * as lakeRoute from '../../app/api/lake/[...path]/route';
 import * as publishRoute from '../../app/api/notebooks/[id]/publish/route';
 import * as reportLakeRoute from '../../app/api/reports/[id]/lake/[...path]/route';
+import * as reportFileRoute from '../../app/api/reports/[id]/files/[name]/route';
 import * as reportRoute from '../../app/api/reports/[id]/route';
 import * as reportSnapshotRoute from '../../app/api/reports/[id]/snapshot/route';
 import * as reportsRoute from '../../app/api/reports/route';
@@ -22,6 +24,7 @@ import { getLakeContext } from '../../server/api/workbench/lake-context';
 import { createNotebook, getNotebooks } from '../../server/api/workbench/notebooks';
 import { setSharing } from '../../server/api/workbench/notebook-sharing';
 import type { Role, SessionUser } from '../../server/auth/permissions';
+import { saveNotebookFile } from '../../server/notebooks/notebook-files';
 import { getReportDeps, publishReport } from '../../server/reports/reports';
 import { signInEveryRole } from './role-sessions';
 import {
@@ -42,11 +45,13 @@ const cookies: Partial<Record<Role, string>> = {};
 const analyst: SessionUser = { username: 'analyst', roles: ['analyst'] };
 const admin: SessionUser = { username: 'admin', roles: ['admin'] };
 /** Ids: a report every role may read (pinned to permits v0), one for analysts only, and a notebook of someone else. */
-const ids = { open: '', analystsOnly: '', othersNotebook: '', unpublish: '' };
+const ids = { open: '', analystsOnly: '', othersNotebook: '', unpublish: '', noFiles: '' };
 /** Data files: permits v0 (read by the open report), permits v1's new file (not read), parcels (not read). */
 const files = { v0: '', v1: '', parcels: '' };
 
 const SQL = 'SELECT count(*) AS n, sum(permit_id) AS total FROM permits';
+/** The CSV saved with the open and the analysts-only notebooks before they are published. */
+const CODES_CSV = 'code,label\n1,one\n';
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'routes-reports-'));
@@ -74,17 +79,28 @@ before(async () => {
   ids.open = await make('Permits report', analyst);
   ids.analystsOnly = await make('Analysts only', analyst);
   ids.unpublish = await make('To unpublish', analyst);
+  ids.noFiles = await make('Without files', analyst);
   // Someone else's notebook that the analyst may read (shared with the role), but not publish.
   ids.othersNotebook = await make('Not yours', { username: 'someone-else', roles: ['analyst'] });
   await setSharing(getNotebooks(), admin, ids.othersNotebook, {
     shares: [{ role: 'analyst', access: 'edit' }],
   });
+  for (const notebook of [ids.open, ids.analystsOnly])
+    await saveNotebookFile(path.join(dir, 'notebooks'), notebook, {
+      name: 'codes',
+      format: 'csv',
+      bytes: new TextEncoder().encode(CODES_CSV),
+    });
   const deps = getReportDeps();
   await publishReport(deps, analyst, ids.open, {
     roles: ['analyst', 'frontend', 'admin'],
     pin: { kind: 'versions', versions: { permits: 0 } },
   });
   await publishReport(deps, analyst, ids.analystsOnly, { roles: ['analyst'], pin: { kind: 'latest' } });
+  await publishReport(deps, analyst, ids.noFiles, {
+    roles: ['frontend', 'analyst'],
+    pin: { kind: 'latest' },
+  });
 });
 after(async () => {
   process.env = saved;
@@ -100,6 +116,11 @@ const lakeCall =
       req(method, `/api/reports/${report()}/lake/${file()}`, h),
       params({ id: report(), path: file().split('/') }),
     );
+const fileCall = (report: () => string, name: string) => (h: Record<string, string>) =>
+  reportFileRoute.GET(
+    req('GET', `/api/reports/${report()}/files/${encodeURIComponent(name)}`, h),
+    params({ id: report(), name }),
+  );
 const readers = (status: number): Record<Caller, number> => ({ ...everyone(status), anonymous: 401 });
 
 const rows: RouteRow[] = [
@@ -108,11 +129,13 @@ const rows: RouteRow[] = [
     method: 'GET',
     expect: only(['admin', 'analyst', 'frontend']),
     call: (h) => reportsRoute.GET(req('GET', '/api/reports', h), undefined),
-    // The frontend user sees the open report only; analysts and admins both.
+    // The frontend user sees the reports open to it only; analysts and admins all.
     check: (_res, body, caller) =>
       assert.deepEqual(
         (json(body).reports as { title: string }[]).map((r) => r.title).sort(),
-        caller === 'frontend' ? ['Permits report'] : ['Analysts only', 'Permits report', 'To unpublish'],
+        caller === 'frontend'
+          ? ['Permits report', 'Without files']
+          : ['Analysts only', 'Permits report', 'To unpublish', 'Without files'],
       ),
   },
   {
@@ -253,6 +276,50 @@ const rows: RouteRow[] = [
       () => ids.analystsOnly,
       () => files.v1,
     ),
+  },
+  {
+    route: 'reports/[id]/files/[name]',
+    method: 'GET',
+    expect: readers(200),
+    call: fileCall(() => ids.open, 'codes'),
+    check: (res, body) => {
+      assert.equal(body, CODES_CSV);
+      assert.equal(res.headers.get('content-type'), 'text/csv');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+    },
+  },
+  {
+    route: 'reports/[id]/files/[name]',
+    method: 'GET',
+    variant: 'of a report for analysts only',
+    expect: { anonymous: 401, frontend: 404, analyst: 200, admin: 200 },
+    call: fileCall(() => ids.analystsOnly, 'codes'),
+    // Not allowed is answered like an unknown report, not like a missing file.
+    check: (res, body) =>
+      res.status === 200 ? assert.equal(body, CODES_CSV) : assert.match(body, /No report/),
+  },
+  {
+    route: 'reports/[id]/files/[name]',
+    method: 'GET',
+    variant: 'of a name the report has no file by',
+    expect: readers(404),
+    call: fileCall(() => ids.open, 'other'),
+  },
+  {
+    route: 'reports/[id]/files/[name]',
+    method: 'GET',
+    variant: 'of a report published without files',
+    expect: readers(404),
+    call: fileCall(() => ids.noFiles, 'codes'),
+  },
+  {
+    route: 'reports/[id]/files/[name]',
+    method: 'GET',
+    variant: 'of a name that is no table name',
+    // Refused before anything is looked up, as a bad report id is.
+    expect: everyone(400),
+    call: fileCall(() => ids.open, '../reports/x'),
+    check: (_res, body) => assert.match(body, /cannot name a table/),
   },
   {
     route: 'notebooks/[id]/publish',
