@@ -170,7 +170,9 @@ export function ReportPage({ id }: { id: string }) {
         {report.files.length > 0 ? (
           <p className="wb-muted" data-testid="report-files">
             Uploaded files, as published:{' '}
-            {report.files.map((file) => `${file.name} (${file.format}, ${formatFileSize(file.size)})`).join(', ')}
+            {report.files
+              .map((file) => `${file.name} (${file.format}, ${formatFileSize(file.size)})`)
+              .join(', ')}
           </p>
         ) : null}
         {Object.entries(fileProblems).map(([name, message]) => (

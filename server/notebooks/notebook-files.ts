@@ -101,7 +101,9 @@ export async function readNotebookFile(
   checkFileName(name);
   const info = (await listNotebookFiles(notebooksDir, notebookId)).find((file) => file.name === name);
   if (!info) throw new NotebookFileError('not_found', `No file '${name}' is saved with this notebook`);
-  const bytes = await readFile(path.join(notebookFilesFolder(notebooksDir, notebookId), `${name}.${info.format}`));
+  const bytes = await readFile(
+    path.join(notebookFilesFolder(notebooksDir, notebookId), `${name}.${info.format}`),
+  );
   return { info: { ...info, size: bytes.byteLength }, bytes: new Uint8Array(bytes) };
 }
 
