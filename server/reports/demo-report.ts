@@ -20,14 +20,26 @@ export function demoReportNotebook(table = 'service_requests'): Notebook {
   return {
     id: DEMO_REPORT_ID,
     title: 'Service requests by category',
-    parameters: [],
+    // Typed parameters as inputs at the top of the report (and in its URL): both bound as literals by type.
+    parameters: [
+      {
+        name: 'priority',
+        type: 'single_choice',
+        label: 'Priority',
+        options: ['any', 'low', 'normal', 'high', 'urgent'],
+        default: 'any',
+      },
+      // No default: every request, whenever opened, until a viewer picks a range.
+      { name: 'opened', type: 'date_range', label: 'Opened between' },
+    ],
     cells: [
       {
         id: 'c1',
         kind: 'markdown',
         source:
           '# Service requests\n\nRequests per category, split into those still open and those closed. ' +
-          'Numbers come from the lake’s Delta tables; the line above says which versions.',
+          'Numbers come from the lake’s Delta tables; the line above says which versions. Pick a priority or ' +
+          'the dates requests were opened between above: the chart follows, and the page’s URL keeps the choice.',
       },
       {
         id: 'c2',
@@ -41,6 +53,9 @@ export function demoReportNotebook(table = 'service_requests'): Notebook {
           "       count(*) FILTER (WHERE status NOT IN ('closed', 'cancelled')) AS open,",
           "       count(*) FILTER (WHERE status IN ('closed', 'cancelled')) AS closed",
           `FROM ${table}`,
+          "WHERE ({{priority}} = 'any' OR priority = {{priority}})",
+          '  AND ({{opened.from}} IS NULL OR opened_at >= {{opened.from}})',
+          '  AND ({{opened.to}} IS NULL OR opened_at < CAST({{opened.to}} AS DATE) + INTERVAL 1 DAY)',
           'GROUP BY category',
           'ORDER BY open + closed DESC',
         ].join('\n'),

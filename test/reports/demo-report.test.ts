@@ -8,7 +8,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { loadEnv } from '../../server/config/env';
 import { createReportStore } from '../../server/reports/report-store';
-import { DEMO_REPORT_ID, seedDemoReport } from '../../server/reports/demo-report';
+import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { bindParameters, ParameterError } from '../../server/notebooks/parameters';
+import type { ParameterValues } from '../../server/notebooks/parameter-types';
+import { DEMO_REPORT_ID, demoReportNotebook, seedDemoReport } from '../../server/reports/demo-report';
 
 test('the demo seeds one published report with a saved chart, once', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'demo-report-'));
@@ -38,5 +41,40 @@ test('the demo seeds one published report with a saved chart, once', async () =>
     assert.equal(await store.read(DEMO_REPORT_ID), null);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the demo report’s chart SQL binds its typed parameters and counts the right rows in DuckDB', async () => {
+  const notebook = demoReportNotebook('requests');
+  const chart = notebook.cells.find((cell) => cell.display === 'chart');
+  assert.ok(chart);
+  const session = await createDuckDbSession({ threads: 1 });
+  try {
+    await session.run(`CREATE TABLE requests AS SELECT * FROM (VALUES
+      ('pothole', 'high', 'new', TIMESTAMPTZ '2024-01-10 08:00'),
+      ('pothole', 'high', 'closed', TIMESTAMPTZ '2024-01-31 23:30'),
+      ('pothole', 'low', 'closed', TIMESTAMPTZ '2024-01-15 09:00'),
+      ('graffiti', 'high', 'cancelled', TIMESTAMPTZ '2024-02-01 00:00'),
+      ('graffiti', 'urgent', 'assigned', TIMESTAMPTZ '2023-12-31 12:00')
+    ) t(category, priority, status, opened_at)`);
+    const run = async (values: ParameterValues) =>
+      (await session.queryJson(bindParameters(chart.source, notebook.parameters, values))).map((row) => ({
+        category: row.category,
+        open: Number(row.open),
+        closed: Number(row.closed),
+      }));
+    // Defaults: any priority, no date range: every row.
+    assert.deepEqual(await run({}), [
+      { category: 'pothole', open: 1, closed: 2 },
+      { category: 'graffiti', open: 1, closed: 1 },
+    ]);
+    // High priority, opened in January 2024 (the range's last day counts whole).
+    assert.deepEqual(await run({ priority: 'high', opened: { from: '2024-01-01', to: '2024-01-31' } }), [
+      { category: 'pothole', open: 1, closed: 1 },
+    ]);
+    // A choice outside the fixed list never reaches the SQL.
+    await assert.rejects(run({ priority: "any' OR 1=1 --" }), ParameterError);
+  } finally {
+    session.close();
   }
 });
