@@ -186,6 +186,10 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
     },
     Math.max(50, Math.floor(deps.lockTtlMs / 3)),
   );
+  // The run's own work keeps the process alive while it runs; these timers must not: a run stuck on work that
+  // ignored its abort would otherwise hold a stopped worker (or a test process) open for ever, renewing a lock.
+  timeout.unref();
+  heartbeat.unref();
 
   let settled = true;
   let status: Exclude<RunStatus, 'running'> = 'succeeded';
