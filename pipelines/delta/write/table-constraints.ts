@@ -130,9 +130,11 @@ export function collectTableConstraints(
   return [...collectNotNull(schema), ...collectInvariants(schema), ...checks];
 }
 
-function formatValue(value: unknown): string {
+/** A value for the message: strings quoted, numbers, dates and the like (JSON strings for DuckDB) as they are. */
+function formatValue(value: unknown, duckdbType: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  const text =
+    typeof value === 'string' ? (duckdbType === 'VARCHAR' ? `'${value}'` : value) : JSON.stringify(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
 }
 
@@ -170,7 +172,9 @@ export async function assertRowsSatisfyConstraints(
   const columnList = [...columns.values()];
   const position = new Map(columnList.map((column, index) => [column.label, index]));
   const flags = constraints.map((constraint, index) => `(${constraint.sql}) IS NOT TRUE AS __v${index}`);
-  const values = columnList.map((column, index) => `${column.sql} AS __c${index}`);
+  const values = columnList.map(
+    (column, index) => `${column.sql} AS __c${index}, typeof(${column.sql}) AS __t${index}`,
+  );
   const rows = await duckdb.queryJson(
     `SELECT * FROM (SELECT ${[...flags, ...values].join(', ')} FROM (${rowsSql}) AS __rows) ` +
       `WHERE ${constraints.map((_, index) => `__v${index}`).join(' OR ')} LIMIT 1`,
@@ -180,7 +184,10 @@ export async function assertRowsSatisfyConstraints(
   const index = constraints.findIndex((_, at) => row[`__v${at}`] === true);
   const violated = constraints[index] ?? (constraints[0] as TableConstraint);
   const shown = violated.columns
-    .map((column) => `${column.label} = ${formatValue(row[`__c${position.get(column.label) ?? -1}`])}`)
+    .map((column) => {
+      const at = position.get(column.label) ?? -1;
+      return `${column.label} = ${formatValue(row[`__c${at}`], row[`__t${at}`])}`;
+    })
     .join(', ');
   throw new DeltaError(
     'CONSTRAINT_VIOLATION',
