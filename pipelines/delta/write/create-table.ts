@@ -9,6 +9,7 @@ import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { commitTransaction, type CommitOptions } from './transaction';
 import { getNumIndexedCols } from './table-properties';
+import { collectTableConstraints } from './table-constraints';
 import { describeQuery, reconcileSchema, toSchemaString } from './table-schema';
 import {
   buildConformingSelect,
@@ -80,6 +81,7 @@ export async function createTable(
           partitionColumns,
           dataChange: true,
           numIndexedCols: getNumIndexedCols(configuration),
+          constraints: collectTableConstraints(configuration, schema),
           ...(options.layout ? { layout: options.layout } : {}),
         });
   const actions: Action[] = [

@@ -16,6 +16,7 @@ import { DeltaError } from '../errors';
 import { joinLakePath } from '../log-files';
 import { quoteIdentifier, type StructField, type StructType } from '../schema';
 import { getNow, type WriteEffects } from './effects';
+import { assertRowsSatisfyConstraints, type TableConstraint } from './table-constraints';
 import { computeFileStats, DEFAULT_NUM_INDEXED_COLS } from './file-stats';
 import { buildPartitionDir, encodePathUri, formatPartitionSql, makeDataFileName } from './partition-paths';
 import { logCleanupFailure } from '../../support/cleanup';
@@ -40,6 +41,8 @@ export interface WriteDataFilesInput {
   dataChange: boolean;
   layout?: DataLayout;
   numIndexedCols?: number;
+  /** Rules every row must obey (table-constraints.ts); checked on the staged rows before any file is placed. */
+  constraints?: TableConstraint[];
 }
 
 /** Moves a finished local file to its lake path: a rename on a local lake, an atomic upload otherwise. */
@@ -107,6 +110,15 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
           ? `SELECT ${dataList} FROM (${input.sql}) ORDER BY ${order.join(', ')}`
           : `SELECT ${dataList} FROM (${input.sql})`;
       await effects.duckdb.run(`COPY (${sorted}) TO ${toSqlString(dir)} (${buildCopyOptions(layout, [])})`);
+      // Checked on the files just written (still in the temp folder), so the query runs once.
+      const local = await listParquetFiles(dir);
+      if (local.length > 0 && input.constraints?.length) {
+        await assertRowsSatisfyConstraints(
+          effects.duckdb,
+          `SELECT * FROM read_parquet([${local.map(toSqlString).join(', ')}])`,
+          input.constraints,
+        );
+      }
     } else {
       const formats = partitionFields.map(
         (field, index) => `${formatPartitionSql(field.name, field.type)} AS __p${index}`,
@@ -121,6 +133,7 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
       await effects.duckdb.run(
         `CREATE TEMP TABLE ${stage} AS SELECT *, ${part} AS __part, ${chunk} AS __chunk FROM (SELECT ${['*', ...formats].join(', ')} FROM (${input.sql}))`,
       );
+      await assertRowsSatisfyConstraints(effects.duckdb, `SELECT * FROM ${stage}`, input.constraints ?? []);
       if (partKeys.length > 0) {
         const mapping = await effects.duckdb.queryJson(
           `SELECT DISTINCT __part, ${partKeys.join(', ')} FROM ${stage}`,

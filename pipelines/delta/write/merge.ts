@@ -19,6 +19,7 @@ import { mayHoldSourceKeys, readSourceKeyBounds, selectCandidateFiles } from './
 import { describeQuery, reconcileSchema } from './table-schema';
 import type { CommitOptions } from './transaction';
 import {
+  assertMayChangeRows,
   assertMayRemove,
   buildConformingSelect,
   buildDataWriteActions,
@@ -138,9 +139,21 @@ export async function merge(
       const updated = Number(counts[0]?.updated ?? 0);
       const inserted = Number(counts[0]?.inserted ?? 0);
       const deleted = Number(counts[0]?.deleted ?? 0);
+      // No target row matched: the candidates stay as they are and the merge only inserts, which an append-only
+      // table allows. Otherwise rows change, which it does not — refused here, before any file is written.
+      const touchesTarget = updated + deleted > 0;
+      if (touchesTarget) {
+        assertMayChangeRows(
+          snapshot.metadata,
+          `the merge would update ${updated} and delete ${deleted} row(s)`,
+        );
+      }
       let fileActions: Action[];
       let fileMetrics: Record<string, number>;
-      if (target.kind === 'deletionVectors') {
+      if (!touchesTarget) {
+        fileActions = [];
+        fileMetrics = { numTargetRowsCopied: 0, numTargetFilesRemoved: 0, numTargetBytesRemoved: 0 };
+      } else if (target.kind === 'deletionVectors') {
         const built = await buildDeletionVectorActions(
           effects,
           snapshot,
@@ -166,19 +179,28 @@ export async function merge(
         fileActions.flatMap((action) => (action.remove ? [action.remove] : [])),
       );
       const rowsPerFile = estimateRowsPerFile(candidates, snapshot);
-      const dataSql = target.carried ? `${target.carried} UNION ALL ${sourceRows}` : sourceRows;
-      const adds =
-        target.carried === '' && updated + inserted === 0
-          ? []
-          : await writeSnapshotFiles(effects, tableRoot, snapshot, {
-              sql: dataSql,
-              schema,
-              dataChange: true,
-              layout: { sortBy: keys, ...(rowsPerFile ? { rowsPerFile } : {}), ...options.layout },
-            });
+      const carried = touchesTarget ? target.carried : '';
+      const dataSql = carried ? `${carried} UNION ALL ${sourceRows}` : sourceRows;
+      let adds: AddFile[];
+      try {
+        adds =
+          carried === '' && updated + inserted === 0
+            ? []
+            : await writeSnapshotFiles(effects, tableRoot, snapshot, {
+                sql: dataSql,
+                schema,
+                dataChange: true,
+                layout: { sortBy: keys, ...(rowsPerFile ? { rowsPerFile } : {}), ...options.layout },
+              });
+      } catch (error) {
+        // E.g. a row violating a CHECK constraint: the deletion vector file written above goes too.
+        if (dvFilePath) await effects.storage.delete(dvFilePath).catch(() => false);
+        throw error;
+      }
       const actions = buildDataWriteActions(effects, snapshot, schema, options.txn, fileActions, adds);
-      const bytesRewritten = target.kind === 'copyOnWrite' ? sumSizes(candidates) : 0;
-      const filesRewritten = target.kind === 'copyOnWrite' ? candidates.length : 0;
+      const rewritten = touchesTarget && target.kind === 'copyOnWrite';
+      const bytesRewritten = rewritten ? sumSizes(candidates) : 0;
+      const filesRewritten = rewritten ? candidates.length : 0;
       const metrics: Record<string, number> = {
         numSourceRows: updated + inserted + deleted,
         numTargetRowsUpdated: updated,

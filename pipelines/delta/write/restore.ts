@@ -54,6 +54,8 @@ export async function restore(
     ...(options.timestampSource ? { timestampSource: options.timestampSource } : {}),
   });
   assertWritable(current.protocol, current.metadata, current.schema, { removesData: true });
+  // The restored version's protocol and metadata come back with it: they must be writable too.
+  assertWritable(target.protocol, target.metadata, target.schema);
   const currentKeys = new Set(current.files.map(getLogicalFileKey));
   const targetKeys = new Set(target.files.map(getLogicalFileKey));
   const toAdd = target.files.filter((file) => !currentKeys.has(getLogicalFileKey(file)));

@@ -12,6 +12,7 @@ import { canonicalizePath, decodePathUri, isAbsolutePath } from '../paths';
 import { loadSnapshot } from '../snapshot';
 import { getNow, type WriteEffects } from './effects';
 import { getDeletedFileRetentionMs, HOUR_MS } from './table-properties';
+import { assertWriterProtocol } from './write-protocol';
 
 export interface VacuumOptions {
   /** Retention in hours; default the table's deletedFileRetentionDuration (168 h). */
@@ -56,6 +57,8 @@ export async function vacuum(
   options: VacuumOptions = {},
 ): Promise<VacuumResult> {
   const snapshot = await loadSnapshot(effects, tableRoot);
+  // PROTOCOL.md "VACUUM Protocol Check": vacuum deletes files, so it needs every writer feature the table lists.
+  assertWriterProtocol(snapshot.protocol, snapshot.metadata);
   const tableRetention = getDeletedFileRetentionMs(snapshot.metadata.configuration ?? {});
   const retentionMs =
     options.retentionHours === undefined ? tableRetention : options.retentionHours * HOUR_MS;

@@ -16,6 +16,7 @@ import { loadSnapshot, type Snapshot } from '../snapshot';
 import { getNow, type WriteEffects } from './effects';
 import { serializeActions } from './commit-file';
 import { getDeletedFileRetentionMs } from './table-properties';
+import { assertWriterProtocol } from './write-protocol';
 
 const MAP = 'MAP(VARCHAR, VARCHAR)';
 const DELETION_VECTOR =
@@ -74,6 +75,8 @@ export async function writeCheckpoint(
       tableRoot,
       options.version === undefined ? {} : { version: options.version },
     ));
+  // A table needing features we lack (e.g. v2Checkpoint) must not get a checkpoint of ours.
+  assertWriterProtocol(snapshot.protocol, snapshot.metadata);
   const cutoff = getNow(effects) - getDeletedFileRetentionMs(snapshot.metadata.configuration ?? {});
   const actions = buildCheckpointActions(snapshot, cutoff);
   const columns = ['txn', 'add', 'remove', 'metaData', 'protocol'];

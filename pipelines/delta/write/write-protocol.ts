@@ -1,84 +1,36 @@
-// What this writer can write (PROTOCOL-NOTES §9, §10). A table that needs writer behaviour we do not implement
-// (column mapping, CHECK constraints, generated or identity columns, invariants, change data files) is refused
-// with a named error instead of being written wrongly. Pure.
+// What this writer can write (PROTOCOL-NOTES §9, §10; PROTOCOL.md "Table Features", "Writer Version
+// Requirements"). A table whose protocol asks for a writer feature we do not implement — listed in writerFeatures
+// (writer 7) or implied by a legacy writer version (2 to 6) — is refused with an error naming the feature, before
+// anything is written; so is a table whose metadata uses something we cannot honour. Pure.
 
 import type { Metadata, Protocol } from '../actions';
 import { DeltaError } from '../errors';
 import { assertReadable } from '../protocol';
 import { isStructType, type DeltaType, type StructType } from '../schema';
+import { collectTableConstraints, hasCheckConstraints } from './table-constraints';
 import { usesTimestampNtz } from './table-schema';
 
 export const MAX_WRITER_VERSION = 7;
 
-/** Writer features this writer honours when their table property or metadata is active. */
+/**
+ * Writer features this writer implements and respects on every write: appendOnly (data-changing removes refused
+ * while delta.appendOnly=true), invariants and checkConstraints (every written row checked), changeDataFeed
+ * (appends need no change files; writes that would need them are refused while the feed is on), timestampNtz,
+ * deletionVectors, domainMetadata (domains are never touched and checkpoints keep them) and vacuumProtocolCheck
+ * (vacuum checks this protocol first).
+ */
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   'appendOnly',
   'invariants',
+  'checkConstraints',
+  'changeDataFeed',
   'timestampNtz',
   'deletionVectors',
   'domainMetadata',
   'vacuumProtocolCheck',
-  'changeDataFeed',
-  'columnMapping',
-  'checkConstraints',
-  'generatedColumns',
-  'identityColumns',
 ]);
 
-function hasFieldMetadata(type: DeltaType, prefixes: string[]): boolean {
-  if (!isStructType(type)) return false;
-  return type.fields.some(
-    (field) =>
-      Object.keys(field.metadata ?? {}).some((key) => prefixes.some((prefix) => key.startsWith(prefix))) ||
-      hasFieldMetadata(field.type, prefixes),
-  );
-}
-
-/**
- * Throws when this writer cannot write the table. `removesData` is set for operations that remove rows (overwrite,
- * merge, restore), which would need change data files when the change data feed is on.
- */
-export function assertWritable(
-  protocol: Protocol,
-  metadata: Metadata,
-  schema: StructType,
-  options: { removesData?: boolean } = {},
-): void {
-  assertReadable(protocol, metadata);
-  const writer = protocol.minWriterVersion;
-  if (!Number.isInteger(writer) || writer < 1 || writer > MAX_WRITER_VERSION) {
-    throw new DeltaError(
-      'UNSUPPORTED_WRITER_VERSION',
-      `Table requires writer version ${writer}; this writer supports 1 to ${MAX_WRITER_VERSION}`,
-    );
-  }
-  if (writer === 7) {
-    const unknown = (protocol.writerFeatures ?? []).filter(
-      (feature) => !SUPPORTED_WRITER_FEATURES.has(feature),
-    );
-    if (unknown.length > 0) {
-      throw new DeltaError(
-        'UNSUPPORTED_FEATURE',
-        `Table requires unsupported writer feature(s): ${unknown.join(', ')}`,
-      );
-    }
-  }
-  const configuration = metadata.configuration ?? {};
-  const refuse = (what: string): never => {
-    throw new DeltaError('UNSUPPORTED_FEATURE', `This writer cannot write tables with ${what}`);
-  };
-  const mode = configuration['delta.columnMapping.mode'];
-  if (mode !== undefined && mode !== 'none') refuse(`column mapping (mode ${mode})`);
-  if (Object.keys(configuration).some((key) => key.startsWith('delta.constraints.')))
-    refuse('CHECK constraints');
-  if (hasFieldMetadata(schema, ['delta.generationExpression'])) refuse('generated columns');
-  if (hasFieldMetadata(schema, ['delta.identity.'])) refuse('identity columns');
-  if (hasFieldMetadata(schema, ['delta.invariants'])) refuse('column invariants');
-  if (options.removesData && (configuration['delta.enableChangeDataFeed'] ?? '').toLowerCase() === 'true') {
-    refuse('the change data feed enabled (updates and deletes would need change data files)');
-  }
-}
-
+/** Features each legacy writer version implies (PROTOCOL.md "Writer Version Requirements"). */
 const LEGACY_WRITER_FEATURES: [number, string][] = [
   [2, 'appendOnly'],
   [2, 'invariants'],
@@ -89,14 +41,88 @@ const LEGACY_WRITER_FEATURES: [number, string][] = [
   [6, 'identityColumns'],
 ];
 
+function hasFieldMetadata(type: DeltaType, prefixes: string[]): boolean {
+  if (!isStructType(type)) return false;
+  return type.fields.some(
+    (field) =>
+      Object.keys(field.metadata ?? {}).some((key) => prefixes.some((prefix) => key.startsWith(prefix))) ||
+      hasFieldMetadata(field.type, prefixes),
+  );
+}
+
+/** The writer features a protocol requires: its lists at writer 7 (reader features too: a writer reads first),
+ * else the features its legacy writer version implies. */
+export function getRequiredWriterFeatures(protocol: Protocol): string[] {
+  if (protocol.minWriterVersion === 7) {
+    return [...new Set([...(protocol.writerFeatures ?? []), ...(protocol.readerFeatures ?? [])])];
+  }
+  return LEGACY_WRITER_FEATURES.filter(([version]) => protocol.minWriterVersion >= version).map(
+    ([, name]) => name,
+  );
+}
+
+/**
+ * Throws when this writer does not implement everything the protocol requires (also used by vacuum and
+ * checkpoints, which write no rows). The error names each missing feature.
+ */
+export function assertWriterProtocol(protocol: Protocol, metadata?: Metadata): void {
+  assertReadable(protocol, metadata);
+  const writer = protocol.minWriterVersion;
+  if (!Number.isInteger(writer) || writer < 1 || writer > MAX_WRITER_VERSION) {
+    throw new DeltaError(
+      'UNSUPPORTED_WRITER_VERSION',
+      `Table requires writer version ${writer}; this writer supports 1 to ${MAX_WRITER_VERSION}`,
+    );
+  }
+  const missing = getRequiredWriterFeatures(protocol).filter(
+    (feature) => !SUPPORTED_WRITER_FEATURES.has(feature),
+  );
+  if (missing.length > 0) {
+    const source = writer === 7 ? 'Table requires' : `Table is on writer version ${writer}, which requires`;
+    throw new DeltaError(
+      'UNSUPPORTED_FEATURE',
+      `${source} writer feature(s) this writer does not implement: ${missing.join(', ')}; nothing was written`,
+    );
+  }
+}
+
+/**
+ * Throws when this writer cannot write the table: see assertWriterProtocol, plus metadata that needs behaviour we
+ * lack and constraint expressions we cannot evaluate faithfully. `removesData` is set for operations that remove
+ * rows (overwrite, merge, restore), which would need change data files when the change data feed is on.
+ */
+export function assertWritable(
+  protocol: Protocol,
+  metadata: Metadata,
+  schema: StructType,
+  options: { removesData?: boolean } = {},
+): void {
+  assertWriterProtocol(protocol, metadata);
+  const configuration = metadata.configuration ?? {};
+  const refuse = (what: string): never => {
+    throw new DeltaError('UNSUPPORTED_FEATURE', `This writer cannot write tables with ${what}`);
+  };
+  // Backstops for metadata a protocol below the feature's version should not carry at all.
+  const mode = configuration['delta.columnMapping.mode'];
+  if (mode !== undefined && mode !== 'none') refuse(`column mapping (mode ${mode})`);
+  if (hasFieldMetadata(schema, ['delta.generationExpression'])) refuse('generated columns');
+  if (hasFieldMetadata(schema, ['delta.identity.'])) refuse('identity columns');
+  if (options.removesData && (configuration['delta.enableChangeDataFeed'] ?? '').toLowerCase() === 'true') {
+    refuse('the change data feed enabled (updates and deletes would need change data files)');
+  }
+  // Compiling refuses, before any file is written, a constraint this writer could not check.
+  collectTableConstraints(configuration, schema);
+}
+
 /** True when the table asks for deletion vectors (`delta.enableDeletionVectors=true`). */
 export function isDeletionVectorsEnabled(configuration: Record<string, string> | undefined): boolean {
   return (configuration?.['delta.enableDeletionVectors'] ?? 'false').toLowerCase() === 'true';
 }
 
 /**
- * The protocol a table needs: 1/2 by default; table features (3/7) when the schema uses timestamp_ntz or the
- * configuration enables deletion vectors. Both are reader-and-writer features.
+ * The protocol a table needs: 1/2 by default; writer 3 (or the checkConstraints feature) when the configuration
+ * holds CHECK constraints; table features (3/7) when the schema uses timestamp_ntz or the configuration enables
+ * deletion vectors (both reader-and-writer features).
  */
 export function requireProtocol(
   current: Protocol | undefined,
@@ -108,26 +134,39 @@ export function requireProtocol(
     ...(usesTimestampNtz(schema) ? ['timestampNtz'] : []),
     ...(isDeletionVectorsEnabled(configuration) ? ['deletionVectors'] : []),
   ];
-  if (needed.length === 0) return base;
+  const writerOnly = hasCheckConstraints(configuration ?? {}) ? ['checkConstraints'] : [];
+  if (needed.length === 0) {
+    if (writerOnly.length === 0) return base;
+    if (base.minWriterVersion === 7) {
+      const writerFeatures = base.writerFeatures ?? [];
+      if (writerOnly.every((f) => writerFeatures.includes(f))) return base;
+      return { ...base, writerFeatures: [...new Set([...writerFeatures, ...writerOnly])] };
+    }
+    return base.minWriterVersion >= 3 ? base : { ...base, minWriterVersion: 3 };
+  }
   if (base.minReaderVersion === 3 && base.minWriterVersion === 7) {
     const readerFeatures = base.readerFeatures ?? [];
     const writerFeatures = base.writerFeatures ?? [];
-    if (needed.every((f) => readerFeatures.includes(f) && writerFeatures.includes(f))) return base;
+    if (
+      needed.every((f) => readerFeatures.includes(f) && writerFeatures.includes(f)) &&
+      writerOnly.every((f) => writerFeatures.includes(f))
+    ) {
+      return base;
+    }
     return {
       ...base,
       readerFeatures: [...new Set([...readerFeatures, ...needed])],
-      writerFeatures: [...new Set([...writerFeatures, ...needed])],
+      writerFeatures: [...new Set([...writerFeatures, ...writerOnly, ...needed])],
     };
   }
-  // Upgrading to table features keeps the legacy features the old versions implied.
-  const implied = LEGACY_WRITER_FEATURES.filter(([version]) => base.minWriterVersion >= version).map(
-    ([, name]) => name,
-  );
+  // Upgrading to table features keeps the legacy features the old versions implied (writer 7 from a writer-7
+  // protocol with reader 1 keeps its list).
+  const implied = base.minWriterVersion === 7 ? (base.writerFeatures ?? []) : getRequiredWriterFeatures(base);
   return {
     minReaderVersion: 3,
     minWriterVersion: 7,
     readerFeatures: [...(base.minReaderVersion >= 2 ? ['columnMapping'] : []), ...needed],
-    writerFeatures: [...implied, ...needed],
+    writerFeatures: [...new Set([...implied, ...writerOnly, ...needed])],
   };
 }
 

@@ -10,6 +10,7 @@ import { commitTransaction, type CommitOptions, type CommitRequest, type CommitR
 import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { getNumIndexedCols, isAppendOnly } from './table-properties';
+import { collectTableConstraints } from './table-constraints';
 import { isSameProtocol, requireProtocol } from './write-protocol';
 import { toSchemaString } from './table-schema';
 
@@ -57,13 +58,25 @@ export function buildRemoveAction(file: AddFile, deletionTimestamp: number, data
   };
 }
 
-/** Refuses data-changing removes on `delta.appendOnly` tables. */
-export function assertMayRemove(metadata: Metadata, removes: RemoveFile[]): void {
-  if (isAppendOnly(metadata.configuration ?? {}) && removes.some((remove) => remove.dataChange)) {
+/**
+ * Refuses a write that changes or removes rows of a `delta.appendOnly` table (PROTOCOL.md "Append-only Tables");
+ * `what` says what the write would have done. Enforced whenever the property is true, even on a protocol that
+ * does not list the feature: the table's owner asked for it.
+ */
+export function assertMayChangeRows(metadata: Metadata, what: string): void {
+  if (isAppendOnly(metadata.configuration ?? {})) {
     throw new DeltaError(
       'APPEND_ONLY',
-      'The table is append-only (delta.appendOnly=true): rows cannot be removed or changed',
+      `The table is append-only (delta.appendOnly=true) and ${what}; only appends and compaction are allowed`,
     );
+  }
+}
+
+/** Refuses data-changing removes on `delta.appendOnly` tables; rearranging (dataChange=false) is allowed. */
+export function assertMayRemove(metadata: Metadata, removes: RemoveFile[]): void {
+  const changing = removes.filter((remove) => remove.dataChange);
+  if (changing.length > 0) {
+    assertMayChangeRows(metadata, `the write would remove ${changing.length} data file(s)`);
   }
 }
 
@@ -115,6 +128,10 @@ export function writeSnapshotFiles(
     partitionColumns: snapshot.partitionColumns,
     dataChange: input.dataChange,
     numIndexedCols: getNumIndexedCols(snapshot.metadata.configuration ?? {}),
+    // New rows obey the table's rules; a rewrite that changes no data (optimize) only moves rows already there.
+    constraints: input.dataChange
+      ? collectTableConstraints(snapshot.metadata.configuration ?? {}, input.schema)
+      : [],
     ...(input.layout ? { layout: input.layout } : {}),
   });
 }
