@@ -10,6 +10,7 @@ import {
   isArrayType,
   isMapType,
   isStructType,
+  isVoidType,
   quoteIdentifier,
   quoteLiteral,
   toDuckDbType,
@@ -69,6 +70,8 @@ export function buildValueExpression(
   depth = 0,
 ): string {
   const duckType = toDuckDbType(type);
+  // Void fields are in no data file (Spark drops them on write): all NULL, and never looked up.
+  if (isVoidType(type)) return `CAST(NULL AS ${duckType})`;
   if (!containsStruct(type)) return `CAST(${source} AS ${duckType})`;
   if (isStructType(type)) {
     const members = type.fields.map((field) => {
@@ -114,7 +117,7 @@ function buildProjection(source: ProjectionSource | null, scan: ScanSchema): str
     const alias = quoteIdentifier(field.name);
     const physicalName = getPhysicalName(field, scan.mode);
     const nullValue = `CAST(NULL AS ${toDuckDbType(field.type)}) AS ${alias}`;
-    if (!source) return nullValue;
+    if (!source || isVoidType(field.type)) return nullValue;
     if (scan.partitionColumns.includes(field.name))
       return `${source.partition(field, physicalName)} AS ${alias}`;
     const child = source.physical ? findPhysicalChild(source.physical, field, scan.mode) : undefined;
