@@ -5,6 +5,7 @@
 import type { LakeStorage } from '../lake/storage';
 import type { DeletionVectorDescriptor } from './actions';
 import { DeltaError } from './errors';
+import { resolveLakeUri } from './lake-uri';
 import { joinLakePath } from './log-files';
 import { decodePathUri } from './paths';
 import { decodeRoaringBitmapArray } from './roaring';
@@ -137,7 +138,10 @@ export function extractDeletionVectorChunk(chunk: Uint8Array, dv: DeletionVector
   return bitmap;
 }
 
-/** Deleted row indexes of one file, ascending. `tableRoot` is lake-relative. */
+/**
+ * Deleted row indexes of one file, ascending. `tableRoot` is lake-relative. Throws PATH_OUTSIDE_LAKE for a 'p'
+ * descriptor whose URI is not inside the lake.
+ */
 export async function loadDeletedRows(
   storage: LakeStorage,
   tableRoot: string,
@@ -148,13 +152,11 @@ export async function loadDeletedRows(
     return decodeRoaringBitmapArray(bytes);
   }
   const location = resolveDeletionVectorLocation(dv);
-  if (location.kind === 'absolute') {
-    throw new DeltaError(
-      'UNSUPPORTED_FEATURE',
-      `Absolute deletion vector paths are not supported: ${location.uri}`,
-    );
-  }
-  const path = joinLakePath(tableRoot, decodePathUri(location.path));
+  // 'p': an absolute URI, read only when it lies inside the lake (lake-uri.ts refuses anything else).
+  const path =
+    location.kind === 'absolute'
+      ? resolveLakeUri(storage.rootUrl, location.uri)
+      : joinLakePath(tableRoot, decodePathUri(location.path));
   let chunk: Uint8Array;
   try {
     chunk = await storage.readRange(path, { offset: dv.offset ?? 1, length: dv.sizeInBytes + 8 });

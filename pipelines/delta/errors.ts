@@ -15,6 +15,7 @@ export type DeltaErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CORRUPT_DELETION_VECTOR'
   | 'READ_FAILED'
+  | 'PATH_OUTSIDE_LAKE'
   // Writer codes (pipelines/delta/write).
   | 'TABLE_EXISTS'
   | 'WRITE_FAILED'

@@ -6,8 +6,10 @@ import { quoteLiteral, toDuckDbType, type DeltaType } from './schema';
 
 export type PartitionValue = string | number | bigint | boolean | Uint8Array | null;
 
+// The time may be absent: a partition written as a date before the column was widened to timestamp_ntz holds
+// `YYYY-MM-DD`, which is midnight.
 const TIMESTAMP_TEXT =
-  /^(-?\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Parses a timestamp partition string to microseconds since the epoch. Without a zone the text is read as UTC
@@ -21,8 +23,8 @@ export function parseTimestampMicros(text: string): bigint {
     Number(year),
     Number(month) - 1,
     Number(day),
-    Number(hour),
-    Number(minute),
+    Number(hour ?? 0),
+    Number(minute ?? 0),
     Number(second ?? 0),
   );
   let micros = BigInt(epochMs) * 1000n + BigInt((fraction ?? '').padEnd(6, '0').slice(0, 6) || '0');

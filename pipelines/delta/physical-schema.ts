@@ -7,7 +7,20 @@ import { toSqlString } from '../engine/duckdb-session';
 export interface PhysicalNode {
   name: string;
   fieldId?: number;
+  /**
+   * Parquet type of a leaf (physical/converted/logical type, precision, scale). Files whose columns differ in type
+   * (a column widened between writes) must not share a read_parquet call: DuckDB casts every file of a call to the
+   * first file's types and fails on values that do not fit ("failed to cast column … from …").
+   */
+  type?: string;
   children: PhysicalNode[];
+}
+
+export interface PhysicalRow {
+  name: string;
+  fieldId?: number;
+  type?: string;
+  numChildren: number;
 }
 
 interface SchemaRow {
@@ -15,12 +28,23 @@ interface SchemaRow {
   name: string;
   field_id: number | null;
   num_children: number | null;
+  type: string | null;
+  converted_type: string | null;
+  logical_type: string | null;
+  precision: number | string | null;
+  scale: number | string | null;
+}
+
+/** One text for a leaf's Parquet type; null for groups (structs, lists, maps), whose leaves carry the types. */
+function describeParquetType(row: SchemaRow): string | undefined {
+  if (row.type === null || row.type === undefined) return undefined;
+  return [row.type, row.converted_type, row.logical_type, row.precision, row.scale]
+    .map((part) => (part === null || part === undefined ? '' : String(part)))
+    .join('|');
 }
 
 /** Rebuilds trees from parquet_schema()'s depth-first rows (each row says how many children follow it). */
-export function buildPhysicalTree(
-  rows: { name: string; fieldId?: number; numChildren: number }[],
-): PhysicalNode {
+export function buildPhysicalTree(rows: PhysicalRow[]): PhysicalNode {
   let index = 0;
   const readNode = (): PhysicalNode => {
     const row = rows[index];
@@ -30,6 +54,7 @@ export function buildPhysicalTree(
       name: row.name,
       children: [],
       ...(row.fieldId !== undefined ? { fieldId: row.fieldId } : {}),
+      ...(row.type !== undefined ? { type: row.type } : {}),
     };
     for (let i = 0; i < row.numChildren; i += 1) node.children.push(readNode());
     return node;
@@ -46,14 +71,16 @@ export async function readPhysicalSchemas(
   if (localPaths.length === 0) return result;
   const unique = [...new Set(localPaths)];
   const rows = (await duckdb.queryJson(
-    `SELECT file_name, name, field_id, num_children FROM parquet_schema([${unique.map(toSqlString).join(', ')}])`,
+    `SELECT file_name, name, field_id, num_children, type, converted_type, logical_type, precision, scale FROM parquet_schema([${unique.map(toSqlString).join(', ')}])`,
   )) as unknown as SchemaRow[];
-  const byFile = new Map<string, { name: string; fieldId?: number; numChildren: number }[]>();
+  const byFile = new Map<string, PhysicalRow[]>();
   for (const row of rows) {
     const list = byFile.get(row.file_name) ?? [];
+    const type = describeParquetType(row);
     list.push({
       name: row.name,
       ...(row.field_id !== null && row.field_id !== undefined ? { fieldId: Number(row.field_id) } : {}),
+      ...(type !== undefined ? { type } : {}),
       numChildren: Number(row.num_children ?? 0),
     });
     byFile.set(row.file_name, list);

@@ -1,6 +1,6 @@
 // Pure SQL generation for reading one data file as logical rows: physical → logical names (column mapping),
-// casts to the table's current types (also covers type widening), absent columns as NULL, partition values as
-// literals, deleted rows (deletion vectors) filtered out by file_row_number.
+// casts to the table's current types (type widening: older files hold narrower types), absent columns as NULL,
+// partition values as literals, deleted rows (deletion vectors) filtered out by file_row_number.
 
 import type { PhysicalNode } from './physical-schema';
 import { toPartitionSqlLiteral } from './partition-values';
@@ -10,6 +10,7 @@ import {
   isArrayType,
   isMapType,
   isStructType,
+  isVoidType,
   quoteIdentifier,
   quoteLiteral,
   toDuckDbType,
@@ -18,6 +19,7 @@ import {
   type StructField,
   type StructType,
 } from './schema';
+import { hasTypeChanges } from './type-widening';
 
 export interface FileScanInput {
   /** Local path DuckDB reads. */
@@ -68,6 +70,8 @@ export function buildValueExpression(
   depth = 0,
 ): string {
   const duckType = toDuckDbType(type);
+  // Void fields are in no data file (Spark drops them on write): all NULL, and never looked up.
+  if (isVoidType(type)) return `CAST(NULL AS ${duckType})`;
   if (!containsStruct(type)) return `CAST(${source} AS ${duckType})`;
   if (isStructType(type)) {
     const members = type.fields.map((field) => {
@@ -113,7 +117,7 @@ function buildProjection(source: ProjectionSource | null, scan: ScanSchema): str
     const alias = quoteIdentifier(field.name);
     const physicalName = getPhysicalName(field, scan.mode);
     const nullValue = `CAST(NULL AS ${toDuckDbType(field.type)}) AS ${alias}`;
-    if (!source) return nullValue;
+    if (!source || isVoidType(field.type)) return nullValue;
     if (scan.partitionColumns.includes(field.name))
       return `${source.partition(field, physicalName)} AS ${alias}`;
     const child = source.physical ? findPhysicalChild(source.physical, field, scan.mode) : undefined;
@@ -196,19 +200,21 @@ export function buildGroupSelect(inputs: FileScanInput[], scan: ScanSchema): str
 }
 
 /**
- * SELECT of the whole table: files with deletion vectors one by one, the others grouped by physical schema; an
- * empty typed result for a table without files.
+ * SELECT of the whole table: files with deletion vectors one by one, the others grouped by physical schema (names,
+ * field ids and Parquet types: see PhysicalNode.type); an empty typed result for a table without files.
  */
 export function buildScanSql(inputs: FileScanInput[], scan: ScanSchema): string {
   if (inputs.length === 0) return `SELECT ${buildProjection(null, scan).join(', ')} WHERE false`;
   const branches: string[] = [];
   const groups = new Map<string, FileScanInput[]>();
-  for (const input of inputs) {
+  // Without a file's column tree its types are unknown; after a type widening two such files may differ.
+  const widened = hasTypeChanges(scan.schema);
+  for (const [index, input] of inputs.entries()) {
     if (input.deletedRows && input.deletedRows.length > 0) {
       branches.push(buildFileSelect(input, scan));
       continue;
     }
-    const key = JSON.stringify(input.physical ?? null);
+    const key = input.physical || !widened ? JSON.stringify(input.physical ?? null) : `file ${index}`;
     groups.set(key, [...(groups.get(key) ?? []), input]);
   }
   for (const group of groups.values()) branches.push(buildGroupSelect(group, scan));

@@ -87,6 +87,8 @@ const PRIMITIVES: Record<string, string> = {
   date: 'DATE',
   timestamp: 'TIMESTAMPTZ',
   timestamp_ntz: 'TIMESTAMP',
+  // Spark's NullType: a column that only ever held NULL. DuckDB's own type of a bare NULL (it prints as "NULL").
+  void: '"NULL"',
 };
 
 /** DuckDB SQL type of a Delta type; logical (not physical) names for struct fields. */
@@ -105,6 +107,11 @@ export function toDuckDbType(type: DeltaType): string {
   if (isArrayType(type)) return `${toDuckDbType(type.elementType)}[]`;
   if (isMapType(type)) return `MAP(${toDuckDbType(type.keyType)}, ${toDuckDbType(type.valueType)})`;
   throw new DeltaError('UNSUPPORTED_FEATURE', `Unsupported Delta type ${JSON.stringify(type)}`);
+}
+
+/** True for Spark's NullType: Spark writes no Parquet column for it, so a reader must never look one up. */
+export function isVoidType(type: DeltaType): boolean {
+  return type === 'void';
 }
 
 export function quoteIdentifier(name: string): string {

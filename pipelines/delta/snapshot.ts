@@ -9,6 +9,7 @@ import { readCommit } from './read-commit';
 import { assertReadable } from './protocol';
 import { replayActions, type CommitActions, type ReplayedState } from './replay';
 import { getColumnMappingMode, parseSchemaString, type ColumnMappingMode, type StructType } from './schema';
+import { assertTypeChangesSupported } from './type-widening';
 import { readCommitTimestamps, resolveVersionAtTimestamp, type TimestampSource } from './time-travel';
 
 /** A replayed version of one table, with what readers derive from its metaData. Its files are as in the log:
@@ -130,10 +131,12 @@ export async function loadSnapshotFromLog(
   if (typeof state.metadata.schemaString !== 'string') {
     throw new DeltaError('CORRUPT_LOG', `metaData of version ${state.version} has no schemaString`);
   }
+  const schema = parseSchemaString(state.metadata.schemaString);
+  assertTypeChangesSupported(schema);
   return {
     tableRoot,
     ...state,
-    schema: parseSchemaString(state.metadata.schemaString),
+    schema,
     partitionColumns: state.metadata.partitionColumns ?? [],
     columnMappingMode: getColumnMappingMode(state.metadata.configuration ?? {}),
   };

@@ -39,6 +39,12 @@ test('timestamps: space form is UTC, ISO form honours its zone, pre-1970 works',
   assert.equal(parseTimestampMicros('1969-12-31 23:59:59.999999'), -1n);
 });
 
+test('a date partition value of a column widened to timestamp_ntz is midnight', () => {
+  assert.equal(parsePartitionValue('2020-01-01', 'timestamp_ntz'), '2020-01-01 00:00:00.000000');
+  // A zone needs a time: a date followed by an offset is not a timestamp.
+  assert.throws(() => parseTimestampMicros('2020-01-01-05:00'));
+});
+
 test('SQL literals', () => {
   assert.equal(toPartitionSqlLiteral(null, 'integer'), 'CAST(NULL AS INTEGER)');
   assert.equal(toPartitionSqlLiteral("it's", 'string'), "CAST('it''s' AS VARCHAR)");

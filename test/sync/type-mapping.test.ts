@@ -85,6 +85,20 @@ test('strings become VARCHAR or TEXT types by their measured length; keys stay i
   );
 });
 
+test('void (NullType) is a nullable VARCHAR(1) that is always NULL, and never a key', () => {
+  assert.equal(map('void'), 'VARCHAR(1)');
+  assert.match(mapDeltaType('c', 'void', { keyColumns: ['k'] }).note ?? '', /always NULL/);
+  const [, nothing] = mapDeltaSchema(
+    { type: 'struct', fields: [field('k', 'long', false), field('nothing', 'void', false)] },
+    { keyColumns: ['k'] },
+  );
+  assert.equal(nothing?.nullable, true);
+  assert.throws(
+    () => mapDeltaType('k', 'void', { keyColumns: ['k'] }),
+    (error) => isSyncError(error, 'KEY_NOT_INDEXABLE'),
+  );
+});
+
 test('binary becomes VARBINARY when short or indexed, else LONGBLOB; nested types become JSON', () => {
   assert.equal(map('binary'), 'LONGBLOB');
   assert.equal(map('binary', { valueLengths: { c: 16 } }), 'VARBINARY(64)');

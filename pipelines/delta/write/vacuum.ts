@@ -8,6 +8,7 @@ import type { LakeStorage } from '../../lake/storage';
 import type { DeletionVectorDescriptor } from '../actions';
 import { resolveDeletionVectorLocation } from '../deletion-vectors';
 import { DeltaError } from '../errors';
+import { resolveLakeUri } from '../lake-uri';
 import { canonicalizePath, decodePathUri, isAbsolutePath } from '../paths';
 import { loadSnapshot } from '../snapshot';
 import { getNow, type WriteEffects } from './effects';
@@ -82,7 +83,19 @@ export async function vacuum(
   const rememberDeletionVector = (dv: DeletionVectorDescriptor | null | undefined): void => {
     if (!dv || dv.storageType === 'i') return;
     const location = resolveDeletionVectorLocation(dv);
-    if (location.kind === 'relative') keep.add(location.path);
+    if (location.kind === 'relative') {
+      keep.add(location.path);
+      return;
+    }
+    // A 'p' (absolute URI) DV inside the table folder is referenced just as much; one outside the lake is not ours.
+    let lakePath: string;
+    try {
+      lakePath = resolveLakeUri(effects.storage.rootUrl, location.uri);
+    } catch {
+      return;
+    }
+    if (tableRoot === '') keep.add(lakePath);
+    else if (lakePath.startsWith(`${tableRoot}/`)) keep.add(lakePath.slice(tableRoot.length + 1));
   };
   for (const file of snapshot.files) {
     remember(file.path);

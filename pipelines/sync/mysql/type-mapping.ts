@@ -152,6 +152,12 @@ export function mapDeltaType(
       return { name, sqlType: 'BOOLEAN', kind: 'boolean' };
     case 'binary':
       return mapBinary(name, indexed, options);
+    case 'void':
+      // Spark's NullType holds only NULL: kept as a nullable column so MySQL has the table's shape. VARCHAR, so a
+      // later void → string widening stays the same kind (the length check then decides on a resync).
+      if (indexed)
+        throw new SyncError('KEY_NOT_INDEXABLE', `Key or index column '${name}' is void (always NULL)`);
+      return { name, sqlType: 'VARCHAR(1)', kind: 'string', note: 'void (NullType): always NULL' };
     default:
       throw new SyncError(
         'UNSUPPORTED_TYPE',
@@ -192,7 +198,7 @@ export function mapDeltaSchema(schema: StructType, options: TypeMappingOptions):
   }
   const columns = schema.fields.map((field) => ({
     ...mapDeltaType(field.name, field.type, options),
-    nullable: field.nullable && !options.keyColumns.includes(field.name),
+    nullable: (field.nullable || field.type === 'void') && !options.keyColumns.includes(field.name),
   }));
   // Stay inside MySQL's row size limit: demote the widest non-indexed VARCHARs to TEXT until the row fits.
   const indexed = new Set([...options.keyColumns, ...(options.indexColumns ?? [])]);
