@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Protocol } from '../../pipelines/delta/actions';
 import { isDeltaError } from '../../pipelines/delta/errors';
+import type { StructType } from '../../pipelines/delta/schema';
 import { loadSnapshot } from '../../pipelines/delta/snapshot';
 import { createTable } from '../../pipelines/delta/write/create-table';
 import { merge } from '../../pipelines/delta/write/merge';
@@ -48,14 +49,9 @@ const refusals: [string, Protocol, string][] = [
   ['clustering', features(['clustering', 'domainMetadata']), 'clustering'],
   ['iceberg compat v1', features(['icebergCompatV1', 'columnMapping'], ['columnMapping']), 'icebergCompatV1'],
   ['iceberg compat v2', features(['icebergCompatV2']), 'icebergCompatV2'],
-  ['generated columns', features(['generatedColumns']), 'generatedColumns'],
-  ['identity columns', features(['identityColumns']), 'identityColumns'],
   ['an unknown feature', features(['appendOnly', 'futureFeatureX']), 'futureFeatureX'],
   ['v2 checkpoints', features(['v2Checkpoint'], ['v2Checkpoint']), 'v2Checkpoint'],
   ['a reader feature missing from writerFeatures', features([], ['typeWidening']), 'typeWidening'],
-  ['legacy writer 4', { minReaderVersion: 1, minWriterVersion: 4 }, 'generatedColumns'],
-  ['legacy writer 5', { minReaderVersion: 2, minWriterVersion: 5 }, 'columnMapping'],
-  ['legacy writer 6', { minReaderVersion: 1, minWriterVersion: 6 }, 'identityColumns'],
 ];
 
 for (const [label, protocol, feature] of refusals) {
@@ -109,3 +105,78 @@ test('tables needing only honoured features are written (legacy 2 and 3, and eac
     assert.deepEqual((await loadSnapshot(lake.effects, root)).protocol, protocol, 'protocol kept as it was');
   }
 });
+
+test('generated columns, identity columns and column mapping, required but unused, do not stop a write', async () => {
+  // Spark moves a table to writer 4 when its change data feed is turned on: nothing generated, nothing to honour.
+  const unused: Protocol[] = [
+    { minReaderVersion: 1, minWriterVersion: 4 },
+    { minReaderVersion: 2, minWriterVersion: 5 },
+    { minReaderVersion: 1, minWriterVersion: 6 },
+    features(['generatedColumns', 'identityColumns', 'columnMapping'], ['columnMapping']),
+  ];
+  for (const [index, protocol] of unused.entries()) {
+    const root = await makeTable(`unused-${index}`, protocol);
+    await append(lake.effects, root, 'SELECT 3 AS id, 30 AS amount');
+    await merge(lake.effects, root, 'SELECT 1 AS id, 11 AS amount', { keys: ['id'] });
+    await vacuum(lake.effects, root, { retentionHours: 0, force: true });
+    assert.deepEqual(await readRows(lake.effects, root), [
+      { id: 1, amount: 11 },
+      { id: 2, amount: 20 },
+      { id: 3, amount: 30 },
+    ]);
+  }
+});
+
+test('once a column is generated or an identity, or names are mapped, the write is refused naming it', async () => {
+  const field = (name: string, metadata: Record<string, unknown> = {}) => ({
+    name,
+    type: 'integer',
+    nullable: true,
+    metadata,
+  });
+  const cases: [string, Protocol, { schema?: StructType; configuration?: Record<string, string> }, RegExp][] =
+    [
+      [
+        'generated',
+        { minReaderVersion: 1, minWriterVersion: 4 },
+        { schema: schemaOf([field('id'), field('amount', { 'delta.generationExpression': 'id * 10' })]) },
+        /generated columns/,
+      ],
+      [
+        'identity',
+        { minReaderVersion: 1, minWriterVersion: 6 },
+        {
+          schema: schemaOf([
+            field('id', {
+              'delta.identity.start': 1,
+              'delta.identity.step': 1,
+              'delta.identity.allowExplicitInsert': true,
+            }),
+            field('amount'),
+          ]),
+        },
+        /identity columns/,
+      ],
+      [
+        'mapped',
+        { minReaderVersion: 2, minWriterVersion: 5 },
+        { configuration: { 'delta.columnMapping.mode': 'name', 'delta.columnMapping.maxColumnId': '0' } },
+        /column mapping/,
+      ],
+    ];
+  for (const [label, protocol, edit, message] of cases) {
+    const root = await makeTable(`used-${label}`, protocol);
+    await editLog(lake, root, edit);
+    const files = await listTableFiles(lake, root);
+    await assert.rejects(
+      append(lake.effects, root, 'SELECT 3 AS id, 30 AS amount'),
+      (error: unknown) => isDeltaError(error, 'UNSUPPORTED_FEATURE') && message.test(error.message),
+    );
+    assert.deepEqual(await listTableFiles(lake, root), files, `${label}: no file was added`);
+  }
+});
+
+/** A schema as another engine's metadata writes it (field metadata values need not be strings). */
+function schemaOf(fields: unknown[]): StructType {
+  return { type: 'struct', fields } as unknown as StructType;
+}

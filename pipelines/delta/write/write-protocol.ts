@@ -41,6 +41,19 @@ const LEGACY_WRITER_FEATURES: [number, string][] = [
   [6, 'identityColumns'],
 ];
 
+/**
+ * Features whose only writer duty concerns columns that use them: generated columns (compute the expression),
+ * identity columns (keep the high watermark) and column mapping (write physical names). A table that lists them,
+ * or sits on a legacy writer version implying them (Spark puts a table on writer 4 when its change data feed is
+ * turned on), but has no such column is written as any other; assertWritable refuses the table once a column
+ * uses one (its metadata says so). Vacuum and checkpoints write no rows, so they need none of these.
+ */
+const HONOURED_WHILE_UNUSED: ReadonlySet<string> = new Set([
+  'generatedColumns',
+  'identityColumns',
+  'columnMapping',
+]);
+
 function hasFieldMetadata(type: DeltaType, prefixes: string[]): boolean {
   if (!isStructType(type)) return false;
   return type.fields.some(
@@ -75,7 +88,7 @@ export function assertWriterProtocol(protocol: Protocol, metadata?: Metadata): v
     );
   }
   const missing = getRequiredWriterFeatures(protocol).filter(
-    (feature) => !SUPPORTED_WRITER_FEATURES.has(feature),
+    (feature) => !SUPPORTED_WRITER_FEATURES.has(feature) && !HONOURED_WHILE_UNUSED.has(feature),
   );
   if (missing.length > 0) {
     const source = writer === 7 ? 'Table requires' : `Table is on writer version ${writer}, which requires`;
