@@ -60,6 +60,7 @@ export function createNotebookJobRunner(options: NotebookJobOptions): JobRunner 
         {
           lake: { storage: options.storage, duckdb },
           folders,
+          notebooksDir: options.notebooksDir,
           ...(options.limits ? { limits: options.limits } : {}),
           signal: context.signal,
           log: (level, message) => context.log(level, message),

@@ -3,7 +3,9 @@
 // browser; every table the cells name is pinned to one version before the first cell runs, so a commit landing
 // mid-run changes nothing; the session is locked as the analysts' server path locks it (sandbox-session.ts: only
 // pure queries, only the snapshots' files), plus the run's own output folder, where the runner itself writes each
-// named result as Parquet. A time limit and a cap on the outputs' bytes fail the run with a message saying which.
+// named result as Parquet. The files saved with the notebook become temp tables before the lock, as the notebook
+// page loads them (load-saved-files.ts). A time limit and a cap on the outputs' bytes fail the run with a message
+// saying which.
 // Success or failure, the run is published whole (run-folders.ts): outputs only when every cell succeeded.
 
 import os from 'node:os';
@@ -18,10 +20,12 @@ import { openSnapshot, tableRootOf } from '../api/workbench/catalog';
 import type { LakeContext } from '../api/workbench/lake-context';
 import { checkPureQuery } from '../api/workbench/pure-query';
 import { lockSession } from '../api/workbench/sandbox-session';
+import { listNotebookFiles, type NotebookFileInfo } from '../notebooks/notebook-files';
 import type { ParameterValues } from '../notebooks/parameter-types';
 import { rewriteTimeTravel, type TableRef } from '../notebooks/sql-rewrite';
 import type { Notebook, NotebookCell } from '../notebooks/types';
 import { bindParameters } from '../notebooks/parameters';
+import { loadSavedFiles } from './load-saved-files';
 import { newRunId, type RunFolders } from './run-folders';
 import type { NotebookRunManifest, NotebookRunOutput } from './types';
 
@@ -43,7 +47,8 @@ export const DEFAULT_RUN_LIMITS: NotebookRunLimits = {
   maxSpill: '8GB',
 };
 
-export type NotebookRunErrorCode = 'TIMEOUT' | 'RESULT_TOO_LARGE' | 'CANCELLED' | 'CELL_FAILED';
+export type NotebookRunErrorCode =
+  'TIMEOUT' | 'RESULT_TOO_LARGE' | 'CANCELLED' | 'CELL_FAILED' | 'FILE_FAILED';
 
 export class NotebookRunError extends Error {
   constructor(
@@ -60,6 +65,8 @@ export interface RunNotebookDeps {
   /** The lake and a small DuckDB for reading Delta logs (the run's own session is made here). */
   lake: LakeContext;
   folders: RunFolders;
+  /** NOTEBOOKS_DIR: where the files saved with the notebook are (notebook-files.ts). */
+  notebooksDir: string;
   limits?: Partial<NotebookRunLimits>;
   now?: () => Date;
   /** The worker's cancel, lost lock or shutdown. */
@@ -93,11 +100,17 @@ interface PlannedCell {
 const label = (planned: PlannedCell, index: number, count: number) =>
   `cell "${planned.name}" (${index + 1} of ${count})`;
 
-/** Cells with SQL to run, parameters bound and time travel rewritten, and every table they read. */
+/**
+ * Cells with SQL to run, parameters bound and time travel rewritten, and every table they read. A saved file's
+ * table is no lake table: its name is left to DuckDB, which finds the temp table. One that a cell reads as a lake
+ * table too is refused, as the server query path refuses a result named like a lake table (query-upload.ts) and the
+ * upload form a file named like one: the run does not pick one of the two silently.
+ */
 function planCells(
   notebook: Notebook,
   parameters: ParameterValues,
   tables: string[],
+  files: readonly NotebookFileInfo[] = [],
 ): { cells: PlannedCell[]; refs: TableRef[] } {
   const defs = notebook.parameters;
   const refs = new Map<string, TableRef>();
@@ -112,6 +125,17 @@ function planCells(
       throw new NotebookRunError('CELL_FAILED', `cell "${name}": ${(cause as Error).message}`, { cause });
     }
     const rewritten = rewriteTimeTravel(bound, tables);
+    for (const ref of rewritten.refs) {
+      const clash = files.find((file) =>
+        [ref.view, ref.table].some((lakeName) => lakeName.toLowerCase() === file.name),
+      );
+      if (clash)
+        throw new NotebookRunError(
+          'FILE_FAILED',
+          `cell "${name}" reads ${clash.name}, which is both a lake table and a file saved with this notebook ` +
+            `(${clash.name}.${clash.format}); save the file under another table name`,
+        );
+    }
     for (const ref of rewritten.refs) if (!refs.has(ref.view)) refs.set(ref.view, ref);
     cells.push({ cell, name, sql: rewritten.sql });
   }
@@ -174,7 +198,8 @@ export async function runNotebook(
   };
   try {
     const tables = (await listDeltaTables(deps.lake.storage)).map((table) => table.name);
-    const { cells, refs } = planCells(input.notebook, input.parameters, tables);
+    const savedFiles = await listNotebookFiles(deps.notebooksDir, input.notebook.id);
+    const { cells, refs } = planCells(input.notebook, input.parameters, tables, savedFiles);
     session = await createDuckDbSession({ threads: limits.threads, memoryLimit: limits.memoryLimit });
     await session.run(`SET max_temp_directory_size = ${toSqlString(limits.maxSpill)}`);
     // Pin: every snapshot is opened before the first cell runs.
@@ -214,6 +239,18 @@ export async function runNotebook(
           .join(', ') || 'no tables'
       }`,
     );
+    const loaded = await loadSavedFiles(
+      session,
+      deps.notebooksDir,
+      input.notebook.id,
+      savedFiles,
+      checkStopped,
+    ).catch((cause: unknown) => {
+      checkStopped();
+      throw new NotebookRunError('FILE_FAILED', (cause as Error).message, { cause });
+    });
+    for (const file of loaded)
+      await log('info', `loaded uploaded table ${file.name} (${file.format}, ${file.rows} rows)`);
     await lockSession(session, { files, maxSpill: limits.maxSpill, directories: [`${tempDir}${path.sep}`] });
     let bytes = 0;
     for (const [index, planned] of cells.entries()) {

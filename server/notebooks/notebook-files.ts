@@ -107,6 +107,16 @@ export async function readNotebookFile(
   return { info: { ...info, size: bytes.byteLength }, bytes: new Uint8Array(bytes) };
 }
 
+/** The local path of a saved file, for a reader that opens it itself (a notebook run's DuckDB). */
+export function notebookFilePath(
+  notebooksDir: string,
+  notebookId: string,
+  file: { name: string; format: NotebookFileFormat },
+): string {
+  checkFileName(file.name);
+  return path.join(folderOf(notebooksDir, notebookId), `${file.name}.${file.format}`);
+}
+
 /** Refuses bytes that are not the format they claim, so a broken file fails at upload and not in every reader. */
 export function checkFileContent(format: NotebookFileFormat, bytes: Uint8Array): void {
   const bad = (why: string) =>

@@ -63,7 +63,7 @@ before(async () => {
   });
   notebookId = notebook.id;
   const { manifest } = await runNotebook(
-    { lake, folders: getNotebookRunStores().folders },
+    { lake, folders: getNotebookRunStores().folders, notebooksDir: path.join(dir, 'notebooks') },
     { notebook, trigger: 'schedule', parameters: {} },
   );
   assert.equal(manifest.status, 'succeeded', manifest.error ?? '');

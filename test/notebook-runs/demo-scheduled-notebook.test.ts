@@ -68,7 +68,7 @@ describe('the demo scheduled notebook', () => {
         DEMO_SCHEDULED_NOTEBOOK,
       );
       const { manifest } = await runNotebook(
-        { lake, folders: createRunFolders(notebooksDir) },
+        { lake, folders: createRunFolders(notebooksDir), notebooksDir },
         { notebook, trigger: 'schedule', parameters: {} },
       );
       assert.equal(manifest.status, 'succeeded', manifest.error ?? '');

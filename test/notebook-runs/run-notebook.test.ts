@@ -56,7 +56,12 @@ function notebook(id: string, cells: NotebookCell[], parameters: Record<string, 
   return { id, title: `Notebook ${id}`, parameters: defs, cells };
 }
 
-const deps = (extra: Partial<RunNotebookDeps> = {}): RunNotebookDeps => ({ lake, folders, ...extra });
+const deps = (extra: Partial<RunNotebookDeps> = {}): RunNotebookDeps => ({
+  lake,
+  folders,
+  notebooksDir: path.join(dir, 'notebooks'),
+  ...extra,
+});
 
 async function readOutput(
   notebookId: string,
