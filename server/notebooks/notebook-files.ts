@@ -114,7 +114,7 @@ export function notebookFilePath(
   file: { name: string; format: NotebookFileFormat },
 ): string {
   checkFileName(file.name);
-  return path.join(folderOf(notebooksDir, notebookId), `${file.name}.${file.format}`);
+  return path.join(notebookFilesFolder(notebooksDir, notebookId), `${file.name}.${file.format}`);
 }
 
 /** Refuses bytes that are not the format they claim, so a broken file fails at upload and not in every reader. */
