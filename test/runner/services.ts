@@ -92,7 +92,9 @@ export function startRealWorker(
     log,
     jobOptions: {
       lockTtlMs: 1000,
-      agendaLockLifetimeMs: 2000,
+      // Long enough that a machine busy for a few seconds (CI beside other work) does not let Agenda hand the
+      // same job out again while its run is still starting (the copy would be recorded as a cancelled run).
+      agendaLockLifetimeMs: 6000,
       retry: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 100 },
     },
   });
