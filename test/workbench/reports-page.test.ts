@@ -140,6 +140,12 @@ test(
     );
     assert.deepEqual(await reportGrid('totals'), [['5', '15']]);
     assert.deepEqual(await reportGrid('first_version'), [['3']]);
+    // Laid out as a grid (its styles come with it), not as run-together text.
+    const row = reader
+      .locator('[data-testid="report-cell"][data-name="totals"]')
+      .getByTestId('result-row')
+      .first();
+    assert.equal(await row.evaluate((r) => getComputedStyle(r).display), 'flex');
     // The code is hidden until asked for.
     const letters = reader.locator('[data-testid="report-cell"][data-name="letters"]');
     assert.equal(await letters.getByTestId('report-code').count(), 0);

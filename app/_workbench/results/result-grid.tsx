@@ -6,6 +6,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Field, Table } from 'apache-arrow';
 import { useMemo, useRef, useState } from 'react';
 import { describeColumns, formatValue, sortOrder } from './result-data';
+// The grid brings its own styles: a report shows it without the workbench's result view around it.
+import './results.css';
 
 const ROW_HEIGHT = 28;
 const COLUMN_WIDTH = 168;
