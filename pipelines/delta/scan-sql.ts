@@ -91,14 +91,16 @@ export function buildValueExpression(
     return `CASE WHEN ${source} IS NULL THEN NULL ELSE struct_pack(${members.join(', ')}) END`;
   }
   const variable = `v${depth}`;
+  // Arrow lambdas (`v -> …`), not `lambda v: …`: DuckDB-WASM's engine predates the newer syntax and the browser
+  // path reads the same SQL; native DuckDB accepts both.
   if (isArrayType(type)) {
     const element = buildValueExpression(variable, type.elementType, mode, undefined, depth + 1);
-    return `CAST(list_transform(${source}, lambda ${variable}: ${element}) AS ${duckType})`;
+    return `CAST(list_transform(${source}, ${variable} -> ${element}) AS ${duckType})`;
   }
   if (isMapType(type)) {
     const key = buildValueExpression(`${variable}.key`, type.keyType, mode, undefined, depth + 1);
     const value = buildValueExpression(`${variable}.value`, type.valueType, mode, undefined, depth + 1);
-    return `CAST(map_from_entries(list_transform(map_entries(${source}), lambda ${variable}: struct_pack(key := ${key}, value := ${value}))) AS ${duckType})`;
+    return `CAST(map_from_entries(list_transform(map_entries(${source}), ${variable} -> struct_pack(key := ${key}, value := ${value}))) AS ${duckType})`;
   }
   return `CAST(${source} AS ${duckType})`;
 }
