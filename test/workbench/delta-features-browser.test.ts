@@ -1,14 +1,19 @@
-// Column mapping (name and id modes) on the browser path (issue 16): Spark-written tables whose Parquet columns
-// carry physical names (and field ids) other than the table's, queried with DuckDB-WASM in Chromium, must give the
-// same values as the conformance set's expected rows read by native DuckDB — top level and nested.
+// Delta features on the browser path (issue 16), queried with DuckDB-WASM in Chromium: column mapping (name and id
+// modes; Spark-written tables whose Parquet columns carry physical names and field ids other than the table's) must
+// give the conformance set's expected rows, and a type-widened table (files from before the widening, nested too)
+// the same values and types as the server path.
 
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { planScan } from '../../pipelines/delta/scan';
+import { loadSnapshot } from '../../pipelines/delta/snapshot';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
+import { openHandMadeLake, type HandMadeLake } from '../delta/hand-made-table';
+import { writeWidenedTable } from '../delta/widened-table';
 import { login, writeUsersFile } from '../support/auth';
 import { launchChromium } from '../support/browser';
 import { startNextServer, type NextServer } from '../support/next-server';
@@ -34,13 +39,15 @@ const summary = (from: string) => `
          string_agg(array_of_prims::VARCHAR, ';' ORDER BY array_of_prims::VARCHAR) AS arrays
     FROM ${from}`;
 
+let lake: HandMadeLake;
 let dir: string;
 let server: NextServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cm-browser-'));
+  lake = await openHandMadeLake();
+  dir = lake.dir;
   const tables = path.join(dir, 'lake', 'tables');
   await mkdir(tables, { recursive: true });
   for (const [name, from] of Object.entries(TABLES)) {
@@ -49,6 +56,7 @@ before(async () => {
       filter: (source) => !source.endsWith('.crc'),
     });
   }
+  await writeWidenedTable({ ...lake, dir: path.join(dir, 'lake') }, 'tables/widened');
   const usersFile = await writeUsersFile(path.join(dir, 'auth'), [
     { username: 'ana', password: 'analyst-password-1', roles: ['analyst'] },
   ]);
@@ -75,7 +83,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await lake?.close();
 });
 
 for (const [table, from] of Object.entries(TABLES)) {
@@ -106,3 +114,37 @@ for (const [table, from] of Object.entries(TABLES)) {
     },
   );
 }
+
+// Every column as text plus the result's types: the browser must read the old files in the current, wider types.
+const WIDENED = `
+  SELECT id::VARCHAR AS id, b::VARCHAR AS b, f::VARCHAR AS f, d::VARCHAR AS d, m::VARCHAR AS m,
+         i2d::VARCHAR AS i2d, s2m::VARCHAR AS s2m, st::VARCHAR AS st, arr::VARCHAR AS arr,
+         items::VARCHAR AS items, mp::VARCHAR AS mp, day::VARCHAR AS day,
+         concat_ws(',', typeof(id), typeof(b), typeof(m), typeof(st), typeof(arr), typeof(mp), typeof(day)) AS types
+    FROM %s ORDER BY id`;
+
+test(
+  'type widening: the browser reads files from before a widening as the server does',
+  { timeout: 120_000 },
+  async () => {
+    const widenedLake = { storage: new LocalLakeStorage(path.join(dir, 'lake')), duckdb: lake.duckdb };
+    const snapshot = await loadSnapshot(widenedLake, 'tables/widened');
+    const plan = await planScan(widenedLake, snapshot);
+    let expected: string[][];
+    try {
+      const rows = await lake.duckdb.queryJson(WIDENED.replace('%s', `(${plan.sql})`));
+      expected = rows.map((row) => Object.values(row).map((value) => String(value)));
+    } finally {
+      await plan.release();
+    }
+    assert.equal(expected.length, 2);
+    assert.equal(
+      expected[0]?.at(-1),
+      'BIGINT,INTEGER,DECIMAL(10,4),STRUCT(x BIGINT),BIGINT[],MAP(BIGINT, DOUBLE),TIMESTAMP',
+    );
+    await setCellSql(page, 0, WIDENED.replace('%s', 'widened'));
+    await runCellAndWait(page, 0);
+    assert.deepEqual(await page.getByTestId('cell').first().locator('[role="alert"]').allTextContents(), []);
+    assert.deepEqual(await readGrid(page, 0), expected);
+  },
+);
