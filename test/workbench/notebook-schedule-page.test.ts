@@ -114,6 +114,12 @@ test(
     await run.waitFor({ timeout: 60_000 });
     assert.match((await run.getByTestId('run-versions').textContent()) ?? '', /basic_append v1/);
     assert.match((await run.textContent()) ?? '', /Run now by ana/);
+    // Once the run is in the history, the state line no longer says it is queued.
+    await page.waitForFunction(
+      () => !document.querySelector('[data-testid="schedule-state"]')?.textContent?.includes('Run queued'),
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.deepEqual(
       await run.getByTestId('run-output').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))),
       ['letters'],

@@ -24,6 +24,8 @@ function localZone(): string {
   }
 }
 
+const RUN_QUEUED = 'Run queued; the worker starts it shortly';
+
 export function NotebookSchedule({
   id,
   canManage,
@@ -67,7 +69,11 @@ export function NotebookSchedule({
   const newest = runs.data?.[0]?.runId ?? null;
   const waiting = queuedAfter !== undefined && newest === queuedAfter;
   useEffect(() => {
-    if (queuedAfter !== undefined && newest !== queuedAfter) setQueuedAfter(undefined);
+    if (queuedAfter !== undefined && newest !== queuedAfter) {
+      setQueuedAfter(undefined);
+      // The queued run is in the history now (running or finished): the line stops saying it is queued.
+      setStatus((current) => (current === RUN_QUEUED ? null : current));
+    }
   }, [newest, queuedAfter]);
 
   const act = async (what: () => Promise<string>) => {
@@ -109,7 +115,7 @@ export function NotebookSchedule({
     act(async () => {
       await scheduleApi.runNow(id);
       setQueuedAfter(newest);
-      return 'Run queued; the worker starts it shortly';
+      return RUN_QUEUED;
     });
 
   return (
