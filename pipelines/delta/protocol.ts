@@ -14,6 +14,9 @@ export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
   // Widened columns are read by casting every file to the current schema type.
   'typeWidening',
   'typeWidening-preview',
+  // Variant columns are read as JSON text (scan-sql.ts); shredded ones (variantShredding) are not.
+  'variantType',
+  'variantType-preview',
 ]);
 
 export const MAX_READER_VERSION = 3;

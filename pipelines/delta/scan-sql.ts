@@ -2,6 +2,8 @@
 // casts to the table's current types (type widening: older files hold narrower types), absent columns as NULL,
 // partition values as literals, deleted rows (deletion vectors) filtered out by file_row_number.
 
+import { VARIANT_JSON_FUNCTION } from '../engine/variant-udf';
+import { DeltaError } from './errors';
 import type { PhysicalNode } from './physical-schema';
 import { toPartitionSqlLiteral } from './partition-values';
 import {
@@ -10,6 +12,7 @@ import {
   isArrayType,
   isMapType,
   isStructType,
+  isVariantType,
   isVoidType,
   quoteIdentifier,
   quoteLiteral,
@@ -39,8 +42,9 @@ export interface ScanSchema {
   partitionTimeZone?: string;
 }
 
+/** Types read member by member (structs, and variants, which are structs in the file but JSON in the result). */
 function containsStruct(type: DeltaType): boolean {
-  if (isStructType(type)) return true;
+  if (isStructType(type) || isVariantType(type)) return true;
   if (isArrayType(type)) return containsStruct(type.elementType);
   if (isMapType(type)) return containsStruct(type.keyType) || containsStruct(type.valueType);
   return false;
@@ -73,6 +77,7 @@ export function buildValueExpression(
   // Void fields are in no data file (Spark drops them on write): all NULL, and never looked up.
   if (isVoidType(type)) return `CAST(NULL AS ${duckType})`;
   if (!containsStruct(type)) return `CAST(${source} AS ${duckType})`;
+  if (isVariantType(type)) return buildVariantExpression(source, node);
   if (isStructType(type)) {
     const members = type.fields.map((field) => {
       const child = node ? findPhysicalChild(node, field, mode) : undefined;
@@ -103,6 +108,22 @@ export function buildValueExpression(
     return `CAST(map_from_entries(list_transform(map_entries(${source}), ${variable} -> struct_pack(key := ${key}, value := ${value}))) AS ${duckType})`;
   }
   return `CAST(${source} AS ${duckType})`;
+}
+
+/**
+ * JSON text of a variant stored as Delta writes it (PROTOCOL.md "Variant Data Type": a struct of `value` and
+ * `metadata` binaries, named so whatever the column mapping). A `typed_value` member is a shredded variant
+ * (`variantShredding`), which this reader does not reassemble: refused rather than read without its typed parts.
+ */
+function buildVariantExpression(source: string, node: PhysicalNode | undefined): string {
+  if (node?.children.some((child) => child.name === 'typed_value')) {
+    throw new DeltaError(
+      'UNSUPPORTED_FEATURE',
+      `Variant column '${node.name}' is shredded (reader feature variantShredding), which this reader does not support`,
+    );
+  }
+  const member = (name: string) => `struct_extract(${source}, ${quoteLiteral(name)})`;
+  return `CAST(${VARIANT_JSON_FUNCTION}(${member('value')}, ${member('metadata')}) AS JSON)`;
 }
 
 interface ProjectionSource {

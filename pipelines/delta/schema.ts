@@ -89,6 +89,8 @@ const PRIMITIVES: Record<string, string> = {
   timestamp_ntz: 'TIMESTAMP',
   // Spark's NullType: a column that only ever held NULL. DuckDB's own type of a bare NULL (it prints as "NULL").
   void: '"NULL"',
+  // Delta's variant (PROTOCOL.md "Variant Data Type"), read as JSON text by scan-sql.ts.
+  variant: 'JSON',
 };
 
 /** DuckDB SQL type of a Delta type; logical (not physical) names for struct fields. */
@@ -112,6 +114,20 @@ export function toDuckDbType(type: DeltaType): string {
 /** True for Spark's NullType: Spark writes no Parquet column for it, so a reader must never look one up. */
 export function isVoidType(type: DeltaType): boolean {
   return type === 'void';
+}
+
+/** True for Delta's variant type: a Parquet struct of `value` and `metadata` binaries in the data files. */
+export function isVariantType(type: DeltaType): boolean {
+  return type === 'variant';
+}
+
+/** True when a type is or holds a variant, at any depth. */
+export function containsVariant(type: DeltaType): boolean {
+  if (isVariantType(type)) return true;
+  if (isStructType(type)) return type.fields.some((field) => containsVariant(field.type));
+  if (isArrayType(type)) return containsVariant(type.elementType);
+  if (isMapType(type)) return containsVariant(type.keyType) || containsVariant(type.valueType);
+  return false;
 }
 
 export function quoteIdentifier(name: string): string {

@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
+import { registerVariantJsonFunction } from './variant-udf';
 
 export interface QueryResult {
   columns: { name: string; type: DuckDBType }[];
@@ -57,6 +58,8 @@ export async function createDuckDbSession(options: DuckDbSessionOptions = {}): P
   });
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
+  // Delta variant columns are read through this function (scan-sql.ts), whatever the session is for.
+  registerVariantJsonFunction(connection);
   const interrupt = () => connection.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   return {
