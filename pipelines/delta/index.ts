@@ -35,6 +35,7 @@ export { getDeletionVectorId, getLogicalFileKey, replayActions, type ReplayedSta
 export { planScan, readSnapshotRows, type ScanOptions, type ScanPlan } from './scan';
 export { buildScanSql, type FileScanInput } from './scan-sql';
 export {
+  containsVariant,
   getColumnMappingMode,
   getFieldId,
   getPhysicalName,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readSnapshotRows, planScan } from '../../pipelines/delta/scan';
 import { loadSnapshot } from '../../pipelines/delta/snapshot';
-import { describeColumns } from '../../server/api/workbench/describe-snapshot';
+import { describeColumns, describeSnapshot } from '../../server/api/workbench/describe-snapshot';
 import {
   field,
   metaData,
@@ -116,4 +116,20 @@ test('shredded variants are refused naming variantShredding, in the protocol or 
     readSnapshotRows(effects(), snapshot),
     /Variant column 'v' is shredded \(reader feature variantShredding\)/,
   );
+});
+
+test("the browser's snapshot view of a variant table says to use the server path; other tables have no such note", async () => {
+  const view = await describeSnapshot(effects(), 'variants', await loadSnapshot(effects(), 'variants'));
+  assert.equal(
+    view.browserUnsupported,
+    'Table variants has variant column(s) v, s, a, m, which the browser engine (DuckDB-WASM) cannot decode: ' +
+      'run this cell on the server path, where they read as JSON text',
+  );
+  assert.equal(view.columns.find((column) => column.name === 'v')?.deltaType, 'variant');
+  await writeCommit(lake, 'plain', 0, [
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    metaData([field('id', 'long')]),
+  ]);
+  const plain = await describeSnapshot(effects(), 'plain', await loadSnapshot(effects(), 'plain'));
+  assert.equal(plain.browserUnsupported, undefined);
 });

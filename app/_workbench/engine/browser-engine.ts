@@ -106,6 +106,8 @@ export class BrowserEngine {
 
   /** (Re)creates `view` over a snapshot's files. */
   async defineView(view: string, snapshot: SnapshotView): Promise<void> {
+    // Refused before any file is registered: the scan SQL would only fail on a function the browser lacks.
+    if (snapshot.browserUnsupported) throw new Error(snapshot.browserUnsupported);
     const instance = await this.start();
     await this.createView(instance, view, snapshot);
     this.views.set(view, snapshot);

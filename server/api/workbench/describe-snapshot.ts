@@ -4,6 +4,7 @@
 // values and deleted rows.
 
 import {
+  containsVariant,
   decodePathUri,
   joinLakePath,
   loadDeletedRows,
@@ -39,6 +40,19 @@ export function describeColumns(snapshot: Snapshot): ColumnInfo[] {
     nullable: field.nullable,
     partition: snapshot.partitionColumns.includes(field.name),
   }));
+}
+
+/**
+ * Why the browser cannot read the snapshot, if it cannot: variant columns are decoded by a function only the
+ * server's native DuckDB sessions have (pipelines/engine/variant-udf.ts), so such a table runs on the server path.
+ */
+export function getBrowserUnsupported(table: string, snapshot: Snapshot): string | undefined {
+  const variants = snapshot.schema.fields.filter((field) => containsVariant(field.type));
+  if (variants.length === 0) return undefined;
+  return (
+    `Table ${table} has variant column(s) ${variants.map((field) => field.name).join(', ')}, which the browser ` +
+    `engine (DuckDB-WASM) cannot decode: run this cell on the server path, where they read as JSON text`
+  );
 }
 
 /** Lake path of a data file; absolute paths (shallow clones) cannot be served by the lake route. */
@@ -77,6 +91,7 @@ export async function describeSnapshot(
   const cached = cache.get(key);
   if (cached) return cached;
 
+  const browserUnsupported = getBrowserUnsupported(table, snapshot);
   const paths = snapshot.files.map((file) => getDataFilePath(snapshot, file));
   const physical = await readLocalPhysicalSchemas(context, paths);
   const files: SnapshotFile[] = [];
@@ -113,6 +128,7 @@ export async function describeSnapshot(
       partitionColumns: snapshot.partitionColumns,
       mode: snapshot.columnMappingMode,
     }),
+    ...(browserUnsupported ? { browserUnsupported } : {}),
   };
   cache.set(key, view);
   if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);

@@ -47,6 +47,11 @@ export interface SnapshotView {
    * `lake/<path>` (the browser registers that name for the file's URL).
    */
   scanSql: string;
+  /**
+   * Why the browser's DuckDB-WASM cannot read this snapshot, when it cannot (variant columns need the server's
+   * decoder); the browser refuses the table with this message instead of failing inside the scan SQL.
+   */
+  browserUnsupported?: string;
 }
 
 export interface HistoryItem {
