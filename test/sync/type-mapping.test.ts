@@ -99,6 +99,19 @@ test('void (NullType) is a nullable VARCHAR(1) that is always NULL, and never a 
   );
 });
 
+test('variant becomes a MySQL JSON column (its JSON text), and never a key', () => {
+  assert.deepEqual(mapDeltaType('c', 'variant', { keyColumns: ['k'] }), {
+    name: 'c',
+    sqlType: 'JSON',
+    kind: 'json',
+    note: 'variant as JSON text',
+  });
+  assert.throws(
+    () => mapDeltaType('k', 'variant', { keyColumns: ['k'] }),
+    (error) => isSyncError(error, 'KEY_NOT_INDEXABLE'),
+  );
+});
+
 test('binary becomes VARBINARY when short or indexed, else LONGBLOB; nested types become JSON', () => {
   assert.equal(map('binary'), 'LONGBLOB');
   assert.equal(map('binary', { valueLengths: { c: 16 } }), 'VARBINARY(64)');

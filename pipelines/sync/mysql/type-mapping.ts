@@ -152,6 +152,10 @@ export function mapDeltaType(
       return { name, sqlType: 'BOOLEAN', kind: 'boolean' };
     case 'binary':
       return mapBinary(name, indexed, options);
+    case 'variant':
+      // Read as JSON text (pipelines/engine/variant-json.ts): stored as MySQL JSON, exactly as nested types are.
+      if (indexed) throw new SyncError('KEY_NOT_INDEXABLE', `Key or index column '${name}' is a variant`);
+      return { name, sqlType: 'JSON', kind: 'json', note: 'variant as JSON text' };
     case 'void':
       // Spark's NullType holds only NULL: kept as a nullable column so MySQL has the table's shape. VARCHAR, so a
       // later void → string widening stays the same kind (the length check then decides on a resync).
