@@ -1,7 +1,8 @@
 // Delta features on the browser path (issue 16), queried with DuckDB-WASM in Chromium: column mapping (name and id
 // modes; Spark-written tables whose Parquet columns carry physical names and field ids other than the table's) must
 // give the conformance set's expected rows, and a type-widened table (files from before the widening, nested too)
-// the same values and types as the server path.
+// the same values and types as the server path. A variant table is refused in the browser with a message naming
+// the server path, where it reads as JSON.
 
 import assert from 'node:assert/strict';
 import { cp, mkdir } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { loadSnapshot } from '../../pipelines/delta/snapshot';
 import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { openHandMadeLake, type HandMadeLake } from '../delta/hand-made-table';
+import { writeVariantTable } from '../delta/variant-table';
 import { writeWidenedTable } from '../delta/widened-table';
 import { login, writeUsersFile } from '../support/auth';
 import { launchChromium } from '../support/browser';
@@ -57,6 +59,7 @@ before(async () => {
     });
   }
   await writeWidenedTable({ ...lake, dir: path.join(dir, 'lake') }, 'tables/widened');
+  await writeVariantTable({ ...lake, dir: path.join(dir, 'lake') }, 'tables/variants');
   const usersFile = await writeUsersFile(path.join(dir, 'auth'), [
     { username: 'ana', password: 'analyst-password-1', roles: ['analyst'] },
   ]);
@@ -146,5 +149,29 @@ test(
     await runCellAndWait(page, 0);
     assert.deepEqual(await page.getByTestId('cell').first().locator('[role="alert"]').allTextContents(), []);
     assert.deepEqual(await readGrid(page, 0), expected);
+  },
+);
+
+test(
+  'variant: the browser refuses the table and names the server path, which reads it as JSON',
+  { timeout: 120_000 },
+  async () => {
+    const cell = page.getByTestId('cell').first();
+    await setCellSql(page, 0, `SELECT id::VARCHAR AS id, v::VARCHAR AS v FROM variants ORDER BY id`);
+    await runCellAndWait(page, 0);
+    assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), [
+      'Table variants has variant column(s) v, s, a, m, which the browser engine (DuckDB-WASM) cannot decode: ' +
+        'run this cell on the server path, where they read as JSON text',
+    ]);
+    await cell.getByLabel('Run on server').check();
+    await runCellAndWait(page, 0);
+    assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), []);
+    const grid = await readGrid(page, 0);
+    assert.equal(grid.length, 3);
+    assert.match(grid[0]?.[1] ?? '', /^\{"amount":12\.50,/);
+    assert.deepEqual(grid.slice(1), [
+      ['2', 'NULL'],
+      ['3', 'null'],
+    ]);
   },
 );

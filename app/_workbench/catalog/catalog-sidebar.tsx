@@ -65,7 +65,8 @@ function TableEntry({ table, canRestore, onQuery, onRestored }: TableEntryProps)
               {column.name}
             </button>
             <span className="wb-muted">
-              {column.duckdbType}
+              {/* A variant reads as DuckDB JSON on the server path; the catalog names the table's own type. */}
+              {column.deltaType === 'variant' ? 'VARIANT (JSON, server path)' : column.duckdbType}
               {column.partition ? ' · partition' : ''}
             </span>
           </li>
