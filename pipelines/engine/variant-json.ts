@@ -33,6 +33,18 @@ function readBigInt(bytes: Uint8Array, offset: number, size: number): bigint {
 
 function readText(bytes: Uint8Array, start: number, length: number): string {
   if (start + length > bytes.length) throw new VariantDecodeError('truncated string');
+  // ASCII, by far the usual case for keys and short strings, without TextDecoder's per-call cost (microseconds,
+  // which dominated decoding).
+  if (length <= 64) {
+    let ascii = '';
+    let i = start;
+    for (; i < start + length; i += 1) {
+      const byte = bytes[i] as number;
+      if (byte >= 0x80) break;
+      ascii += String.fromCharCode(byte);
+    }
+    if (i === start + length) return ascii;
+  }
   try {
     return utf8.decode(bytes.subarray(start, start + length));
   } catch {
@@ -226,7 +238,24 @@ function decodeValue(bytes: Uint8Array, pos: number, metadata: Metadata, depth: 
   return `[${elements.join(',')}]`;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Rows of a column usually share one metadata binary (the same keys): the last one decoded is kept, with a copy of
+// its bytes (callers may pass views of memory that is reused after the call).
+let lastMetadata: { bytes: Uint8Array; decoded: Metadata } | null = null;
+
+function decodeMetadataCached(bytes: Uint8Array): Metadata {
+  if (lastMetadata && sameBytes(lastMetadata.bytes, bytes)) return lastMetadata.decoded;
+  const decoded = decodeMetadata(bytes);
+  lastMetadata = { bytes: bytes.slice(), decoded };
+  return decoded;
+}
+
 /** JSON text of a variant given its `value` and `metadata` binaries; VariantDecodeError on malformed input. */
 export function variantToJson(value: Uint8Array, metadata: Uint8Array): string {
-  return decodeValue(value, 0, decodeMetadata(metadata), 0);
+  return decodeValue(value, 0, decodeMetadataCached(metadata), 0);
 }

@@ -93,6 +93,16 @@ test('malformed input is an error naming what is wrong, never a wrong value', ()
   assert.deepEqual(decodeMetadata(good.metadata).keys, ['a']);
 });
 
+test('a metadata buffer reused with other keys (as DuckDB reuses vector memory) is decoded again', () => {
+  const first = encodeVariant(v.object({ a: v.int8(1) }));
+  const second = encodeVariant(v.object({ b: v.int8(1) }));
+  assert.equal(first.metadata.length, second.metadata.length);
+  const shared = Uint8Array.from(first.metadata);
+  assert.equal(variantToJson(first.value, shared), '{"a":1}');
+  shared.set(second.metadata);
+  assert.equal(variantToJson(second.value, shared), '{"b":1}');
+});
+
 let duckdb: DuckDbSession;
 before(async () => {
   duckdb = await createDuckDbSession();

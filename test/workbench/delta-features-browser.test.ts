@@ -157,6 +157,12 @@ test(
   { timeout: 120_000 },
   async () => {
     const cell = page.getByTestId('cell').first();
+    // The catalog names the table's own type; nested variants show the JSON they read as.
+    const columns = page.getByTestId('catalog-table-variants').locator('.wb-columns li');
+    await columns.first().waitFor({ state: 'attached' });
+    const texts = await columns.allTextContents();
+    assert.ok(texts.includes('vVARIANT (JSON, server path)'), texts.join(' | '));
+    assert.ok(texts.includes('aJSON[]'), texts.join(' | '));
     await setCellSql(page, 0, `SELECT id::VARCHAR AS id, v::VARCHAR AS v FROM variants ORDER BY id`);
     await runCellAndWait(page, 0);
     assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), [
