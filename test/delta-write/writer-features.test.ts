@@ -52,6 +52,8 @@ const refusals: [string, Protocol, string][] = [
   ['an unknown feature', features(['appendOnly', 'futureFeatureX']), 'futureFeatureX'],
   ['v2 checkpoints', features(['v2Checkpoint'], ['v2Checkpoint']), 'v2Checkpoint'],
   ['a reader feature missing from writerFeatures', features([], ['typeWidening']), 'typeWidening'],
+  // Read as JSON, but never written: a write would have to encode variants.
+  ['variant columns', features(['variantType'], ['variantType']), 'variantType'],
 ];
 
 for (const [label, protocol, feature] of refusals) {
