@@ -199,8 +199,18 @@ function decodePrimitive(bytes: Uint8Array, pos: number, typeId: number): string
   }
 }
 
-function decodeValue(bytes: Uint8Array, pos: number, metadata: Metadata, depth: number): string {
+interface DecodeState {
+  metadata: Metadata;
+  /** Values decoded so far: each takes at least its header byte, so more than the binary's length means elements
+   * point at the same bytes, which could make a small crafted value expand without bound (and block the thread). */
+  values: number;
+}
+
+function decodeValue(bytes: Uint8Array, pos: number, state: DecodeState, depth: number): string {
   if (depth > 256) throw new VariantDecodeError('nested too deeply');
+  state.values += 1;
+  if (state.values > bytes.length) throw new VariantDecodeError('elements overlap');
+  const metadata = state.metadata;
   const header = bytes[pos];
   if (header === undefined) throw new VariantDecodeError('truncated');
   const basicType = header & 0x03;
@@ -221,7 +231,7 @@ function decodeValue(bytes: Uint8Array, pos: number, metadata: Metadata, depth: 
       const key = metadata.keys[id];
       if (key === undefined) throw new VariantDecodeError(`field id ${id} is not in the metadata`);
       const offset = readUnsigned(bytes, offsetsStart + i * offsetSize, offsetSize);
-      members.push(`${JSON.stringify(key)}:${decodeValue(bytes, valuesStart + offset, metadata, depth + 1)}`);
+      members.push(`${JSON.stringify(key)}:${decodeValue(bytes, valuesStart + offset, state, depth + 1)}`);
     }
     return `{${members.join(',')}}`;
   }
@@ -233,7 +243,7 @@ function decodeValue(bytes: Uint8Array, pos: number, metadata: Metadata, depth: 
   const elements: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const offset = readUnsigned(bytes, offsetsStart + i * offsetSize, offsetSize);
-    elements.push(decodeValue(bytes, valuesStart + offset, metadata, depth + 1));
+    elements.push(decodeValue(bytes, valuesStart + offset, state, depth + 1));
   }
   return `[${elements.join(',')}]`;
 }
@@ -257,5 +267,5 @@ function decodeMetadataCached(bytes: Uint8Array): Metadata {
 
 /** JSON text of a variant given its `value` and `metadata` binaries; VariantDecodeError on malformed input. */
 export function variantToJson(value: Uint8Array, metadata: Uint8Array): string {
-  return decodeValue(value, 0, decodeMetadataCached(metadata), 0);
+  return decodeValue(value, 0, { metadata: decodeMetadataCached(metadata), values: 0 }, 0);
 }

@@ -91,6 +91,17 @@ test('malformed input is an error naming what is wrong, never a wrong value', ()
   );
   assert.throws(() => variantToJson(new Uint8Array([63 << 2]), good.metadata), /unknown primitive type 63/);
   assert.deepEqual(decodeMetadata(good.metadata).keys, ['a']);
+  // Arrays whose elements all point at the same inner array: 2^40 values from 40 levels of 9 bytes.
+  const levels = 40;
+  const bomb: number[] = [0];
+  for (let level = 0; level < levels; level += 1) {
+    // Array header (1-byte offsets), 2 elements, offsets 0, 0 and end = the inner value's length.
+    bomb.unshift(3, 2, 0, 0, bomb.length);
+  }
+  assert.throws(
+    () => variantToJson(Uint8Array.from(bomb), encodeVariant(v.null()).metadata),
+    /elements overlap/,
+  );
 });
 
 test('a metadata buffer reused with other keys (as DuckDB reuses vector memory) is decoded again', () => {
