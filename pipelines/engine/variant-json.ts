@@ -204,7 +204,12 @@ interface DecodeState {
   /** Values decoded so far: each takes at least its header byte, so more than the binary's length means elements
    * point at the same bytes, which could make a small crafted value expand without bound (and block the thread). */
   values: number;
+  /** Characters of object keys written so far: a key is stored once and may be used by every object. */
+  keyChars: number;
 }
+
+/** Most key text one value may produce (far beyond any real document; keeps a crafted one from exhausting memory). */
+const MAX_KEY_CHARS = 64 * 1024 * 1024;
 
 function decodeValue(bytes: Uint8Array, pos: number, state: DecodeState, depth: number): string {
   if (depth > 256) throw new VariantDecodeError('nested too deeply');
@@ -230,6 +235,8 @@ function decodeValue(bytes: Uint8Array, pos: number, state: DecodeState, depth: 
       const id = readUnsigned(bytes, idsStart + i * idSize, idSize);
       const key = metadata.keys[id];
       if (key === undefined) throw new VariantDecodeError(`field id ${id} is not in the metadata`);
+      state.keyChars += key.length;
+      if (state.keyChars > MAX_KEY_CHARS) throw new VariantDecodeError('object keys exceed 64 MiB of text');
       const offset = readUnsigned(bytes, offsetsStart + i * offsetSize, offsetSize);
       members.push(`${JSON.stringify(key)}:${decodeValue(bytes, valuesStart + offset, state, depth + 1)}`);
     }
@@ -267,5 +274,5 @@ function decodeMetadataCached(bytes: Uint8Array): Metadata {
 
 /** JSON text of a variant given its `value` and `metadata` binaries; VariantDecodeError on malformed input. */
 export function variantToJson(value: Uint8Array, metadata: Uint8Array): string {
-  return decodeValue(value, 0, { metadata: decodeMetadataCached(metadata), values: 0 }, 0);
+  return decodeValue(value, 0, { metadata: decodeMetadataCached(metadata), values: 0, keyChars: 0 }, 0);
 }

@@ -102,6 +102,13 @@ test('malformed input is an error naming what is wrong, never a wrong value', ()
     () => variantToJson(Uint8Array.from(bomb), encodeVariant(v.null()).metadata),
     /elements overlap/,
   );
+  // One 1 MiB key used by 100 fields: 100 MiB of text from 1 MiB of input.
+  const key = 1024 * 1024;
+  const metadata = new Uint8Array(1 + 4 + 8 + key).fill(0x61);
+  metadata.set([0xc1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0]);
+  const fields = 100;
+  const object = [2, fields, ...Array(fields).fill(0), ...Array(fields + 1).fill(0), 0];
+  assert.throws(() => variantToJson(Uint8Array.from(object), metadata), /object keys exceed 64 MiB/);
 });
 
 test('a metadata buffer reused with other keys (as DuckDB reuses vector memory) is decoded again', () => {
