@@ -13,6 +13,12 @@ export interface PhysicalNode {
    * first file's types and fails on values that do not fit ("failed to cast column … from …").
    */
   type?: string;
+  /**
+   * True for a top-level column that DuckDB reads as its own VARIANT type: the file annotates it with Parquet's
+   * VARIANT logical type (Spark 4.0 writes a plain struct; later writers may annotate, and may shred it). Such a
+   * column has no `value`/`metadata` struct members to extract (scan-sql.ts converts it back to the binaries).
+   */
+  engineVariant?: boolean;
   children: PhysicalNode[];
 }
 
@@ -66,6 +72,7 @@ export function buildPhysicalTree(rows: PhysicalRow[]): PhysicalNode {
 export async function readPhysicalSchemas(
   duckdb: DuckDbSession,
   localPaths: string[],
+  options: { detectVariants?: boolean } = {},
 ): Promise<Map<string, PhysicalNode>> {
   const result = new Map<string, PhysicalNode>();
   if (localPaths.length === 0) return result;
@@ -86,5 +93,23 @@ export async function readPhysicalSchemas(
     byFile.set(row.file_name, list);
   }
   for (const [file, list] of byFile) result.set(file, buildPhysicalTree(list));
+  if (options.detectVariants) await markEngineVariants(duckdb, result);
   return result;
+}
+
+/**
+ * Marks the top-level columns DuckDB reads as VARIANT (parquet_schema() does not show the logical type of a group,
+ * so each file's columns are described). One footer read per file: only done for tables with variant columns.
+ */
+async function markEngineVariants(duckdb: DuckDbSession, trees: Map<string, PhysicalNode>): Promise<void> {
+  for (const [file, tree] of trees) {
+    const columns = (await duckdb.queryJson(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${toSqlString(file)}))`,
+    )) as { column_name: string; column_type: string }[];
+    for (const column of columns) {
+      if (column.column_type !== 'VARIANT') continue;
+      const node = tree.children.find((child) => child.name === column.column_name);
+      if (node) node.engineVariant = true;
+    }
+  }
 }

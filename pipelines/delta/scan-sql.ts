@@ -112,10 +112,19 @@ export function buildValueExpression(
 
 /**
  * JSON text of a variant stored as Delta writes it (PROTOCOL.md "Variant Data Type": a struct of `value` and
- * `metadata` binaries, named so whatever the column mapping). A `typed_value` member is a shredded variant
- * (`variantShredding`), which this reader does not reassemble: refused rather than read without its typed parts.
+ * `metadata` binaries, named so whatever the column mapping). In a plain struct, a `typed_value` member is a
+ * shredded variant (`variantShredding`), which this reader does not reassemble: refused rather than read without its
+ * typed parts. A column the file annotates as Parquet VARIANT DuckDB reads itself, shredded or not.
  */
 function buildVariantExpression(source: string, node: PhysicalNode | undefined): string {
+  if (node?.engineVariant) {
+    // DuckDB read the column as its own VARIANT (shredded parts reassembled): back to the binaries, so the text is
+    // the same as for every other file.
+    // DuckDB 1.5 reads both a missing value and a variant null there as NULL (IS NULL), yet converts it to a variant
+    // null: kept NULL, the one reading DuckDB allows.
+    const binaries = `CAST(variant_to_parquet_variant(${source}) AS STRUCT(metadata BLOB, value BLOB))`;
+    return `CASE WHEN ${source} IS NULL THEN NULL ELSE CAST(${VARIANT_JSON_FUNCTION}(struct_extract(${binaries}, 'value'), struct_extract(${binaries}, 'metadata')) AS JSON) END`;
+  }
   if (node?.children.some((child) => child.name === 'typed_value')) {
     throw new DeltaError(
       'UNSUPPORTED_FEATURE',

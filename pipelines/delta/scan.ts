@@ -12,7 +12,7 @@ import { joinLakePath } from './log-files';
 import { decodePathUri, isAbsolutePath } from './paths';
 import { readPhysicalSchemas } from './physical-schema';
 import { buildScanSql, type FileScanInput } from './scan-sql';
-import type { StructType } from './schema';
+import { containsVariant, type StructType } from './schema';
 import type { Snapshot } from './snapshot';
 
 export interface ScanPlan {
@@ -78,6 +78,7 @@ export async function planScan(
     const physical = await readPhysicalSchemas(
       effects.duckdb,
       locals.map((local) => local.path),
+      { detectVariants: schema.fields.some((field) => containsVariant(field.type)) },
     ).catch((cause: unknown) => {
       throw new DeltaError('READ_FAILED', `Cannot read data file schemas of ${snapshot.tableRoot}`, {
         cause,

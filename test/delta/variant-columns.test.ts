@@ -4,7 +4,9 @@
 // snapshot view says the browser cannot read the table.
 
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { readPhysicalSchemas } from '../../pipelines/delta/physical-schema';
 import { readSnapshotRows, planScan } from '../../pipelines/delta/scan';
 import { loadSnapshot } from '../../pipelines/delta/snapshot';
 import { describeColumns, describeSnapshot } from '../../server/api/workbench/describe-snapshot';
@@ -87,6 +89,45 @@ test('a variant column under column mapping is found by its physical name; its v
   ]);
   const snapshot = await loadSnapshot(effects(), 'variants_mapped');
   assert.deepEqual(await readSnapshotRows(effects(), snapshot), [{ id: '1', doc: '{"ok":true}' }]);
+});
+
+test('a file that annotates the column as Parquet VARIANT (read by DuckDB itself, shredded here) gives the same text', async () => {
+  const plain = await writeDataFile(
+    lake,
+    'annotated',
+    'part-0.parquet',
+    `SELECT 1::BIGINT AS id, ${variant(v.object({ q: v.decimal(1n, 1, 4), tags: v.array([v.shortString('a')]) }))} AS v`,
+  );
+  // DuckDB writes its VARIANT with the Parquet annotation, shredding the typed parts into typed_value columns.
+  const annotated = await writeDataFile(
+    lake,
+    'annotated',
+    'part-1.parquet',
+    `SELECT 2::BIGINT AS id, {'q': 0.1::DECIMAL(2,1), 'tags': ['b']}::VARIANT AS v
+     UNION ALL SELECT 3, NULL::VARIANT`,
+  );
+  await writeCommit(lake, 'annotated', 0, [
+    protocol(['variantType']),
+    metaData([field('id', 'long'), field('v', 'variant')]),
+    plain,
+    annotated,
+  ]);
+  const local = path.join(lake.dir, 'annotated', 'part-1.parquet');
+  const tree = (await readPhysicalSchemas(lake.duckdb, [local], { detectVariants: true })).get(local);
+  const column = tree?.children.find((child) => child.name === 'v');
+  assert.equal(column?.engineVariant, true);
+  assert.ok(
+    column?.children.some((child) => child.name === 'typed_value'),
+    'the file is shredded',
+  );
+  const snapshot = await loadSnapshot(effects(), 'annotated');
+  const rows = await readSnapshotRows(effects(), snapshot);
+  rows.sort((a, b) => Number(a.id) - Number(b.id));
+  assert.deepEqual(rows, [
+    { id: '1', v: '{"q":0.1,"tags":["a"]}' },
+    { id: '2', v: '{"q":0.1,"tags":["b"]}' },
+    { id: '3', v: null },
+  ]);
 });
 
 test('shredded variants are refused naming variantShredding, in the protocol or in a data file', async () => {
