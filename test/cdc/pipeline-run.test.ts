@@ -13,8 +13,10 @@ import { applyChangeHour } from '../../pipelines/demo/apply-change-hour';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
 import { readHistory } from '../../pipelines/delta/history';
 import { planScan } from '../../pipelines/delta/scan';
+import { readCommit } from '../../pipelines/delta/read-commit';
 import { loadSnapshot } from '../../pipelines/delta/snapshot';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { getCommitPath } from '../../pipelines/delta/write/commit-file';
+import { createDuckDbSession, toSqlString, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { isPipelineError } from '../../pipelines/definition/errors';
 import { parseDefinitionText, type PipelineDefinition } from '../../pipelines/definition/load-definition';
@@ -66,6 +68,9 @@ test('the first run creates the four Delta tables with the full load', async () 
   assert.equal(snapshot.metadata.configuration['delta.enableDeletionVectors'], 'true');
   assert.ok(snapshot.protocol.readerFeatures?.includes('deletionVectors'));
   assert.ok(snapshot.protocol.writerFeatures?.includes('deletionVectors'));
+  // The demo definition turns the change data feed on (changeDataFeed: true).
+  assert.equal(snapshot.metadata.configuration['delta.enableChangeDataFeed'], 'true');
+  assert.ok(snapshot.protocol.writerFeatures?.includes('changeDataFeed'));
 });
 
 test('a change hour shows up after the next run: one commit per table with run id, watermark and LSN', async () => {
@@ -93,6 +98,20 @@ test('a change hour shows up after the next run: one commit per table with run i
   assert.equal(metrics.numTargetRowsCopied, '0');
   assert.ok(Number(metrics.numTargetRowsUpdated) + Number(metrics.numTargetRowsDeleted) > 0);
   assert.ok(snapshot.files.some((file) => file.deletionVector));
+  // The merge's change files hold one row per inserted and deleted row and two per updated row.
+  const cdcs = (await readCommit(effects, { path: getCommitPath('tables/service_requests', 1) }, 1)).flatMap(
+    (action) => (action.cdc ? [action.cdc] : []),
+  );
+  assert.ok(cdcs.length > 0, 'the merge wrote change data files');
+  const files = cdcs.map((cdc) => toSqlString(path.join(dir, 'tables/service_requests', cdc.path)));
+  const counts = await duckdb.queryJson(
+    `SELECT _change_type AS kind, count(*)::INTEGER AS n FROM read_parquet([${files.join(', ')}]) GROUP BY ALL`,
+  );
+  const count = (kind: string) => Number(counts.find((row) => row.kind === kind)?.n ?? 0);
+  assert.equal(count('update_preimage'), Number(metrics.numTargetRowsUpdated));
+  assert.equal(count('update_postimage'), Number(metrics.numTargetRowsUpdated));
+  assert.equal(count('delete'), Number(metrics.numTargetRowsDeleted));
+  assert.equal(count('insert'), Number(metrics.numTargetRowsInserted));
 });
 
 test('a run retried after it committed applies nothing twice', async () => {
