@@ -245,6 +245,37 @@ test('rows changed while a run reads are captured by that run or the next, even 
   await assertDeltaMatchesSource(db.url, effects);
 });
 
+test('a table created without the change feed gets it by a property commit once its definition turns it on', async () => {
+  const text = (await readFile(path.resolve('pipelines/demo/county-ops.pipeline.yaml'), 'utf8'))
+    .replaceAll('target: tables/', 'target: later/')
+    .replace('everyRuns: 24', 'everyRuns: 1');
+  const off = parseDefinitionText(text.replace('changeDataFeed: true', 'changeDataFeed: false'), 'off.yaml');
+  const on = parseDefinitionText(text, 'on.yaml');
+  const root = 'later/service_requests';
+  const only = { tables: ['service_requests'] };
+  assert.equal((await runPipeline(effects, off, { runId: 'later-1', ...only })).ok, true);
+  const created = await loadSnapshot(effects, root);
+  assert.equal(created.metadata.configuration['delta.enableChangeDataFeed'], undefined);
+  await changeHour();
+  const result = await runPipeline(effects, on, { runId: 'later-2', ...only });
+  assert.equal(result.ok, true, JSON.stringify(result.tables.map((t) => t.error?.message)));
+  const [mergeCommit, propertyCommit] = await readHistory(effects, root, { limit: 2 });
+  assert.deepEqual([mergeCommit?.operation, propertyCommit?.operation], ['MERGE', 'SET TBLPROPERTIES']);
+  const version = mergeCommit?.version ?? -1;
+  const actions = await readCommit(effects, { path: getCommitPath(root, version) }, version);
+  assert.ok(
+    actions.some((action) => action.cdc),
+    'the run after the property commit writes change files',
+  );
+  assert.ok((await loadSnapshot(effects, root)).protocol.writerFeatures?.includes('changeDataFeed'));
+  // The property commit changes no data: the next run still plans incrementally from the merge's watermark.
+  const next = await runPipeline(effects, on, { runId: 'later-3', ...only });
+  assert.equal(next.ok, true);
+  assert.equal(next.tables[0]?.plan.action, 'incremental');
+  // The change hour above also changed the source of the tables/ tables: bring them up to date for the tests after.
+  assert.equal((await runPipeline(effects, definition, { runId: 'later-catch-up' })).ok, true);
+});
+
 test('--full reloads one table in one overwrite commit; the others are not touched', async () => {
   const before = await versions(effects);
   const result = await runPipeline(effects, definition, {
