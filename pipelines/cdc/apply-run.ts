@@ -13,11 +13,14 @@ import { isDeltaError } from '../delta/errors';
 import { planScan } from '../delta/scan';
 import { loadSnapshot } from '../delta/snapshot';
 import {
+  CHANGE_DATA_FEED_PROPERTY,
   createTable,
   describeQuery,
+  isChangeDataFeedEnabled,
   merge,
   overwrite,
   reconcileSchema,
+  setTableProperties,
   type WriteEffects,
 } from '../delta/write';
 import { PipelineError } from '../definition/errors';
@@ -52,6 +55,23 @@ const DELETE_FLAG = '__pipeline_deleted';
 export const CDC_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   'delta.enableDeletionVectors': 'true',
 };
+
+/** Properties of a table whose definition asks for a change data feed (`changeDataFeed: true`). */
+export const CHANGE_FEED_PROPERTIES: Readonly<Record<string, string>> = {
+  [CHANGE_DATA_FEED_PROPERTY]: 'true',
+};
+
+/**
+ * An existing table whose definition now asks for a change data feed gets it by a property commit before the run's
+ * write (so the write already produces change files). Turning the option off later leaves the feed on: consumers
+ * may read it, and only the table's owner should drop it.
+ */
+async function ensureChangeDataFeed(effects: WriteEffects, table: TableDefinition): Promise<void> {
+  if (table.changeDataFeed !== true) return;
+  const snapshot = await loadSnapshot(effects, table.target);
+  if (isChangeDataFeedEnabled(snapshot.metadata)) return;
+  await setTableProperties(effects, table.target, { ...CHANGE_FEED_PROPERTIES });
+}
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -221,7 +241,10 @@ export async function applyRun(
       const result = await createTable(effects, target, {
         data: incoming,
         partitionColumns: table.partitionBy,
-        properties: { ...CDC_TABLE_PROPERTIES },
+        properties: {
+          ...CDC_TABLE_PROPERTIES,
+          ...(table.changeDataFeed === true ? CHANGE_FEED_PROPERTIES : {}),
+        },
         name: manifest.table,
         description: `${manifest.source}.${manifest.table}, loaded by pipeline ${manifest.pipeline}`,
         ...commitOptions,
@@ -237,6 +260,7 @@ export async function applyRun(
       };
     }
     if (action === 'full') {
+      await ensureChangeDataFeed(effects, table);
       const result = await overwrite(effects, target, incoming, {
         ...commitOptions,
         mergeSchema: true,
@@ -264,6 +288,7 @@ export async function applyRun(
       checks = await gateIncoming(effects.duckdb, table, incoming, () =>
         countMergeRows(effects.duckdb, plan.sql, source, manifest.primaryKey, DELETE_FLAG),
       );
+      await ensureChangeDataFeed(effects, table);
       const result = await merge(effects, target, source, {
         keys: manifest.primaryKey,
         deleteColumn: DELETE_FLAG,

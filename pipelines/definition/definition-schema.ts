@@ -176,6 +176,8 @@ const tableSchema = z
     /** Data older than this is stale on the sync status (default: defaults.freshness, else twice the schedule). */
     freshness: freshnessSchema.optional(),
     checks: z.array(checkSchema).default([]),
+    /** Turn on the Delta change data feed (delta.enableChangeDataFeed) of the table (default: defaults'). */
+    changeDataFeed: z.boolean().optional(),
   })
   .strict();
 
@@ -216,6 +218,8 @@ export const definitionSchema = z
         overlap: durationSchema.prefault('10m'),
         deleteDetection: deleteDetectionSchema.prefault('none'),
         freshness: freshnessSchema.optional(),
+        // Issue 16: tables the pipeline writes get a change data feed (merges write _change_data files).
+        changeDataFeed: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -31,6 +31,8 @@ export interface TableDefinition {
   freshnessMs: number;
   /** Data-quality checks on the incoming rows or the new snapshot (pipelines/quality). */
   checks?: CheckDefinition[];
+  /** The Delta table has its change data feed on (delta.enableChangeDataFeed); absent means off. */
+  changeDataFeed?: boolean;
 }
 
 export interface PipelineDefinition {
@@ -90,6 +92,7 @@ function resolve(parsed: ParsedDefinition, file: string): PipelineDefinition {
       ...(table.sync ? { sync: table.sync } : {}),
       freshnessMs: table.freshness ?? defaultFreshness,
       checks: table.checks,
+      ...((table.changeDataFeed ?? parsed.defaults.changeDataFeed) ? { changeDataFeed: true } : {}),
     })),
   };
 }

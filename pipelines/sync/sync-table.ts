@@ -151,9 +151,9 @@ async function syncToSnapshot(
           }),
         );
         effects.log?.(
-          `[sync] ${table}: v${fromVersion}→v${target.version}, ${plan.upserts} upserted, ${plan.deletes} deleted`,
+          `[sync] ${table}: v${fromVersion}→v${target.version}, ${plan.upserts} upserted, ${plan.deletes} deleted (from ${plan.changeSource === 'feed' ? 'the change data feed' : 'the file diff'})`,
         );
-        return result;
+        return { ...result, changeSource: plan.changeSource };
       }
       reason = plan.reason;
       await dropChangeTables(effects);

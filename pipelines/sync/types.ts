@@ -45,6 +45,11 @@ export interface SyncTableOptions {
   lockTimeoutSeconds?: number;
   /** Above this fraction of the table's rows, changes are applied by a full resync (default 0.5). */
   maxChangeFraction?: number;
+  /**
+   * Read the changes from the table's change data feed when every commit since the last sync allows it (default
+   * true); false always diffs the two snapshots' files.
+   */
+  changeFeed?: boolean;
   /** 'auto' uses LOAD DATA LOCAL INFILE when the server allows it (default), else batched INSERTs. */
   loadMethod?: 'auto' | 'load-data' | 'insert';
   maxVarcharLength?: number;
@@ -66,5 +71,7 @@ export interface SyncResult {
   durationMs: number;
   /** Why an incremental sync became a full resync. */
   fallbackReason?: string;
+  /** Where an incremental sync's changes came from: the change data feed or the diff of files. */
+  changeSource?: 'feed' | 'files';
   loadMethod?: 'load-data' | 'insert';
 }

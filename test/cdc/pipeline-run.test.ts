@@ -13,8 +13,10 @@ import { applyChangeHour } from '../../pipelines/demo/apply-change-hour';
 import { seedDemoSource } from '../../pipelines/demo/seed-demo-source';
 import { readHistory } from '../../pipelines/delta/history';
 import { planScan } from '../../pipelines/delta/scan';
+import { readCommit } from '../../pipelines/delta/read-commit';
 import { loadSnapshot } from '../../pipelines/delta/snapshot';
-import { createDuckDbSession, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
+import { getCommitPath } from '../../pipelines/delta/write/commit-file';
+import { createDuckDbSession, toSqlString, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import { isPipelineError } from '../../pipelines/definition/errors';
 import { parseDefinitionText, type PipelineDefinition } from '../../pipelines/definition/load-definition';
@@ -66,6 +68,9 @@ test('the first run creates the four Delta tables with the full load', async () 
   assert.equal(snapshot.metadata.configuration['delta.enableDeletionVectors'], 'true');
   assert.ok(snapshot.protocol.readerFeatures?.includes('deletionVectors'));
   assert.ok(snapshot.protocol.writerFeatures?.includes('deletionVectors'));
+  // The demo definition turns the change data feed on (changeDataFeed: true).
+  assert.equal(snapshot.metadata.configuration['delta.enableChangeDataFeed'], 'true');
+  assert.ok(snapshot.protocol.writerFeatures?.includes('changeDataFeed'));
 });
 
 test('a change hour shows up after the next run: one commit per table with run id, watermark and LSN', async () => {
@@ -93,6 +98,20 @@ test('a change hour shows up after the next run: one commit per table with run i
   assert.equal(metrics.numTargetRowsCopied, '0');
   assert.ok(Number(metrics.numTargetRowsUpdated) + Number(metrics.numTargetRowsDeleted) > 0);
   assert.ok(snapshot.files.some((file) => file.deletionVector));
+  // The merge's change files hold one row per inserted and deleted row and two per updated row.
+  const cdcs = (await readCommit(effects, { path: getCommitPath('tables/service_requests', 1) }, 1)).flatMap(
+    (action) => (action.cdc ? [action.cdc] : []),
+  );
+  assert.ok(cdcs.length > 0, 'the merge wrote change data files');
+  const files = cdcs.map((cdc) => toSqlString(path.join(dir, 'tables/service_requests', cdc.path)));
+  const counts = await duckdb.queryJson(
+    `SELECT _change_type AS kind, count(*)::INTEGER AS n FROM read_parquet([${files.join(', ')}]) GROUP BY ALL`,
+  );
+  const count = (kind: string) => Number(counts.find((row) => row.kind === kind)?.n ?? 0);
+  assert.equal(count('update_preimage'), Number(metrics.numTargetRowsUpdated));
+  assert.equal(count('update_postimage'), Number(metrics.numTargetRowsUpdated));
+  assert.equal(count('delete'), Number(metrics.numTargetRowsDeleted));
+  assert.equal(count('insert'), Number(metrics.numTargetRowsInserted));
 });
 
 test('a run retried after it committed applies nothing twice', async () => {
@@ -224,6 +243,37 @@ test('rows changed while a run reads are captured by that run or the next, even 
   const next = await runPipeline(effects, definition, { runId: 'run-4c' });
   assert.equal(next.ok, true);
   await assertDeltaMatchesSource(db.url, effects);
+});
+
+test('a table created without the change feed gets it by a property commit once its definition turns it on', async () => {
+  const text = (await readFile(path.resolve('pipelines/demo/county-ops.pipeline.yaml'), 'utf8'))
+    .replaceAll('target: tables/', 'target: later/')
+    .replace('everyRuns: 24', 'everyRuns: 1');
+  const off = parseDefinitionText(text.replace('changeDataFeed: true', 'changeDataFeed: false'), 'off.yaml');
+  const on = parseDefinitionText(text, 'on.yaml');
+  const root = 'later/service_requests';
+  const only = { tables: ['service_requests'] };
+  assert.equal((await runPipeline(effects, off, { runId: 'later-1', ...only })).ok, true);
+  const created = await loadSnapshot(effects, root);
+  assert.equal(created.metadata.configuration['delta.enableChangeDataFeed'], undefined);
+  await changeHour();
+  const result = await runPipeline(effects, on, { runId: 'later-2', ...only });
+  assert.equal(result.ok, true, JSON.stringify(result.tables.map((t) => t.error?.message)));
+  const [mergeCommit, propertyCommit] = await readHistory(effects, root, { limit: 2 });
+  assert.deepEqual([mergeCommit?.operation, propertyCommit?.operation], ['MERGE', 'SET TBLPROPERTIES']);
+  const version = mergeCommit?.version ?? -1;
+  const actions = await readCommit(effects, { path: getCommitPath(root, version) }, version);
+  assert.ok(
+    actions.some((action) => action.cdc),
+    'the run after the property commit writes change files',
+  );
+  assert.ok((await loadSnapshot(effects, root)).protocol.writerFeatures?.includes('changeDataFeed'));
+  // The property commit changes no data: the next run still plans incrementally from the merge's watermark.
+  const next = await runPipeline(effects, on, { runId: 'later-3', ...only });
+  assert.equal(next.ok, true);
+  assert.equal(next.tables[0]?.plan.action, 'incremental');
+  // The change hour above also changed the source of the tables/ tables: bring them up to date for the tests after.
+  assert.equal((await runPipeline(effects, definition, { runId: 'later-catch-up' })).ok, true);
 });
 
 test('--full reloads one table in one overwrite commit; the others are not touched', async () => {

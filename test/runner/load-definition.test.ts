@@ -49,6 +49,10 @@ test('the demo definition loads: four tables, hourly, defaults resolved', async 
   assert.equal(requests.target, 'tables/service_requests');
   assert.deepEqual(requests.primaryKey, ['request_id']);
   assert.equal(requests.sync?.table, 'service_requests');
+  assert.ok(
+    definition.tables.every((table) => table.changeDataFeed === true),
+    'the demo turns the change data feed on',
+  );
 });
 
 test("defaults: hourly in the scheduler's time zone, incremental, 10 min overlap, no delete detection, target under tables/<source>", () => {
@@ -62,6 +66,18 @@ test("defaults: hourly in the scheduler's time zone, incremental, 10 min overlap
   assert.equal(table.deleteDetection, 'none');
   assert.equal(table.target, 'tables/ops/parcels');
   assert.deepEqual(table.partitionBy, []);
+  assert.equal(table.changeDataFeed, undefined, 'no change data feed unless asked');
+});
+
+test('changeDataFeed: the defaults turn it on, a table can turn it off; a non-boolean is refused', () => {
+  const on = MINIMAL.replace('tables:', 'defaults:\n  changeDataFeed: true\ntables:');
+  assert.equal(parseDefinitionText(on, 'ops.yaml').tables[0]?.changeDataFeed, true);
+  const off = on.replace('primaryKey: [parcel_id]', 'primaryKey: [parcel_id]\n    changeDataFeed: false');
+  assert.equal(parseDefinitionText(off, 'ops.yaml').tables[0]?.changeDataFeed, undefined);
+  refusal(
+    MINIMAL.replace('primaryKey: [parcel_id]', "primaryKey: [parcel_id]\n    changeDataFeed: 'yes'"),
+    /tables\[0\]\.changeDataFeed: /,
+  );
 });
 
 test('JSON definitions load too', () => {

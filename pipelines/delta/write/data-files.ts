@@ -23,6 +23,10 @@ import { logCleanupFailure } from '../../support/cleanup';
 
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
+/** Where change data files live (Spark's and delta-rs's folder) and the column naming each row's change. */
+export const CHANGE_DATA_DIR = '_change_data';
+export const CHANGE_TYPE_COLUMN = '_change_type';
+
 export interface DataLayout {
   /** Columns to sort rows by before writing (keeps key ranges per file tight for merge skipping). */
   sortBy?: string[];
@@ -43,6 +47,11 @@ export interface WriteDataFilesInput {
   numIndexedCols?: number;
   /** Rules every row must obey (table-constraints.ts); checked on the staged rows before any file is placed. */
   constraints?: TableConstraint[];
+  /**
+   * Change data files (PROTOCOL.md "Change Data Files"): `sql` also returns `_change_type`, which is written as a
+   * last column, and the files go under `_change_data/` named `cdc-…`. Never data files of the table.
+   */
+  changeData?: boolean;
 }
 
 /** Moves a finished local file to its lake path: a rename on a local lake, an atomic upload otherwise. */
@@ -96,7 +105,10 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
   );
   if (dataFields.length === 0)
     throw new DeltaError('INVALID_ARGUMENT', 'A table needs a non-partition column');
-  const dataList = dataFields.map((field) => quoteIdentifier(field.name)).join(', ');
+  const dataList = [
+    ...dataFields.map((field) => quoteIdentifier(field.name)),
+    ...(input.changeData ? [quoteIdentifier(CHANGE_TYPE_COLUMN)] : []),
+  ].join(', ');
   const order = (layout.sortBy ?? []).map(quoteIdentifier);
   const dir = await mkdtemp(path.join(tmpdir(), 'delta-write-'));
   const stage = `__delta_stage_${randomUUID().replace(/-/g, '')}`;
@@ -169,8 +181,9 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
         input.partitionColumns.map((name) => [name, partitionValues[name] ?? null]),
       );
       const relative = joinLakePath(
+        ...(input.changeData ? [CHANGE_DATA_DIR] : []),
         buildPartitionDir(input.partitionColumns, values),
-        makeDataFileName(adds.length),
+        makeDataFileName(adds.length, input.changeData ? 'cdc' : 'part'),
       );
       const size = (await stat(local)).size;
       await placeDataFile(effects.storage, local, joinLakePath(input.tableRoot, relative));
@@ -202,7 +215,7 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
 export async function deleteDataFiles(
   storage: LakeStorage,
   tableRoot: string,
-  adds: AddFile[],
+  adds: Pick<AddFile, 'path'>[],
 ): Promise<void> {
   await Promise.all(
     adds.map((add) =>

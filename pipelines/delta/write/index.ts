@@ -5,6 +5,13 @@ export { createTable, type CreateTableOptions } from './create-table';
 export { append, overwrite, type AppendOptions, type OverwriteOptions } from './write-table';
 export { merge, type MergeOptions, type MergeResult } from './merge';
 export { restore, type RestoreOptions } from './restore';
+export { setTableProperties } from './set-properties';
+export {
+  CHANGE_DATA_FEED_PROPERTY,
+  isChangeDataFeedEnabled,
+  writeChangeDataFiles,
+  type ChangeType,
+} from './change-data';
 export { DEFAULT_MAX_DELETED_ROWS_RATIO, optimize, type OptimizeOptions } from './optimize';
 export { writeDeletionVectors, type WrittenDeletionVectors } from './deletion-vector-writer';
 export { vacuum, type VacuumOptions, type VacuumResult } from './vacuum';
@@ -31,7 +38,14 @@ export {
   type CommitRequest,
   type CommitResult,
 } from './transaction';
-export { writeDataFiles, deleteDataFiles, type DataLayout, type WriteDataFilesInput } from './data-files';
+export {
+  CHANGE_DATA_DIR,
+  CHANGE_TYPE_COLUMN,
+  writeDataFiles,
+  deleteDataFiles,
+  type DataLayout,
+  type WriteDataFilesInput,
+} from './data-files';
 export { computeFileStats } from './file-stats';
 export { buildPartitionDir, encodePathUri, escapePathName, formatPartitionSql } from './partition-paths';
 export { describeQuery, reconcileSchema, toDeltaType, toSchemaString } from './table-schema';

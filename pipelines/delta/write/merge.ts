@@ -3,15 +3,19 @@
 // files' ranges. Without deletion vectors those files are rewritten (copy-on-write) — their unmatched rows carried
 // over, matched rows replaced or deleted — together with the inserted rows. With `delta.enableDeletionVectors`
 // the matched rows are only marked deleted in the files' deletion vectors (merge-deletion-vectors.ts) and the new
-// rows go to new files. Everything else stays untouched; removes and adds go into ONE commit.
+// rows go to new files. Everything else stays untouched; removes and adds go into ONE commit. With
+// `delta.enableChangeDataFeed` the commit also carries the change data files of the rows it changed
+// (merge-change-data.ts).
 
 import { randomUUID } from 'node:crypto';
-import type { Action, AddFile } from '../actions';
+import type { Action, AddFile, Cdc } from '../actions';
 import { DeltaError } from '../errors';
 import { getLogicalFileKey } from '../replay';
 import { quoteIdentifier, type StructType } from '../schema';
 import { loadSnapshot, type Snapshot } from '../snapshot';
-import type { DataLayout } from './data-files';
+import { isChangeDataFeedEnabled } from './change-data';
+import { deleteDataFiles, type DataLayout } from './data-files';
+import { writeMergeChanges } from './merge-change-data';
 import { getNow, type WriteEffects } from './effects';
 import { buildDeletionVectorActions, canUseDeletionVectors } from './merge-deletion-vectors';
 import { planCopyOnWriteTarget, planDeletionVectorTarget } from './merge-targets';
@@ -71,7 +75,7 @@ export async function merge(
   const keys = options.keys;
   if (keys.length === 0) throw new DeltaError('INVALID_ARGUMENT', 'merge needs at least one key column');
   const snapshot = await loadSnapshot(effects, tableRoot);
-  assertWritable(snapshot.protocol, snapshot.metadata, snapshot.schema, { removesData: true });
+  assertWritable(snapshot.protocol, snapshot.metadata, snapshot.schema);
   if (findAppliedTxn(snapshot, options.txn) !== undefined) {
     return {
       version: snapshot.version,
@@ -197,7 +201,29 @@ export async function merge(
         if (dvFilePath) await effects.storage.delete(dvFilePath).catch(() => false);
         throw error;
       }
-      const actions = buildDataWriteActions(effects, snapshot, schema, options.txn, fileActions, adds);
+      // Rows changed on a table with the change data feed: the commit carries change files (an insert-only merge
+      // needs none, its adds are the inserts).
+      let changes: Cdc[] = [];
+      if (touchesTarget && isChangeDataFeedEnabled(snapshot.metadata)) {
+        try {
+          changes = await writeMergeChanges(effects, snapshot, {
+            candidates,
+            staged,
+            keyJoin,
+            isDelete,
+            sourceRows,
+            schema,
+          });
+        } catch (error) {
+          if (dvFilePath) await effects.storage.delete(dvFilePath).catch(() => false);
+          await deleteDataFiles(effects.storage, tableRoot, adds);
+          throw error;
+        }
+      }
+      const actions = [
+        ...buildDataWriteActions(effects, snapshot, schema, options.txn, fileActions, adds),
+        ...changes.map((cdc) => ({ cdc })),
+      ];
       const rewritten = touchesTarget && target.kind === 'copyOnWrite';
       const bytesRewritten = rewritten ? sumSizes(candidates) : 0;
       const filesRewritten = rewritten ? candidates.length : 0;
@@ -244,7 +270,7 @@ export async function merge(
             readFileKeys: candidateKeys,
             ...(options.txn ? { txn: options.txn } : {}),
           },
-          newFiles: adds,
+          newFiles: [...adds, ...changes],
         },
         options,
       );

@@ -93,7 +93,8 @@ export function encodePathUri(relativePath: string): string {
     .join('/');
 }
 
-/** A unique data file name in Spark's pattern, e.g. `part-00003-<uuid>-c000.zstd.parquet`. */
-export function makeDataFileName(index: number): string {
-  return `part-${String(index).padStart(5, '0')}-${randomUUID()}-c000.zstd.parquet`;
+/** A unique data file name in Spark's pattern, e.g. `part-00003-<uuid>-c000.zstd.parquet` (`cdc-…` for change
+ * data files). */
+export function makeDataFileName(index: number, prefix: 'part' | 'cdc' = 'part'): string {
+  return `${prefix}-${String(index).padStart(5, '0')}-${randomUUID()}-c000.zstd.parquet`;
 }

@@ -1,20 +1,24 @@
 // Restore (rollback) to an earlier version or timestamp: files of that version missing now are added back and
 // files not in it are removed, both with dataChange=true, in one new commit; the old schema comes back with them.
 // History is kept: restore is a new version, so it can itself be undone. Files already vacuumed cannot come back
-// (FILE_NOT_FOUND), and the table is left untouched then.
+// (FILE_NOT_FOUND), and the table is left untouched then. On a change-data-feed table the commit carries the
+// change files of the rows it takes away and brings back (writeRestoreChanges).
 
-import type { Action } from '../actions';
+import type { Action, AddFile, Cdc } from '../actions';
 import { resolveDeletionVectorLocation } from '../deletion-vectors';
 import { DeltaError } from '../errors';
 import { joinLakePath } from '../log-files';
 import { decodePathUri, isAbsolutePath } from '../paths';
 import { getLogicalFileKey } from '../replay';
-import { loadSnapshot } from '../snapshot';
+import { planScan } from '../scan';
+import { loadSnapshot, type Snapshot } from '../snapshot';
+import { isChangeDataFeedEnabled, writeReplacementChanges } from './change-data';
 import type { TimestampSource } from '../time-travel';
 import { getNow, type WriteEffects } from './effects';
 import { commitTransaction, type CommitOptions } from './transaction';
 import {
   assertMayRemove,
+  buildConformingSelect,
   buildRemoveAction,
   countRecords,
   sumSizes,
@@ -39,6 +43,39 @@ function toCanonicalJson(value: unknown): string {
   });
 }
 
+/**
+ * With the change data feed on (before or after the restore), a restore that removes files writes change files:
+ * the rows that leave the table as deletes and the rows that come back as inserts, rows on both sides cancelled
+ * (a file re-added with a different deletion vector changes only the rows that differ). Without removes, the
+ * restored adds are the inserts and no change file is needed.
+ */
+async function writeRestoreChanges(
+  effects: WriteEffects,
+  current: Snapshot,
+  target: Snapshot,
+  toRemove: AddFile[],
+  toAdd: AddFile[],
+): Promise<Cdc[]> {
+  const enabled = isChangeDataFeedEnabled(current.metadata) || isChangeDataFeedEnabled(target.metadata);
+  if (!enabled || toRemove.length === 0) return [];
+  const removed = await planScan(effects, { ...current, files: toRemove });
+  try {
+    const added = await planScan(effects, { ...target, files: toAdd });
+    try {
+      return await writeReplacementChanges(effects, target, {
+        removedSql: buildConformingSelect(removed.sql, current.schema, target.schema),
+        addedSql: added.sql,
+        schema: target.schema,
+        cancelUnchanged: true,
+      });
+    } finally {
+      await added.release();
+    }
+  } finally {
+    await removed.release();
+  }
+}
+
 export async function restore(
   effects: WriteEffects,
   tableRoot: string,
@@ -53,7 +90,7 @@ export async function restore(
     ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
     ...(options.timestampSource ? { timestampSource: options.timestampSource } : {}),
   });
-  assertWritable(current.protocol, current.metadata, current.schema, { removesData: true });
+  assertWritable(current.protocol, current.metadata, current.schema);
   // The restored version's protocol and metadata come back with it: they must be writable too.
   assertWritable(target.protocol, target.metadata, target.schema);
   const currentKeys = new Set(current.files.map(getLogicalFileKey));
@@ -101,6 +138,8 @@ export async function restore(
       add: { ...add, dataChange: true, modificationTime: now },
     })),
   );
+  const changes = await writeRestoreChanges(effects, current, target, toRemove, toAdd);
+  actions.push(...changes.map((cdc) => ({ cdc })));
   const metrics: Record<string, number> = {
     tableSizeAfterRestore: sumSizes(target.files),
     numOfFilesAfterRestore: target.files.length,
@@ -125,6 +164,7 @@ export async function restore(
       isBlindAppend: false,
       reads: { readPredicate: 'all', readFileKeys: new Set(current.files.map(getLogicalFileKey)) },
       configuration: target.metadata.configuration ?? {},
+      newFiles: changes,
     },
     options,
   );

@@ -28,8 +28,9 @@ export interface CommitRequest {
   reads: TransactionReads;
   /** Table configuration after the commit (checkpoint interval, log retention). */
   configuration: Record<string, string>;
-  /** Data files this transaction wrote; deleted again when the write turns out to be already applied. */
-  newFiles?: AddFile[];
+  /** Data (and change data) files this transaction wrote; deleted again when the write turns out to be already
+   * applied. */
+  newFiles?: Pick<AddFile, 'path'>[];
 }
 
 export interface CommitOptions {

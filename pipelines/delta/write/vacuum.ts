@@ -1,6 +1,7 @@
 // Vacuum: delete data files the table no longer references and that are older than the retention period — files
 // removed by earlier commits once their tombstones expire, and orphans of writers that crashed before committing.
-// Never touches `_delta_log` or any `_`/`.`-prefixed directory or file (Spark's hidden-file rule). A retention
+// Never touches `_delta_log` or any other `_`/`.`-prefixed directory or file (Spark's hidden-file rule), except the
+// change data files under `_change_data`, deleted once older than the retention as Spark does. A retention
 // below the table's `delta.deletedFileRetentionDuration` (default 168 h) is refused unless `force` is set, because
 // readers of older versions and writers still committing could lose files.
 
@@ -11,6 +12,7 @@ import { DeltaError } from '../errors';
 import { resolveLakeUri } from '../lake-uri';
 import { canonicalizePath, decodePathUri, isAbsolutePath } from '../paths';
 import { loadSnapshot } from '../snapshot';
+import { CHANGE_DATA_DIR } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { getDeletedFileRetentionMs, HOUR_MS } from './table-properties';
 import { assertWriterProtocol } from './write-protocol';
@@ -42,7 +44,9 @@ async function listDataFiles(
   const found: { path: string; relative: string; size: number; modifiedMs: number }[] = [];
   const walk = async (current: string, relative: string): Promise<void> => {
     for (const entry of await storage.list(current)) {
-      if (isHidden(entry.name)) continue;
+      // `_change_data` holds change data files, which no snapshot references: like Spark, they go once older than
+      // the retention (reading the change feed of versions that old is then no longer possible).
+      if (isHidden(entry.name) && !(relative === '' && entry.name === CHANGE_DATA_DIR)) continue;
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory) await walk(entry.path, rel);
       else found.push({ path: entry.path, relative: rel, size: entry.size, modifiedMs: entry.modifiedMs });

@@ -15,7 +15,7 @@ export const MAX_WRITER_VERSION = 7;
 /**
  * Writer features this writer implements and respects on every write: appendOnly (data-changing removes refused
  * while delta.appendOnly=true), invariants and checkConstraints (every written row checked), changeDataFeed
- * (appends need no change files; writes that would need them are refused while the feed is on), timestampNtz,
+ * (merge, overwrite and restore write change data files while the feed is on; appends need none), timestampNtz,
  * deletionVectors, domainMetadata (domains are never touched and checkpoints keep them) and vacuumProtocolCheck
  * (vacuum checks this protocol first).
  */
@@ -101,15 +101,11 @@ export function assertWriterProtocol(protocol: Protocol, metadata?: Metadata): v
 
 /**
  * Throws when this writer cannot write the table: see assertWriterProtocol, plus metadata that needs behaviour we
- * lack and constraint expressions we cannot evaluate faithfully. `removesData` is set for operations that remove
- * rows (overwrite, merge, restore), which would need change data files when the change data feed is on.
+ * lack and constraint expressions we cannot evaluate faithfully. (The change data feed needs nothing here: every
+ * operation that removes rows — merge, overwrite, restore — writes change data files when it is on; see
+ * change-data.ts.)
  */
-export function assertWritable(
-  protocol: Protocol,
-  metadata: Metadata,
-  schema: StructType,
-  options: { removesData?: boolean } = {},
-): void {
+export function assertWritable(protocol: Protocol, metadata: Metadata, schema: StructType): void {
   assertWriterProtocol(protocol, metadata);
   const configuration = metadata.configuration ?? {};
   const refuse = (what: string): never => {
@@ -120,9 +116,6 @@ export function assertWritable(
   if (mode !== undefined && mode !== 'none') refuse(`column mapping (mode ${mode})`);
   if (hasFieldMetadata(schema, ['delta.generationExpression'])) refuse('generated columns');
   if (hasFieldMetadata(schema, ['delta.identity.'])) refuse('identity columns');
-  if (options.removesData && (configuration['delta.enableChangeDataFeed'] ?? '').toLowerCase() === 'true') {
-    refuse('the change data feed enabled (updates and deletes would need change data files)');
-  }
   // Compiling refuses, before any file is written, a constraint this writer could not check.
   collectTableConstraints(configuration, schema);
 }
@@ -134,7 +127,7 @@ export function isDeletionVectorsEnabled(configuration: Record<string, string> |
 
 /**
  * The protocol a table needs: 1/2 by default; writer 3 (or the checkConstraints feature) when the configuration
- * holds CHECK constraints; table features (3/7) when the schema uses timestamp_ntz or the configuration enables
+ * holds CHECK constraints; writer 4 (or the changeDataFeed feature) when it enables the change data feed; table features (3/7) when the schema uses timestamp_ntz or the configuration enables
  * deletion vectors (both reader-and-writer features).
  */
 export function requireProtocol(
@@ -147,7 +140,11 @@ export function requireProtocol(
     ...(usesTimestampNtz(schema) ? ['timestampNtz'] : []),
     ...(isDeletionVectorsEnabled(configuration) ? ['deletionVectors'] : []),
   ];
-  const writerOnly = hasCheckConstraints(configuration ?? {}) ? ['checkConstraints'] : [];
+  const cdf = (configuration?.['delta.enableChangeDataFeed'] ?? 'false').toLowerCase() === 'true';
+  const writerOnly = [
+    ...(hasCheckConstraints(configuration ?? {}) ? ['checkConstraints'] : []),
+    ...(cdf ? ['changeDataFeed'] : []),
+  ];
   if (needed.length === 0) {
     if (writerOnly.length === 0) return base;
     if (base.minWriterVersion === 7) {
@@ -155,7 +152,9 @@ export function requireProtocol(
       if (writerOnly.every((f) => writerFeatures.includes(f))) return base;
       return { ...base, writerFeatures: [...new Set([...writerFeatures, ...writerOnly])] };
     }
-    return base.minWriterVersion >= 3 ? base : { ...base, minWriterVersion: 3 };
+    // Legacy versions: checkConstraints came with writer 3, changeDataFeed with writer 4 (as Spark sets them).
+    const legacy = cdf ? 4 : 3;
+    return base.minWriterVersion >= legacy ? base : { ...base, minWriterVersion: legacy };
   }
   if (base.minReaderVersion === 3 && base.minWriterVersion === 7) {
     const readerFeatures = base.readerFeatures ?? [];

@@ -1,12 +1,16 @@
 // Append and overwrite: the rows of a DuckDB query become new data files, committed in one version. Overwrite also
 // removes every live file, or only those of the partitions named by `partitionFilter` (Delta's replaceWhere on
-// partition columns), and checks that the new rows all belong to those partitions.
+// partition columns), and checks that the new rows all belong to those partitions. On a table with the change data
+// feed, an overwrite replacing files that carry deletion vectors also writes change files (writeOverwriteChanges).
 
-import type { AddFile } from '../actions';
+import type { AddFile, Cdc } from '../actions';
 import { DeltaError } from '../errors';
 import { getLogicalFileKey } from '../replay';
 import { loadSnapshot, type Snapshot } from '../snapshot';
-import type { DataLayout } from './data-files';
+import { planScan } from '../scan';
+import type { StructType } from '../schema';
+import { isChangeDataFeedEnabled, writeReplacementChanges } from './change-data';
+import { deleteDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { formatPartitionSql } from './partition-paths';
 import { describeQuery, reconcileSchema } from './table-schema';
@@ -51,6 +55,33 @@ function matchesPartitionFilter(file: AddFile, filter: Record<string, string | n
   });
 }
 
+/**
+ * The change files of an overwrite on a table with the change data feed. Readers take a commit without change files
+ * as "adds inserted, removes deleted", which is exact while every replaced file is removed with all its rows; a
+ * replaced file with a deletion vector would have its already deleted rows reported again, so then the commit
+ * carries change files: the replaced files' live rows as deletes, the new rows as inserts.
+ */
+async function writeOverwriteChanges(
+  effects: WriteEffects,
+  snapshot: Snapshot,
+  replaced: AddFile[],
+  newRows: string,
+  schema: StructType,
+): Promise<Cdc[]> {
+  if (!isChangeDataFeedEnabled(snapshot.metadata) || !replaced.some((file) => file.deletionVector)) return [];
+  const plan = await planScan(effects, { ...snapshot, files: replaced });
+  try {
+    return await writeReplacementChanges(effects, snapshot, {
+      removedSql: buildConformingSelect(plan.sql, snapshot.schema, schema),
+      addedSql: newRows,
+      schema,
+      cancelUnchanged: false,
+    });
+  } finally {
+    await plan.release();
+  }
+}
+
 async function writeRows(
   effects: WriteEffects,
   tableRoot: string,
@@ -60,9 +91,7 @@ async function writeRows(
 ): Promise<WriteResult> {
   const snapshot = await loadSnapshot(effects, tableRoot);
   const filter = options.partitionFilter;
-  assertWritable(snapshot.protocol, snapshot.metadata, snapshot.schema, {
-    removesData: mode === 'Overwrite',
-  });
+  assertWritable(snapshot.protocol, snapshot.metadata, snapshot.schema);
   if (findAppliedTxn(snapshot, options.txn) !== undefined) return unchanged(snapshot);
   const incoming = await describeQuery(effects.duckdb, data);
   const schema = reconcileSchema(snapshot.schema, incoming, options.mergeSchema === true);
@@ -106,14 +135,23 @@ async function writeRows(
     dataChange: true,
     layout: options.layout,
   });
-  const actions = buildDataWriteActions(
-    effects,
-    snapshot,
-    schema,
-    options.txn,
-    removes.map((remove) => ({ remove })),
-    adds,
+  const changes = await writeOverwriteChanges(effects, snapshot, replaced, sql, schema).catch(
+    async (error: unknown) => {
+      await deleteDataFiles(effects.storage, tableRoot, adds);
+      throw error;
+    },
   );
+  const actions = [
+    ...buildDataWriteActions(
+      effects,
+      snapshot,
+      schema,
+      options.txn,
+      removes.map((remove) => ({ remove })),
+      adds,
+    ),
+    ...changes.map((cdc) => ({ cdc })),
+  ];
   const metrics: Record<string, number> = {
     numFiles: adds.length,
     numOutputRows: countRecords(adds),
@@ -141,7 +179,7 @@ async function writeRows(
               readFileKeys: new Set(replaced.map(getLogicalFileKey)),
               ...(options.txn ? { txn: options.txn } : {}),
             },
-      newFiles: adds,
+      newFiles: [...adds, ...changes],
     },
     options,
   );

@@ -1,16 +1,19 @@
-// Incremental sync between two snapshots: the row-level change set is computed in DuckDB from the files removed
-// and added (see duckdb-sql.ts buildChangeSetSql), then applied in idempotent batches (deletes by key, then
+// Incremental sync between two snapshots: the row-level change set is read from the table's change data feed when
+// every commit in between allows it (change-feed.ts), else computed in DuckDB from the files removed and added
+// (see duckdb-sql.ts buildChangeSetSql), then applied in idempotent batches (deletes by key, then
 // INSERT … ON DUPLICATE KEY UPDATE). The last batch commits together with the state row.
 
 import { planScan, type Snapshot } from '../../delta/index';
 import { quoteIdentifier } from '../../delta/schema';
 import { buildChangeSetSql, buildExportSelect, CHANGE_TABLES, getExportAlias } from '../duckdb-sql';
+import { buildFeedChangeSet, planChangeFeed } from '../change-feed';
 import {
   compareSchema,
   countRowsFromStats,
   diffSnapshotFiles,
   findTooNarrowColumn,
   isTooManyChanges,
+  type SchemaComparison,
 } from '../plan-sync';
 import type { SyncEffects, SyncTableOptions } from '../types';
 import { groupRows } from './batches';
@@ -20,9 +23,28 @@ import { buildDeleteSql, buildInsertSql } from './dml';
 import { measureColumns } from './full-load';
 import { mapDeltaType, type MySqlColumn } from './type-mapping';
 
+/** Where the change set came from: the table's change data feed, or the diff of the two snapshots' files. */
+export type ChangeSource = 'feed' | 'files';
+
 export type IncrementalPlan =
   | { kind: 'fallback'; reason: string }
-  | { kind: 'ready'; columns: MySqlColumn[]; addedColumns: MySqlColumn[]; upserts: number; deletes: number };
+  | {
+      kind: 'ready';
+      columns: MySqlColumn[];
+      addedColumns: MySqlColumn[];
+      upserts: number;
+      deletes: number;
+      changeSource: ChangeSource;
+    };
+
+function getMappingOptions(options: SyncTableOptions) {
+  return {
+    keyColumns: options.keyColumns,
+    indexColumns: (options.indexes ?? []).flat(),
+    ...(options.maxVarcharLength ? { maxVarcharLength: options.maxVarcharLength } : {}),
+    ...(options.decimalOverflow ? { decimalOverflow: options.decimalOverflow } : {}),
+  };
+}
 
 /**
  * Computes the change set into DuckDB temp tables and decides whether it can be applied incrementally.
@@ -41,14 +63,24 @@ export async function planIncrementalSync(
   ) {
     return { kind: 'fallback', reason: 'partitioning or column mapping changed' };
   }
-  const mappingOptions = {
-    keyColumns: options.keyColumns,
-    indexColumns: (options.indexes ?? []).flat(),
-    ...(options.maxVarcharLength ? { maxVarcharLength: options.maxVarcharLength } : {}),
-    ...(options.decimalOverflow ? { decimalOverflow: options.decimalOverflow } : {}),
-  };
-  const schema = compareSchema(stored, to.schema, mappingOptions);
+  const schema = compareSchema(stored, to.schema, getMappingOptions(options));
   if (!schema.compatible) return { kind: 'fallback', reason: schema.reason };
+  const feed =
+    options.changeFeed === false || to.columnMappingMode !== 'none'
+      ? null
+      : await planChangeFeed(effects, options.tableRoot, from.version, to.version);
+  if (feed?.kind === 'ready') {
+    try {
+      await buildFeedChangeSet(effects, to, feed, options.keyColumns);
+      return await finishPlan(effects, options, stored, to, schema, 'feed');
+    } catch (error) {
+      // A change file vacuumed or unreadable: the file diff below still knows the answer.
+      effects.log?.(
+        `[sync] ${options.mysqlTable}: change feed not readable, diffing files (${String(error)})`,
+      );
+      await dropChangeTables(effects);
+    }
+  }
   const diff = diffSnapshotFiles(from.files, to.files);
   let removedPlan;
   try {
@@ -77,6 +109,19 @@ export async function planIncrementalSync(
   } finally {
     await Promise.all([removedPlan.release(), addedPlan.release()]);
   }
+  return finishPlan(effects, options, stored, to, schema, 'files');
+}
+
+/** Decides on the change set left in sync_upserts / sync_deletes: too many changes, too long values, new columns. */
+async function finishPlan(
+  effects: SyncEffects,
+  options: SyncTableOptions,
+  stored: MySqlColumn[],
+  to: Snapshot,
+  schema: Extract<SchemaComparison, { compatible: true }>,
+  changeSource: ChangeSource,
+): Promise<IncrementalPlan> {
+  const mappingOptions = getMappingOptions(options);
   const [counts] = await effects.duckdb.queryJson(
     `SELECT (SELECT count(*) FROM ${CHANGE_TABLES.upserts}) AS upserts, (SELECT count(*) FROM ${CHANGE_TABLES.deletes}) AS deletes`,
   );
@@ -107,7 +152,7 @@ export async function planIncrementalSync(
       stored.find((column) => column.name === field.name) ??
       (addedColumns.find((column) => column.name === field.name) as MySqlColumn),
   );
-  return { kind: 'ready', columns, addedColumns, upserts, deletes };
+  return { kind: 'ready', columns, addedColumns, upserts, deletes, changeSource };
 }
 
 interface Statement {
