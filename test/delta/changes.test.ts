@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { runDeltaCli } from '../../pipelines/cli/delta';
 import type { ReadEffects } from '../../pipelines/delta/checkpoint';
 import { openChangeFeed, streamChangeRows, type ChangeRange } from '../../pipelines/delta/changes';
 import { isDeltaError } from '../../pipelines/delta/errors';
@@ -180,4 +182,47 @@ test('invalid ranges fail with codes before reading anything', async () => {
   await rm(path.join(lake.dir, root, '_delta_log', `${formatVersion(0)}.json`));
   await refused({ from: 0 }, 'VERSION_NOT_FOUND', /keeps commits from version 1 on/);
   assert.deepEqual(await changes(lake.effects, root, { from: 1 }), ['v1 insert 2:y', 'v2 insert 3:z']);
+});
+
+async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  const sink = (key: 'stdout' | 'stderr') =>
+    new Writable({
+      write(chunk, _encoding, callback) {
+        out[key] += String(chunk);
+        callback();
+      },
+    });
+  const code = await runDeltaCli(argv, { stdout: sink('stdout'), stderr: sink('stderr') });
+  return { code, ...out };
+}
+
+test('delta changes streams JSON lines or CSV and says where the changes came from', async () => {
+  const table = path.join(lake.dir, 'dv');
+  const jsonl = await runCli(['changes', table, '--from', '2']);
+  assert.equal(jsonl.code, 0, jsonl.stderr);
+  const rows = jsonl.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.deepEqual(rows.map((row) => `${String(row._change_type)} ${String(row.id)}`).sort(), [
+    'delete 20',
+    'delete 6',
+    'insert 20',
+    'insert 6',
+  ]);
+  assert.match(jsonl.stderr, /versions 2\.\.2 \(latest 2\): 0 read from change data files, 1 derived/);
+  assert.match(jsonl.stderr, /enableChangeDataFeed is off/);
+  const csv = await runCli(['changes', table, '--from', '0', '--to', '1', '--format', 'csv']);
+  assert.equal(csv.code, 0, csv.stderr);
+  const lines = csv.stdout.trim().split('\n');
+  assert.equal(lines[0], 'id,name,_change_type,_commit_version,_commit_timestamp');
+  assert.equal(lines.length, 1 + 10 + 4);
+  const bad = await runCli(['changes', table, '--from', '2', '--to', '1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /INVALID_ARGUMENT/);
+  assert.equal(bad.stdout, '');
+  const missing = await runCli(['changes', table]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /needs --from/);
 });
