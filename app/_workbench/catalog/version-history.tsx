@@ -1,8 +1,8 @@
 'use client';
 // A table's versions in the catalog: operation and time of each commit, "query this version", "what changed" (the
 // version's rows from the change feed), and for admins "Restore to this version", which commits a restore on the
-// server after the admin confirms (nothing is lost:
-// a restore is a new version, and the versions after it stay queryable by time travel).
+// server after the admin confirms (nothing is lost: a restore is a new version, and the versions after it stay
+// queryable by time travel).
 
 import { useState } from 'react';
 import type { HistoryItem } from '@/server/api/workbench/types';
