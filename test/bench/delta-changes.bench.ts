@@ -29,6 +29,21 @@ const CDF = process.env.DELTA_CHANGES_BENCH_CDF === '1';
 const ROOT = 'permits';
 
 const round = (ms: number): number => Math.round(ms);
+const MIB = 1024 * 1024;
+
+/** Samples the process's resident memory while `fn` runs (DuckDB's memory is native, so it shows in the RSS). */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakRssMiB: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    const value = await fn();
+    return { value, peakRssMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / MIB) };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 /** The merge source of version `v`: CHANGED rows, 80% updates of existing keys, 10% deletes, 10% new keys. */
 function mergeSource(v: number): string {
@@ -64,17 +79,21 @@ async function main(): Promise<void> {
     const buildMs = performance.now() - built;
 
     const changesStart = performance.now();
-    const feed = await openChangeFeed(effects, ROOT, { from: 1, to: VERSIONS });
-    await duckdb.run(`CREATE OR REPLACE TEMP TABLE feed AS ${feed.emptySql}`);
-    let batches = 0;
-    for await (const batch of feed.batches()) {
-      batches += 1;
-      try {
-        if (batch.sql) await duckdb.run(`INSERT INTO feed ${batch.sql}`);
-      } finally {
-        await batch.release();
+    const changesRun = await withPeakRss(async () => {
+      const feed = await openChangeFeed(effects, ROOT, { from: 1, to: VERSIONS });
+      await duckdb.run(`CREATE OR REPLACE TEMP TABLE feed AS ${feed.emptySql}`);
+      let count = 0;
+      for await (const batch of feed.batches()) {
+        count += 1;
+        try {
+          if (batch.sql) await duckdb.run(`INSERT INTO feed ${batch.sql}`);
+        } finally {
+          await batch.release();
+        }
       }
-    }
+      return count;
+    });
+    const batches = changesRun.value;
     const changesMs = performance.now() - changesStart;
     const changeRows = Number(
       ((await duckdb.queryJson(`SELECT count(*) AS n FROM feed`))[0] as { n: number | string }).n,
@@ -82,19 +101,21 @@ async function main(): Promise<void> {
     await duckdb.run('DROP TABLE feed');
 
     const diffStart = performance.now();
-    const [before, after] = await Promise.all([
-      loadSnapshot(effects, ROOT, { version: 0 }),
-      loadSnapshot(effects, ROOT, { version: VERSIONS }),
-    ]);
-    const [a, b] = await Promise.all([planScan(effects, before), planScan(effects, after)]);
-    try {
-      await duckdb.run(
-        `CREATE OR REPLACE TEMP TABLE diff AS SELECT a.*, b.* FROM (${a.sql}) a FULL OUTER JOIN (${b.sql}) b ` +
-          `ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR a.status IS DISTINCT FROM b.status OR a.fee IS DISTINCT FROM b.fee`,
-      );
-    } finally {
-      await Promise.all([a.release(), b.release()]);
-    }
+    const diffRun = await withPeakRss(async () => {
+      const [before, after] = await Promise.all([
+        loadSnapshot(effects, ROOT, { version: 0 }),
+        loadSnapshot(effects, ROOT, { version: VERSIONS }),
+      ]);
+      const [a, b] = await Promise.all([planScan(effects, before), planScan(effects, after)]);
+      try {
+        await duckdb.run(
+          `CREATE OR REPLACE TEMP TABLE diff AS SELECT a.*, b.* FROM (${a.sql}) a FULL OUTER JOIN (${b.sql}) b ` +
+            `ON a.id = b.id WHERE a.id IS NULL OR b.id IS NULL OR a.status IS DISTINCT FROM b.status OR a.fee IS DISTINCT FROM b.fee`,
+        );
+      } finally {
+        await Promise.all([a.release(), b.release()]);
+      }
+    });
     const diffMs = performance.now() - diffStart;
     const diffRows = Number(
       ((await duckdb.queryJson(`SELECT count(*) AS n FROM diff`))[0] as { n: number | string }).n,
@@ -106,8 +127,8 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, loadavg: loadavg(), note: 'shared machine; figures vary between runs' },
       table: { rows: ROWS, versions: VERSIONS, changedPerVersion: CHANGED, changeDataFeed: CDF },
       buildMs: round(buildMs),
-      changes: { ms: round(changesMs), rows: changeRows, batches },
-      snapshotDiff: { ms: round(diffMs), rows: diffRows },
+      changes: { ms: round(changesMs), rows: changeRows, batches, peakRssMiB: changesRun.peakRssMiB },
+      snapshotDiff: { ms: round(diffMs), rows: diffRows, peakRssMiB: diffRun.peakRssMiB },
       ratioChangesToDiff: Math.round((changesMs / diffMs) * 100) / 100,
     };
     const out = path.resolve('bench-results', 'delta-changes.json');
@@ -115,8 +136,8 @@ async function main(): Promise<void> {
     await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(
       `[delta-changes] ${ROWS} rows, ${VERSIONS} merges of ${CHANGED} rows (${CDF ? 'change data feed on' : 'derived changes'}): ` +
-        `changes 1..${VERSIONS} ${result.changes.ms} ms (${changeRows} rows, ${batches} batches), ` +
-        `snapshot diff 0 vs ${VERSIONS} ${result.snapshotDiff.ms} ms (${diffRows} rows), ratio ${result.ratioChangesToDiff}; ` +
+        `changes 1..${VERSIONS} ${result.changes.ms} ms (${changeRows} rows, ${batches} batches, peak RSS ${changesRun.peakRssMiB} MiB), ` +
+        `snapshot diff 0 vs ${VERSIONS} ${result.snapshotDiff.ms} ms (${diffRows} rows, peak RSS ${diffRun.peakRssMiB} MiB), ratio ${result.ratioChangesToDiff}; ` +
         `build ${result.buildMs} ms; load ${loadavg()
           .map((x) => x.toFixed(2))
           .join(' ')} → ${out}`,
