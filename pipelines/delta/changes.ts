@@ -174,7 +174,13 @@ async function planCommit(
     const after = add.deletionVector
       ? await loadDeletedRows(effects.storage, tableRoot, add.deletionVector)
       : [];
-    const base = { ...(await input(add, add.partitionValues ?? {})), deletedRows: [] };
+    const localPath = localOf.get(add) as string;
+    const tree = physical.get(localPath);
+    const base: FileScanInput = {
+      localPath,
+      partitionValues: add.partitionValues ?? {},
+      ...(tree ? { physical: tree } : {}),
+    };
     const newlyDeleted = difference(after, before);
     const undeleted = difference(before, after);
     if (newlyDeleted.length > 0) {
