@@ -19,7 +19,7 @@ import type { ReadEffects } from './checkpoint';
 import { loadDeletedRows } from './deletion-vectors';
 import { DeltaError } from './errors';
 import type { LocalFile } from '../engine/local-files';
-import { readPhysicalSchemas } from './physical-schema';
+import { readPhysicalSchemas, type PhysicalNode } from './physical-schema';
 import { readCommit } from './read-commit';
 import { canonicalizePath } from './paths';
 import { locateTableFile } from './scan';
@@ -92,17 +92,32 @@ function difference(a: number[], b: number[]): number[] {
 }
 
 /** Column trees of a commit's files; a file gone (vacuumed, or never written) is named in a READ_FAILED. */
-async function readCommitSchemas(effects: ReadEffects, version: number, paths: string[]) {
+async function readCommitSchemas(effects: ReadEffects, versions: string, paths: string[]) {
   return readPhysicalSchemas(effects.duckdb, paths).catch((cause: unknown) => {
     throw new DeltaError(
       'READ_FAILED',
-      `Cannot read the files of version ${version}: a vacuum may have deleted them (${(cause as Error).message.split('\n')[0]})`,
+      `Cannot read the files of version ${versions}: a vacuum may have deleted them (${(cause as Error).message.split('\n')[0]})`,
       { cause },
     );
   });
 }
 
-/** Plans one commit's change rows; `locate` opens files and remembers them for the batch's release. */
+/** Local paths and column trees of a batch's files, keyed by the path in the log. */
+interface BatchFiles {
+  local(file: { path: string }): string;
+  physical: Map<string, PhysicalNode>;
+}
+
+/** The files a commit's changes are read from: its change data files, else its data-changing adds and removes. */
+function changeFilesOf(actions: Action[]): { path: string }[] {
+  const cdcs = actions.flatMap((action) => (action.cdc ? [action.cdc] : []));
+  if (cdcs.length > 0) return cdcs;
+  return actions.flatMap((action): { path: string }[] =>
+    action.add?.dataChange ? [action.add] : action.remove?.dataChange ? [action.remove] : [],
+  );
+}
+
+/** Plans one commit's change rows over files the batch has located and described. */
 async function planCommit(
   effects: ReadEffects,
   tableRoot: string,
@@ -110,12 +125,12 @@ async function planCommit(
   version: number,
   actions: Action[],
   timestamp: number,
-  locate: (file: { path: string }) => Promise<string>,
+  batchFiles: BatchFiles,
 ): Promise<PlannedCommit> {
   const cdcs = actions.flatMap((action) => (action.cdc ? [action.cdc] : []));
   if (cdcs.length > 0) {
-    const paths = await Promise.all(cdcs.map((cdc) => locate(cdc)));
-    const physical = await readCommitSchemas(effects, version, paths);
+    const paths = cdcs.map((cdc) => batchFiles.local(cdc));
+    const physical = batchFiles.physical;
     const branches = cdcs.map((cdc: Cdc, index) => {
       const localPath = paths[index] as string;
       const tree = physical.get(localPath);
@@ -147,8 +162,8 @@ async function planCommit(
   }
   const addedOnly = [...addsByPath.values()];
   const all = [...paired.map((pair) => pair.add), ...removedOnly, ...addedOnly];
-  const paths = await Promise.all(all.map((file) => locate(file)));
-  const physical = await readCommitSchemas(effects, version, paths);
+  const paths = all.map((file) => batchFiles.local(file));
+  const physical = batchFiles.physical;
   const localOf = new Map(all.map((file, index) => [file, paths[index] as string]));
   const input = async (
     file: AddFile | RemoveFile,
@@ -274,19 +289,16 @@ export async function openChangeFeed(
       const release = async (): Promise<void> => {
         await Promise.all(locals.splice(0).map((local) => local.release()));
       };
-      const locate = async (file: { path: string }): Promise<string> => {
-        const local = await locateTableFile(effects, tableRoot, file);
-        locals.push(local);
-        return local.path;
-      };
       const planned: PlannedCommit[] = [];
       const versions: number[] = [];
-      let files = 0;
       try {
+        // First the batch's commits (small JSON files), then all their files located and described in one query.
+        const read: { version: number; actions: Action[]; timestamp: number }[] = [];
+        let fileCount = 0;
         while (
           index < resolved.commits.length &&
-          versions.length < commitsPerBatch &&
-          files < filesPerBatch
+          read.length < commitsPerBatch &&
+          fileCount < filesPerBatch
         ) {
           const entry = resolved.commits[index] as (typeof resolved.commits)[number];
           index += 1;
@@ -309,16 +321,25 @@ export async function openChangeFeed(
           if (!commitTime.inCommit && timestamp <= previousTimestamp) timestamp = previousTimestamp + 1;
           previousTimestamp = timestamp;
           versions.push(entry.version);
-          const commit = await planCommit(
-            effects,
-            tableRoot,
-            scan,
-            entry.version,
-            actions,
-            timestamp,
-            locate,
-          );
-          files += commit.fileCount;
+          fileCount += changeFilesOf(actions).length;
+          read.push({ version: entry.version, actions, timestamp });
+        }
+        const localByPath = new Map<string, string>();
+        for (const { actions } of read) {
+          for (const file of changeFilesOf(actions)) {
+            if (localByPath.has(file.path)) continue;
+            const local = await locateTableFile(effects, tableRoot, file);
+            locals.push(local);
+            localByPath.set(file.path, local.path);
+          }
+        }
+        const range = `${versions[0]}${versions.length > 1 ? `..${versions[versions.length - 1]}` : ''}`;
+        const batchFiles: BatchFiles = {
+          local: (file) => localByPath.get(file.path) as string,
+          physical: await readCommitSchemas(effects, range, [...localByPath.values()]),
+        };
+        for (const { version, actions, timestamp } of read) {
+          const commit = await planCommit(effects, tableRoot, scan, version, actions, timestamp, batchFiles);
           if (commit.branches.length > 0) planned.push(commit);
         }
       } catch (error) {
