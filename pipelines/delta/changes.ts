@@ -86,9 +86,15 @@ interface PlannedCommit {
 
 const literal = (type: ChangeType): string => `${quoteLiteral(type)} AS ${quoteIdentifier(CHANGE_TYPE)}`;
 
+/** Rows of `a` not in `b`; both ascending (as deletion vectors decode), so one merge pass, no Set of a large DV. */
 function difference(a: number[], b: number[]): number[] {
-  const other = new Set(b);
-  return a.filter((row) => !other.has(row));
+  const result: number[] = [];
+  let j = 0;
+  for (const row of a) {
+    while (j < b.length && (b[j] as number) < row) j += 1;
+    if (j >= b.length || b[j] !== row) result.push(row);
+  }
+  return result;
 }
 
 /** Column trees of a commit's files; a file gone (vacuumed, or never written) is named in a READ_FAILED. */
