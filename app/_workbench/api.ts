@@ -4,6 +4,7 @@
 
 import type { NotebookSharing } from '@/server/api/workbench/notebook-sharing';
 import type { NotebookListItem, NotebookView } from '@/server/api/workbench/notebooks';
+import type { TableChanges } from '@/server/api/workbench/table-changes';
 import type { HistoryItem, SnapshotView, TableSummary } from '@/server/api/workbench/types';
 import type { NotebookShare } from '@/server/notebooks/notebook-access';
 import type { NotebookFileFormat, NotebookFileInfo } from '@/server/notebooks/notebook-files';
@@ -26,6 +27,11 @@ export const api = {
   getHistory: (table: string) =>
     request<{ history: HistoryItem[] }>(`/api/catalog/tables/${encodeURIComponent(table)}/history`).then(
       (r) => r.history,
+    ),
+  /** Rows changed in versions from..to (the first `limit`), with their change type. */
+  getChanges: (table: string, from: number, to: number, limit = 200) =>
+    request<TableChanges>(
+      `/api/catalog/tables/${encodeURIComponent(table)}/changes?from=${from}&to=${to}&limit=${limit}`,
     ),
   listNotebooks: () => request<{ notebooks: NotebookListItem[] }>('/api/notebooks').then((r) => r.notebooks),
   createNotebook: (input: Partial<Pick<Notebook, 'title' | 'cells' | 'parameters'>> = {}) =>

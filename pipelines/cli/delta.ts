@@ -6,6 +6,7 @@
 //   delta optimize <table> [--sort-by col[,col…]] [--target-file-size BYTES]
 //   delta vacuum <table> [--retain-hours H] [--dry-run] [--force]
 //   delta checkpoint <table>
+//   delta changes <table> --from N [--to M] [--format jsonl|csv]
 // Thin entry point: parse → one command → print. Errors go to stderr with a non-zero exit code.
 
 import { createReadStream } from 'node:fs';
@@ -26,6 +27,7 @@ import { optimize } from '../delta/write/optimize';
 import { vacuum } from '../delta/write/vacuum';
 import { writeCheckpoint } from '../delta/write/write-checkpoint';
 import { restoreWithPipelineState } from '../cdc/restore-table';
+import { runChanges } from './changes-command';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -39,7 +41,8 @@ const USAGE = `usage:
   delta restore <table> --version N | --timestamp T
   delta optimize <table> [--sort-by col[,col…]] [--target-file-size BYTES]
   delta vacuum <table> [--retain-hours H] [--dry-run] [--force]
-  delta checkpoint <table>`;
+  delta checkpoint <table>
+  delta changes <table> --from N [--to M] [--format jsonl|csv]`;
 
 function parseCliArgs(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -52,6 +55,8 @@ function parseCliArgs(argv: string[]) {
       'timestamp-source': { type: 'string', default: 'file' },
       'partition-time-zone': { type: 'string' },
       limit: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       'sort-by': { type: 'string' },
       'target-file-size': { type: 'string' },
       'retain-hours': { type: 'string' },
@@ -195,7 +200,14 @@ export async function runDeltaCli(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     if (args.command === 'scan') await runScan(effects, io, args);
-    else if (await runWriteCommand(effects, io, args)) return 0;
+    else if (args.command === 'changes') {
+      await runChanges(effects, io.stdout, io.stderr, {
+        ...(args.values.from !== undefined ? { from: args.values.from } : {}),
+        ...(args.values.to !== undefined ? { to: args.values.to } : {}),
+        format: args.format === 'csv' ? 'csv' : 'jsonl',
+        timestampSource: args.snapshot.timestampSource ?? 'file',
+      });
+    } else if (await runWriteCommand(effects, io, args)) return 0;
     else if (args.command === 'files') {
       const snapshot = await loadSnapshot(effects, '', args.snapshot);
       for (const file of snapshot.files) {

@@ -5,6 +5,14 @@ export { DeltaError, isDeltaError, type DeltaErrorCode } from './errors';
 export type { ReadEffects } from './checkpoint';
 export { readCheckpointActions, readParquetActions } from './checkpoint';
 export { decodeZ85, loadDeletedRows, resolveDeletionVectorLocation } from './deletion-vectors';
+export {
+  openChangeFeed,
+  streamChangeRows,
+  type ChangeBatch,
+  type ChangeFeed,
+  type ChangeRange,
+  type ChangeSource,
+} from './changes';
 export { readHistory, type HistoryEntry } from './history';
 export {
   buildLogSegment,

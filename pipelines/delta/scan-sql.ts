@@ -32,6 +32,10 @@ export interface FileScanInput {
   physical?: PhysicalNode;
   /** Row indexes to drop (deletion vector). */
   deletedRows?: number[];
+  /** Only these row indexes are read (the change feed's rows newly marked deleted); buildFileSelect only. */
+  keptRows?: number[];
+  /** Physical columns read as they are after the logical ones (a change data file's `_change_type`). */
+  extraColumns?: string[];
 }
 
 export interface ScanSchema {
@@ -179,14 +183,19 @@ export function buildFileSelect(input: FileScanInput, scan: ScanSchema): string 
     },
     scan,
   ).join(', ');
+  const extra = (input.extraColumns ?? []).map((name) => `, ${quoteIdentifier(name)}`).join('');
   const deleted = input.deletedRows ?? [];
-  const options = deleted.length > 0 ? ', file_row_number = true' : '';
+  const kept = input.keptRows;
+  const options = deleted.length > 0 || kept ? ', file_row_number = true' : '';
   // NOT IN over a subquery plans as a hash anti-join, so large deletion vectors stay cheap.
-  const where =
-    deleted.length > 0
-      ? ` WHERE file_row_number NOT IN (SELECT unnest([${deleted.join(', ')}]::BIGINT[]))`
-      : '';
-  return `SELECT ${projection} FROM read_parquet(${quoteLiteral(input.localPath)}, hive_partitioning = false${options})${where}`;
+  const conditions = [
+    ...(deleted.length > 0
+      ? [`file_row_number NOT IN (SELECT unnest([${deleted.join(', ')}]::BIGINT[]))`]
+      : []),
+    ...(kept ? [`file_row_number IN (SELECT unnest([${kept.join(', ')}]::BIGINT[]))`] : []),
+  ];
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${projection}${extra} FROM read_parquet(${quoteLiteral(input.localPath)}, hive_partitioning = false${options})${where}`;
 }
 
 /**

@@ -48,10 +48,18 @@ function selectColumns(schema: StructType, columns: string[] | undefined): Struc
 }
 
 /** A local path DuckDB can open for an add action's path. */
-async function locateDataFile(effects: ReadEffects, snapshot: Snapshot, file: AddFile): Promise<LocalFile> {
+function locateDataFile(effects: ReadEffects, snapshot: Snapshot, file: AddFile): Promise<LocalFile> {
+  return locateTableFile(effects, snapshot.tableRoot, file);
+}
+
+/** A local path DuckDB can open for a data or change data file's (URI-encoded) path in the log. */
+export async function locateTableFile(
+  effects: ReadEffects,
+  tableRoot: string,
+  file: { path: string },
+): Promise<LocalFile> {
   const decoded = decodePathUri(file.path);
-  if (!isAbsolutePath(decoded))
-    return materializeLakeFile(effects.storage, joinLakePath(snapshot.tableRoot, decoded));
+  if (!isAbsolutePath(decoded)) return materializeLakeFile(effects.storage, joinLakePath(tableRoot, decoded));
   if (getLocalRoot(effects.storage) !== null) {
     const local = decoded.startsWith('file:') ? fileURLToPath(new URL(file.path)) : path.resolve(decoded);
     return { path: local, release: async () => {} };

@@ -17,6 +17,7 @@ import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipeline
 import type { DatasetDescription } from '@/pipelines/lineage';
 import { describeDeltaTable } from '@/pipelines/runner/describe-lineage';
 import { openSnapshot, tableRootOf } from '../api/workbench/catalog';
+import { defineChangeView } from '../api/workbench/change-view';
 import type { LakeContext } from '../api/workbench/lake-context';
 import { checkPureQuery } from '../api/workbench/pure-query';
 import { lockSession } from '../api/workbench/sandbox-session';
@@ -206,6 +207,16 @@ export async function runNotebook(
     const files: string[] = [];
     for (const ref of refs) {
       checkStopped();
+      if (ref.changes) {
+        const view = await defineChangeView(deps.lake, session, ref.view, ref.table, ref.changes);
+        releases.push(view.release);
+        files.push(...view.files);
+        manifest.versions[`${ref.table}@changes`] = view.version;
+        inputs.push(
+          describeDeltaTable(deps.lake.storage.rootUrl, os.hostname(), tableRootOf(ref.table), view.version),
+        );
+        continue;
+      }
       const options: SnapshotOptions =
         ref.version !== undefined
           ? { version: ref.version }

@@ -1,5 +1,7 @@
 // Delta/Spark time travel in SQL (`FROM permits VERSION AS OF 12`, `FROM permits TIMESTAMP AS OF '2026-11-01
-// 10:00'`), which DuckDB does not parse, rewritten into view names that the engine defines over that snapshot.
+// 10:00'`), which DuckDB does not parse, rewritten into view names that the engine defines over that snapshot;
+// likewise a table's change feed, `table_changes('permits', 3, 7)` (Databricks' spelling; the end is optional),
+// into a view the server path defines over the changes of those versions.
 // Pure, and free of server-only imports: the browser uses it before either path runs a cell, the worker before it
 // runs a scheduled notebook on the server path.
 
@@ -9,6 +11,8 @@ export interface TableRef {
   table: string;
   version?: number;
   timestamp?: string;
+  /** Set for `table_changes(…)`: the view holds the changes of versions from..to (to: the latest). */
+  changes?: { from: number; to?: number };
 }
 
 export interface RewrittenSql {
@@ -110,6 +114,37 @@ function timestampViewName(table: string, timestamp: string): string {
 }
 
 /**
+ * `table_changes('t', from[, to])` at `tokens[index]`, for a known table named as a string or an identifier;
+ * null for anything else (DuckDB then reports the unknown function or table).
+ */
+function parseTableChanges(
+  tokens: Token[],
+  index: number,
+  byLower: Map<string, string>,
+): { ref: TableRef; end: number; lastIndex: number } | null {
+  const [open, name, comma, from, next] = tokens.slice(index + 1, index + 6);
+  if (open?.text !== '(' || comma?.text !== ',' || from?.kind !== 'number' || !/^\d+$/.test(from.value))
+    return null;
+  if (name?.kind !== 'string' && name?.kind !== 'word' && name?.kind !== 'quoted') return null;
+  const table = byLower.get(name.value.toLowerCase());
+  if (table === undefined) return null;
+  let to: number | undefined;
+  let close = next;
+  let lastIndex = index + 5;
+  if (next?.text === ',') {
+    const end = tokens[index + 6];
+    if (end?.kind !== 'number' || !/^\d+$/.test(end.value)) return null;
+    to = Number(end.value);
+    close = tokens[index + 7];
+    lastIndex = index + 7;
+  }
+  if (close?.text !== ')') return null;
+  const view = `${viewNameOf(table)}__changes_${from.value}_${to ?? 'latest'}`;
+  const changes = { from: Number(from.value), ...(to !== undefined ? { to } : {}) };
+  return { ref: { view, table, changes }, end: close.end, lastIndex };
+}
+
+/**
  * Rewrites time travel on known tables and lists every table the SQL names (the current version for plain
  * references). `tables` are the catalog's table names; matching is case-insensitive, as DuckDB's is.
  */
@@ -120,6 +155,13 @@ export function rewriteTimeTravel(sql: string, tables: readonly string[]): Rewri
   const edits: { start: number; end: number; text: string }[] = [];
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index] as Token;
+    const call = isWord(token, 'TABLE_CHANGES') ? parseTableChanges(tokens, index, byLower) : null;
+    if (call) {
+      refs.set(call.ref.view, call.ref);
+      edits.push({ start: token.start, end: call.end, text: call.ref.view });
+      index = call.lastIndex;
+      continue;
+    }
     if (token.kind !== 'word' && token.kind !== 'quoted') continue;
     const table = byLower.get(token.value.toLowerCase());
     if (table === undefined) continue;

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as changesRoute from '../../app/api/catalog/tables/[table]/changes/route';
 import * as historyRoute from '../../app/api/catalog/tables/[table]/history/route';
 import * as snapshotRoute from '../../app/api/catalog/tables/[table]/snapshot/route';
 import * as tablesRoute from '../../app/api/catalog/tables/route';
@@ -106,6 +107,36 @@ const rows: RouteRow[] = [
     expect: only(['admin', 'analyst']),
     call: (h) => historyRoute.GET(req('GET', '/api/catalog/tables/permits/history', h), table('permits')),
     check: (_res, body) => assert.equal((json(body).history as unknown[]).length, 1),
+  },
+  {
+    route: 'catalog/tables/[table]/changes',
+    method: 'GET',
+    expect: only(['admin', 'analyst']),
+    call: (h) =>
+      changesRoute.GET(req('GET', '/api/catalog/tables/permits/changes?from=0&to=0', h), table('permits')),
+    check: (_res, body) => {
+      const answer = json(body) as { rows: { _change_type: string }[]; changeDataFeedEnabled: boolean };
+      assert.ok(answer.rows.length > 0);
+      assert.ok(answer.rows.every((row) => row._change_type === 'insert'));
+      assert.equal(answer.changeDataFeedEnabled, false);
+    },
+  },
+  {
+    route: 'catalog/tables/[table]/changes',
+    method: 'GET',
+    variant: 'from after to',
+    expect: only(['admin', 'analyst'], 400),
+    call: (h) =>
+      changesRoute.GET(req('GET', '/api/catalog/tables/permits/changes?from=2&to=1', h), table('permits')),
+  },
+  {
+    route: 'catalog/tables/[table]/changes',
+    method: 'GET',
+    variant: 'beyond the latest version',
+    expect: only(['admin', 'analyst'], 404),
+    call: (h) =>
+      changesRoute.GET(req('GET', '/api/catalog/tables/permits/changes?from=0&to=9', h), table('permits')),
+    check: (_res, body) => assert.match(body, /beyond the latest version 0/),
   },
   {
     route: 'catalog/tables/[table]/snapshot',

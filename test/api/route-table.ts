@@ -105,6 +105,7 @@ export function routeTableTests(rows: RouteRow[], cookies: Partial<Record<Role, 
  * route-authorization.test.ts. */
 export const WORKBENCH_ROUTES = [
   'catalog/tables',
+  'catalog/tables/[table]/changes',
   'catalog/tables/[table]/history',
   'catalog/tables/[table]/snapshot',
   'lake/[...path]',

@@ -78,3 +78,23 @@ test("a source's table (county_ops/parcels) and a hyphenated one read through id
   const at = rewritten.sql.indexOf('my_x2d_table');
   assert.equal(toOriginalOffset(rewritten, at), sql.indexOf('"my-table"'));
 });
+
+test("table_changes('t', from[, to]) becomes a change view of a known table; anything else is left alone", () => {
+  const sql =
+    "SELECT * FROM table_changes('permits', 3, 7) c JOIN TABLE_CHANGES(Parcels, 2) d USING (id)\n" +
+    "UNION ALL SELECT * FROM table_changes('nope', 1, 2), table_changes('permits', 'x')";
+  const rewritten = rewriteTimeTravel(sql, tables);
+  assert.equal(
+    rewritten.sql,
+    'SELECT * FROM permits__changes_3_7 c JOIN parcels__changes_2_latest d USING (id)\n' +
+      "UNION ALL SELECT * FROM table_changes('nope', 1, 2), table_changes('permits', 'x')",
+  );
+  assert.deepEqual(rewritten.refs, [
+    { view: 'permits__changes_3_7', table: 'permits', changes: { from: 3, to: 7 } },
+    { view: 'parcels__changes_2_latest', table: 'parcels', changes: { from: 2 } },
+  ]);
+  for (const ref of rewritten.refs) assert.match(ref.view, VIEW_NAME);
+  // Error positions after the call map back to the cell's own text.
+  const at = rewritten.sql.indexOf(' c JOIN');
+  assert.equal(toOriginalOffset(rewritten, at), sql.indexOf(' c JOIN'));
+});

@@ -1,11 +1,13 @@
 'use client';
-// A table's versions in the catalog: operation and time of each commit, "query this version", and for admins
-// "Restore to this version", which commits a restore on the server after the admin confirms (nothing is lost:
-// a restore is a new version, and the versions after it stay queryable by time travel).
+// A table's versions in the catalog: operation and time of each commit, "query this version", "what changed" (the
+// version's rows from the change feed), and for admins "Restore to this version", which commits a restore on the
+// server after the admin confirms (nothing is lost: a restore is a new version, and the versions after it stay
+// queryable by time travel).
 
 import { useState } from 'react';
 import type { HistoryItem } from '@/server/api/workbench/types';
 import { api } from '../api';
+import { VersionChanges } from './version-changes';
 
 interface VersionHistoryProps {
   table: string;
@@ -98,6 +100,7 @@ export function VersionHistory({ table, canRestore, onQuery, onRestored }: Versi
                 </button>
               </>
             ) : null}
+            <VersionChanges table={table} version={entry.version} />
           </li>
         ))}
       </ol>

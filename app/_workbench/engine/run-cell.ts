@@ -165,6 +165,14 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
       versions,
     };
   } else {
+    // The change feed reads every commit of a range and the files they added and removed: a server-path job only.
+    const changes = rewritten.refs.find((ref) => ref.changes);
+    if (changes) {
+      throw new CellRunError(
+        `table_changes('${changes.table}', …) runs on the server path only: switch this cell to run on the server`,
+        null,
+      );
+    }
     const versions = await defineViews(engine, rewritten.refs, input.getSnapshot ?? catalogSnapshot).catch(
       mapError,
     );

@@ -1,4 +1,4 @@
-// Logic behind /api/catalog/tables, /api/catalog/tables/<table>/history and /api/catalog/tables/<table>/snapshot:
+// Logic behind /api/catalog/tables, /api/catalog/tables/<table>/history, …/snapshot and …/changes:
 // validate (zod) → authorize → one command → present. The app/api route files only export these.
 
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { authorize } from '../../auth/authorize';
 import { handleRoute, jsonResponse } from '../handle-route';
 import { getHistory, getSnapshotView, listTables } from './catalog';
 import { getLakeContext } from './lake-context';
+import { readTableChanges } from './table-changes';
 
 export interface TableParams {
   params: Promise<{ table: string }>;
@@ -53,4 +54,32 @@ export const getTableSnapshot = handleRoute<TableParams>(async (request, context
         ? { timestamp: query.timestamp }
         : {};
   return jsonResponse(await getSnapshotView(await getLakeContext(), table, options));
+});
+
+const changesQuerySchema = z
+  .object({
+    from: z.coerce.number().int().min(0),
+    to: z.coerce.number().int().min(0).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  })
+  .refine((q) => q.to === undefined || q.from <= q.to, 'from must not be after to');
+
+/**
+ * GET /api/catalog/tables/<table>/changes?from=N[&to=M][&limit=L]: the rows that changed in versions N..M (the
+ * latest when M is absent) with `_change_type`, `_commit_version` and `_commit_timestamp`, the first L (1000) of
+ * them; from change data files where a commit has them, else derived (the answer says which). Row data, so the
+ * workbench permission, as for a snapshot.
+ */
+export const getTableChanges = handleRoute<TableParams>(async (request, context) => {
+  const { table } = await context.params;
+  // Authorized first: a caller who may not read rows learns nothing from the validation of a range either.
+  await authorize(request, 'workbench');
+  const url = new URL(request.url);
+  const query = changesQuerySchema.parse({
+    from: url.searchParams.get('from') ?? undefined,
+    to: url.searchParams.get('to') ?? undefined,
+    limit: url.searchParams.get('limit') ?? undefined,
+  });
+  const range = { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) };
+  return jsonResponse(await readTableChanges(await getLakeContext(), table, range, query.limit));
 });

@@ -15,6 +15,10 @@ export const queryRequestSchema = z.object({
         table: z.string().regex(TABLE_NAME),
         version: z.number().int().min(0).optional(),
         timestamp: z.string().min(1).max(64).optional(),
+        // table_changes('t', from, to): the view holds the changes of those versions.
+        changes: z
+          .object({ from: z.number().int().min(0), to: z.number().int().min(0).optional() })
+          .optional(),
       }),
     )
     .max(64)

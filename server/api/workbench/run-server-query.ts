@@ -9,6 +9,7 @@ import { createDuckDbSession, toSqlString, type DuckDbSession } from '@/pipeline
 import { quoteIdentifier } from '@/pipelines/delta';
 import { createArrowBatcher, END_OF_STREAM, type Json } from './arrow-batches';
 import { openSnapshot } from './catalog';
+import { defineChangeView } from './change-view';
 import type { LakeContext } from './lake-context';
 import type { QueryRequest } from './query-request';
 import type { UploadedResult } from './query-upload';
@@ -120,6 +121,13 @@ export async function runServerQuery(
     const versions: Record<string, number> = {};
     const files: string[] = [];
     for (const ref of request.tables) {
+      if (ref.changes) {
+        const view = await defineChangeView(context, session, ref.view, ref.table, ref.changes);
+        releases.push(view.release);
+        files.push(...view.files);
+        versions[ref.view] = view.version;
+        continue;
+      }
       const options: SnapshotOptions =
         ref.version !== undefined
           ? { version: ref.version }
