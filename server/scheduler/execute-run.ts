@@ -91,6 +91,10 @@ export interface ExecuteRunDeps {
   scheduleRetry?: (at: Date, request: RunRequest) => Promise<void>;
   /** Called on every heartbeat (the worker extends Agenda's own job lock there). */
   onHeartbeat?: () => Promise<void>;
+  /** Called once the run's record exists (the worker drops a one-off job there: see define-jobs.ts). */
+  onStarted?: (runId: string) => Promise<void>;
+  /** Runs of dead workers this run's start marked abandoned (the worker queues their retries). */
+  onAbandoned?: (runs: RunRecord[]) => Promise<void>;
   activeRuns?: ActiveRuns;
   log?: (line: string) => void;
   /** How long to wait for a runner that ignores its aborted signal before recording the verdict. */
@@ -118,7 +122,8 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   const log = deps.log ?? (() => undefined);
   const runId = randomUUID();
   const lockKey = lockKeyFor(request.target);
-  await store.abandonOrphanedRuns(clock.now());
+  const abandoned = await store.abandonOrphanedRuns(clock.now());
+  if (abandoned.length > 0) await deps.onAbandoned?.(abandoned);
   if (!(await store.acquireLock(lockKey, runId, deps.lockTtlMs, clock.now()))) {
     const activeRunId = await store.lockHolder(lockKey, clock.now());
     const message = `${request.target} already has an active run${activeRunId ? ` (${activeRunId})` : ''}; this ${request.trigger} run did not start`;
@@ -143,6 +148,11 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   const controller = new AbortController();
   deps.activeRuns?.add(runId, controller);
   let run = await store.createRun({ ...baseRun(deps, request), id: runId, lockKey, startedAt: clock.now() });
+  try {
+    await deps.onStarted?.(runId);
+  } catch (error) {
+    log(`run ${runId}: start hook failed: ${(error as Error).message}`);
+  }
   let lineage: JobLineage = {};
   const job = { namespace: deps.lineageNamespace, name: `${request.target}.${request.jobType}` };
   const nominalTime = request.scheduledFor ? { nominalTime: { start: request.scheduledFor } } : {};
