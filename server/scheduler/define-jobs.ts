@@ -27,11 +27,6 @@ export interface OneOffJobData {
   fromSchedule?: string;
   /** A retry's first attempt's run id, so the runner can find what that attempt already did. */
   firstRunId?: string;
-  /**
-   * The run this job started, noted when it started: a job delivered again with it set was handed on from a
-   * worker that died mid-run, and runs as that run's retry (attempt + 1).
-   */
-  startedRunId?: string;
   /** `pipeline.reconcile`: repair the differing keys (a scheduled reconcile only compares). */
   repair?: boolean;
   /** `pipeline.run` only: a table reload or time-range re-extract (pipelines/runner/job-context.ts). */
@@ -82,14 +77,11 @@ export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneO
     };
   }
   const oneOff = data as OneOffJobData;
-  // Handed on from a dead worker: its run is abandoned (the sweep has marked it or the next start will), so this
-  // delivery is the next attempt of the same run.
-  const handedOn = oneOff.startedRunId !== undefined;
   return {
     jobType,
     target: oneOff.target,
-    trigger: handedOn ? 'retry' : oneOff.trigger,
-    attempt: handedOn ? oneOff.attempt + 1 : oneOff.attempt,
+    trigger: oneOff.trigger,
+    attempt: oneOff.attempt,
     scheduledFor: oneOff.scheduledFor ? new Date(oneOff.scheduledFor) : null,
     ...(oneOff.firstRunId ? { firstRunId: oneOff.firstRunId } : {}),
     ...(oneOff.repair ? { repair: true } : {}),
@@ -104,13 +96,6 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
       jobType,
       async (job) => {
         const request = requestFromJob(jobType, job);
-        const data = job.attrs.data as Partial<OneOffJobData>;
-        if (data.startedRunId && request.attempt > handedOnAttempts(deps.retry ?? DEFAULT_RETRY)) {
-          deps.log?.(
-            `${jobType} ${request.target}: run ${data.startedRunId} was attempt ${request.attempt - 1}, its last; not run again`,
-          );
-          return;
-        }
         await executeRun(
           {
             store: deps.store,
@@ -126,22 +111,6 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
             log: deps.log,
             // Extend Agenda's own job lock too, so no other worker takes a long run for dead.
             onHeartbeat: () => job.touch(),
-            // A one-off job (manual run, retry) notes the run it started: should this worker die, Agenda hands
-            // the job to another worker once its lock lapses, and that delivery is then a retry of the noted
-            // run (attempt n+1, same first run), with the job's options. A recurring job's killed run is
-            // retried by the sweep instead (start-worker.ts): Agenda would only run it again at its next slot.
-            onStarted: async (runId) => {
-              if (typeof job.attrs.repeatInterval === 'string') return;
-              const data: OneOffJobData = {
-                ...(job.attrs.data as OneOffJobData),
-                trigger: request.trigger === 'manual' ? 'manual' : 'retry',
-                attempt: request.attempt,
-                firstRunId: request.firstRunId ?? runId,
-                startedRunId: runId,
-              };
-              job.attrs.data = data;
-              await job.save();
-            },
             ...(deps.onAbandoned ? { onAbandoned: deps.onAbandoned } : {}),
             scheduleRetry: async (at, request) => {
               const data: OneOffJobData = {

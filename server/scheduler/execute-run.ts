@@ -91,8 +91,6 @@ export interface ExecuteRunDeps {
   scheduleRetry?: (at: Date, request: RunRequest) => Promise<void>;
   /** Called on every heartbeat (the worker extends Agenda's own job lock there). */
   onHeartbeat?: () => Promise<void>;
-  /** Called once the run's record exists (the worker drops a one-off job there: see define-jobs.ts). */
-  onStarted?: (runId: string) => Promise<void>;
   /** Runs of dead workers this run's start marked abandoned (the worker queues their retries). */
   onAbandoned?: (runs: RunRecord[]) => Promise<void>;
   activeRuns?: ActiveRuns;
@@ -148,11 +146,6 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   const controller = new AbortController();
   deps.activeRuns?.add(runId, controller);
   let run = await store.createRun({ ...baseRun(deps, request), id: runId, lockKey, startedAt: clock.now() });
-  try {
-    await deps.onStarted?.(runId);
-  } catch (error) {
-    log(`run ${runId}: start hook failed: ${(error as Error).message}`);
-  }
   let lineage: JobLineage = {};
   const job = { namespace: deps.lineageNamespace, name: `${request.target}.${request.jobType}` };
   const nominalTime = request.scheduledFor ? { nominalTime: { start: request.scheduledFor } } : {};
