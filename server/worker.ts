@@ -2,7 +2,8 @@
 // the three job types (pipeline run = extract → Delta → MySQL sync, MySQL sync alone, Delta maintenance) and,
 // at start, creates the schedules of the definitions in PIPELINES_DIR that have none yet (admins' edits to
 // existing ones are kept). It also evaluates the alert rules (server/alerts) after each run and every
-// ALERT_TICK_SECONDS. Drains cleanly on SIGTERM/SIGINT.
+// ALERT_TICK_SECONDS. Drains cleanly on SIGTERM/SIGINT. Any number of workers may share one control database
+// (README "More workers"); WORKER_CONCURRENCY and WORKER_LOCK_LIFETIME_SECONDS set its share (worker-settings.ts).
 
 import os from 'node:os';
 import { getSyncStatusReport } from './api/sync-status';
@@ -11,6 +12,7 @@ import { notebookRunDeliverer } from './delivery/deliver-run';
 import { createDeliveryDeps } from './delivery/delivery-deps';
 import { createPipelineRunners } from './scheduler/pipeline-runners';
 import { startWorker } from './scheduler/start-worker';
+import { workerSettings } from './scheduler/worker-settings';
 import { installProcessGuards } from './services/process-guards';
 import { openControlStore } from './store/open-control-store';
 
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const store = openControlStore(env.CONTROL_DB_URL);
   await store.init();
+  const settings = workerSettings(env);
   const worker = await startWorker({
+    ...settings,
     controlDbUrl: env.CONTROL_DB_URL,
     store,
     name: `worker@${os.hostname()}:${process.pid}`,
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
   const pipelines = worker.scheduled?.pipelines.join(', ') || 'none';
   log(
     `ready; job types: ${worker.jobTypes.join(', ')}; pipelines from ${env.PIPELINES_DIR}: ${pipelines}; ` +
-      `lake ${env.LAKE_ROOT}; MySQL ${redactUrl(env.MYSQL_URL)}`,
+      `lake ${env.LAKE_ROOT}; MySQL ${redactUrl(env.MYSQL_URL)}; ` +
+      `${env.WORKER_CONCURRENCY} runs at once, lock lifetime ${env.WORKER_LOCK_LIFETIME_SECONDS} s`,
   );
 
   let stopping = false;

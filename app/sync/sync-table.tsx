@@ -26,14 +26,23 @@ export function SyncStateBadge({ table }: { table: Pick<TableSyncStatus, 'state'
 
 function RowCounts({ table }: { table: TableSyncStatus }) {
   // Only a table that claims to be in sync should have equal counts; a lagging one may differ legitimately.
+  // An estimate (no sync has recorded a count yet) is only statistics: it proves no difference.
+  const estimate = table.mysqlRowsSource === 'estimate';
   const differ =
     table.state === 'in-sync' &&
+    !estimate &&
     table.deltaRows !== null &&
     table.mysqlRows !== null &&
     table.deltaRows !== table.mysqlRows;
+  const title = differ
+    ? 'Counts differ'
+    : estimate
+      ? 'MySQL count estimated from table statistics: no sync has recorded one yet'
+      : 'MySQL count as of the last sync';
   return (
-    <span className={differ ? 'sync-mismatch' : undefined} title={differ ? 'Counts differ' : undefined}>
-      {formatCount(table.deltaRows)} / {formatCount(table.mysqlRows)}
+    <span className={differ ? 'sync-mismatch' : undefined} title={title} data-testid="sync-row-counts">
+      {formatCount(table.deltaRows)} / {estimate ? '~' : ''}
+      {formatCount(table.mysqlRows)}
     </span>
   );
 }

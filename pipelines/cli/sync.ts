@@ -96,13 +96,19 @@ function parseCliArgs(argv: string[]) {
   };
 }
 
+/** The MySQL count and where it comes from: recorded by the last sync, or only the statistics' estimate. */
+function describeMySqlRows(status: TableSyncStatus): string {
+  if (status.mysqlRows === null) return '-';
+  return `${status.mysqlRows} (${status.mysqlRowsSource === 'estimate' ? 'estimate, no sync has recorded a count yet' : 'as of the last sync'})`;
+}
+
 function formatStatus(status: TableSyncStatus): string {
   const lag =
     status.lagVersions === null ? '?' : `${status.lagVersions} versions / ${status.lagMinutes ?? '?'} min`;
   const lines = [
     `${status.table}: ${status.state}${status.running ? ' (sync running)' : ''}  ← ${status.deltaTableRoot}`,
     `  ${describeTrust(status)}`,
-    `  version ${status.syncedVersion ?? '-'} of ${status.latestVersion ?? '?'} (lag ${lag}), rows Delta ${status.deltaRows ?? '?'} / MySQL ${status.mysqlRows ?? '-'}`,
+    `  version ${status.syncedVersion ?? '-'} of ${status.latestVersion ?? '?'} (lag ${lag}), rows Delta ${status.deltaRows ?? '?'} / MySQL ${describeMySqlRows(status)}`,
     `  last sync ${status.lastSyncedAt ?? 'never'} ${status.lastMode ?? ''} in ${status.lastDurationMs ?? '-'} ms: ${status.lastRowsUpserted} upserted, ${status.lastRowsDeleted} deleted`,
   ];
   if (status.lastError) lines.push(`  last error [${status.lastErrorCode ?? ''}]: ${status.lastError}`);

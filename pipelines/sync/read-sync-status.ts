@@ -9,8 +9,6 @@ import { tableNameOf } from '../definition/table-roots';
 import { loadSnapshot, planScan, readHistory, type Snapshot } from '../delta/index';
 import { describeError } from './errors';
 import type { MySqlClient } from './mysql/connection';
-import { tableExists } from './mysql/full-load';
-import { quoteTable } from './mysql/identifiers';
 import { isSyncLockFree, listSyncStates, type SyncStateRow } from './mysql/sync-state';
 import { judgeFreshness, type Freshness } from './freshness';
 import { countRowsFromStats } from './plan-sync';
@@ -38,6 +36,12 @@ export interface TableSyncStatus {
   lastRowsDeleted: number;
   deltaRows: number | null;
   mysqlRows: number | null;
+  /**
+   * Where mysqlRows comes from: 'recorded' = counted by the last sync in the transaction that recorded it (exact
+   * as that sync left the table); 'estimate' = InnoDB's statistics (information_schema TABLE_ROWS, may be off by
+   * tens of percent), for a table no sync has recorded a count for yet; null when the MySQL table is missing.
+   */
+  mysqlRowsSource: 'recorded' | 'estimate' | null;
   lastError: string | null;
   lastErrorCode: string | null;
   /** When the source read behind the synced version began (ISO): MySQL holds every change committed before it. */
@@ -68,6 +72,7 @@ async function readTableStatus(
   client: MySqlClient,
   row: SyncStateRow,
   now: Date,
+  estimates: Map<string, number>,
 ): Promise<TableSyncStatus> {
   const lockFree = row.status === 'running' ? await isSyncLockFree(client, row.tableName) : true;
   const interrupted = row.status === 'running' && lockFree;
@@ -91,11 +96,12 @@ async function readTableStatus(
     lastError = `Delta table unreadable: ${describeError(error)}`;
     lastErrorCode = 'DELTA_READ_FAILED';
   }
-  const mysqlRows = (await tableExists(client, row.tableName))
-    ? Number(
-        (await client.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${quoteTable(row.tableName)}`))[0]?.n,
-      )
-    : null;
+  // Never COUNT(*) here: the status is read on every page view and scrape, and counting every table each time is
+  // what the front-end MySQL would feel. The sync records the count when it commits; only tables without one
+  // (synced before issue 17) fall back to the statistics' estimate.
+  const estimate = estimates.get(row.tableName);
+  const mysqlRows = estimate === undefined ? null : (row.mysqlRows ?? estimate);
+  const mysqlRowsSource = estimate === undefined ? null : row.mysqlRows !== null ? 'recorded' : 'estimate';
   const lagVersions = latest ? latest.version - (row.deltaVersion ?? -1) : null;
   const failed = row.status === 'failed' || interrupted || latest === null;
   const { ageSeconds, freshness } = judgeFreshness(row.dataAsOf, row.freshnessLimitSeconds, now);
@@ -116,6 +122,7 @@ async function readTableStatus(
     lastRowsDeleted: row.rowsDeleted,
     deltaRows,
     mysqlRows,
+    mysqlRowsSource,
     lastError,
     lastErrorCode,
     dataAsOf: row.dataAsOf,
@@ -124,6 +131,18 @@ async function readTableStatus(
     freshnessLimitSeconds: row.freshnessLimitSeconds,
     freshness,
   };
+}
+
+/**
+ * Every base table of the database with InnoDB's row estimate, in one query of the statistics (no table is read).
+ * A table missing from the map does not exist.
+ */
+async function estimateRows(client: MySqlClient): Promise<Map<string, number>> {
+  const rows = await client.query<{ name: unknown; n: unknown }>(
+    `SELECT TABLE_NAME AS name, TABLE_ROWS AS n FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`,
+  );
+  return new Map(rows.map((r) => [String(r.name), Number(r.n ?? 0)]));
 }
 
 /** Status of every table in the state table (or of the named ones). */
@@ -137,8 +156,10 @@ export async function readSyncStatus(
     const rows = (await listSyncStates(client)).filter(
       (row) => !options.tables || options.tables.includes(row.tableName),
     );
+    const estimates = await estimateRows(client);
     const statuses: TableSyncStatus[] = [];
-    for (const row of rows) statuses.push(await readTableStatus(effects as SyncEffects, client, row, now));
+    for (const row of rows)
+      statuses.push(await readTableStatus(effects as SyncEffects, client, row, now, estimates));
     return statuses;
   } finally {
     await client.close();

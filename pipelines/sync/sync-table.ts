@@ -17,6 +17,7 @@ import {
   markSyncStarted,
   readSyncState,
   recordSyncFailure,
+  countRows,
   recordSyncSuccess,
   releaseSyncLock,
   type SyncStateRow,
@@ -103,7 +104,10 @@ async function syncToSnapshot(
       rowsDeleted,
       durationMs,
     }: Pick<SyncResult, 'mode' | 'rowsUpserted' | 'rowsDeleted' | 'durationMs'>,
+    /** The table's rows as this sync leaves them; counted here (in db's transaction) when not given. */
+    knownRows?: number | null,
   ): Promise<SyncResult> => {
+    const mysqlRows = knownRows !== undefined ? knownRows : await countRows(db, table);
     await recordSyncSuccess(db, {
       table,
       tableId: target.metadata.id,
@@ -112,6 +116,7 @@ async function syncToSnapshot(
       columns,
       rowsUpserted,
       rowsDeleted,
+      mysqlRows,
       durationMs,
       now: now(),
       dataAsOf: asOf?.dataAsOf ?? null,
@@ -125,12 +130,13 @@ async function syncToSnapshot(
   let reason = getFullSyncReason(options, state, await tableExists(client, table), target.metadata.id);
   if (reason === null && state?.columns && fromVersion !== null) {
     if (fromVersion === target.version) {
-      return succeed(client, state.columns, {
-        mode: 'noop',
-        rowsUpserted: 0,
-        rowsDeleted: 0,
-        durationMs: elapsed(),
-      });
+      // Nothing changed: the recorded count stands (counted once if a state row from before issue 17 has none).
+      return succeed(
+        client,
+        state.columns,
+        { mode: 'noop', rowsUpserted: 0, rowsDeleted: 0, durationMs: elapsed() },
+        state.mysqlRows === null ? undefined : null,
+      );
     }
     let from: Snapshot | null = null;
     try {
@@ -161,12 +167,13 @@ async function syncToSnapshot(
   }
   effects.log?.(`[sync] ${table}: full resync to v${target.version} (${reason ?? 'unknown'})`);
   const loaded = await loadFullTable(effects, client, options, target);
-  const result = await succeed(client, loaded.columns, {
-    mode: 'full',
-    rowsUpserted: loaded.rows,
-    rowsDeleted: 0,
-    durationMs: elapsed(),
-  });
+  // The full load counted the table it swapped in.
+  const result = await succeed(
+    client,
+    loaded.columns,
+    { mode: 'full', rowsUpserted: loaded.rows, rowsDeleted: 0, durationMs: elapsed() },
+    loaded.rows,
+  );
   return { ...result, ...(reason ? { fallbackReason: reason } : {}), loadMethod: loaded.method };
 }
 

@@ -221,6 +221,24 @@ export const envSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL')
     .optional()
     .describe('Address people open the app at, for links in alerts; unset = http://HOST:PORT'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe(
+      'Worker: runs one worker process works on at once (of different pipelines; one per pipeline anyway)',
+    ),
+  WORKER_LOCK_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(86_400)
+    .default(60)
+    .describe(
+      "Worker: a run's lock lifetime (renewed every third of it); a worker silent this long is taken for dead and its run retried by another worker",
+    ),
   ALERT_TICK_SECONDS: z.coerce
     .number()
     .int()

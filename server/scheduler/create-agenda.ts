@@ -25,6 +25,7 @@ export function createAgenda(opts: SchedulerOptions): Agenda {
       console.warn(`[scheduler] ${opts.name}: idle control database connection lost: ${error.message}`),
     );
     backend = new PostgresBackend({ pool });
+    serializeSchemaCreation(backend);
   } else if (/^mongodb(\+srv)?:\/\//.test(opts.controlDbUrl)) {
     backend = new MongoBackend({ address: opts.controlDbUrl, ensureIndex: true });
   } else {
@@ -40,6 +41,31 @@ export function createAgenda(opts: SchedulerOptions): Agenda {
   backends.set(agenda, backend);
   if (pool) pools.set(agenda, pool);
   return agenda;
+}
+
+/** Advisory lock id of Agenda's schema creation (the control store's own schema uses 727_001). */
+const AGENDA_SCHEMA_LOCK_ID = 727_017;
+
+/**
+ * Workers starting together on a fresh control database each create Agenda's table, indexes and trigger; the
+ * trigger's CREATE OR REPLACE FUNCTION run at the same moment fails one of them with "tuple concurrently updated"
+ * and that worker does not start. The backend's createSchema runs on one client, so it is wrapped in a session
+ * advisory lock on that client. No upstream issue found for concurrent schema creation (agenda/agenda).
+ */
+function serializeSchemaCreation(backend: PostgresBackend): void {
+  const repository = backend.repository as unknown as {
+    createSchema?: (client: pg.PoolClient) => Promise<void>;
+  };
+  const create = repository.createSchema?.bind(repository);
+  if (!create) return;
+  repository.createSchema = async (client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [AGENDA_SCHEMA_LOCK_ID]);
+    try {
+      await create(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [AGENDA_SCHEMA_LOCK_ID]);
+    }
+  };
 }
 
 /** Pools we created for PostgreSQL backends; the backend does not close a pool it was given. */

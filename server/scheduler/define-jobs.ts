@@ -7,6 +7,7 @@ import type { Agenda, Job } from 'agenda';
 import type { RunEvent } from '@/pipelines/lineage';
 import type { JobRunOptions } from '@/pipelines/runner/job-context';
 import type { ControlStore } from '../store/control-store';
+import type { RunRecord } from '../store/types';
 import { nominalTime } from './cron';
 import { executeRun, type ActiveRuns, type Clock, type RetryPolicy, type RunRequest } from './execute-run';
 import { JOB_TYPES, runnerFor, type JobRunners, type JobType } from './runner-types';
@@ -45,12 +46,23 @@ export interface DefineJobsDeps extends JobRunners {
   log?: (line: string) => void;
   /** Runs of one job type this process works on at once (different targets; one per target anyway). */
   concurrency?: number;
+  /** Runs of dead workers found abandoned when a run starts (the worker queues their retries). */
+  onAbandoned?: (runs: RunRecord[]) => Promise<void>;
   /** Agenda's own job lock; extended on every heartbeat. Agenda also sleeps half of it between liveness
    * checks, which keeps a process alive that long after a job, so tests pass a short one. */
   agendaLockLifetimeMs?: number;
 }
 
+/** Runs of one job type a worker works on at once (WORKER_CONCURRENCY's default). */
+export const DEFAULT_CONCURRENCY = 4;
+
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000 };
+
+/**
+ * Most attempts of a run whose worker died: the retry policy's, but at least one retry even with retries off
+ * (the run did not fail, its worker did), and never more, so a run that kills its worker each time stops.
+ */
+export const handedOnAttempts = (retry: RetryPolicy) => Math.max(2, retry.maxAttempts);
 
 export function requestFromJob(jobType: JobType, job: Job<ScheduleJobData | OneOffJobData>): RunRequest {
   const data = job.attrs.data;
@@ -83,6 +95,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
     agenda.define<ScheduleJobData | OneOffJobData>(
       jobType,
       async (job) => {
+        const request = requestFromJob(jobType, job);
         await executeRun(
           {
             store: deps.store,
@@ -98,6 +111,7 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
             log: deps.log,
             // Extend Agenda's own job lock too, so no other worker takes a long run for dead.
             onHeartbeat: () => job.touch(),
+            ...(deps.onAbandoned ? { onAbandoned: deps.onAbandoned } : {}),
             scheduleRetry: async (at, request) => {
               const data: OneOffJobData = {
                 target: request.target,
@@ -111,11 +125,13 @@ export function defineJobs(agenda: Agenda, deps: DefineJobsDeps): JobType[] {
               await agenda.schedule(at, jobType, data);
             },
           },
-          requestFromJob(jobType, job),
+          request,
         );
       },
       {
-        concurrency: deps.concurrency ?? 4,
+        concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
+        // Lock no more than it can run: what it cannot start yet stays free for another worker.
+        ...(deps.concurrency ? { lockLimit: deps.concurrency } : {}),
         lockLifetime: deps.agendaLockLifetimeMs ?? Math.max(lockTtlMs * 2, 10 * 60_000),
         removeOnComplete: true,
       },

@@ -91,6 +91,8 @@ export interface ExecuteRunDeps {
   scheduleRetry?: (at: Date, request: RunRequest) => Promise<void>;
   /** Called on every heartbeat (the worker extends Agenda's own job lock there). */
   onHeartbeat?: () => Promise<void>;
+  /** Runs of dead workers this run's start marked abandoned (the worker queues their retries). */
+  onAbandoned?: (runs: RunRecord[]) => Promise<void>;
   activeRuns?: ActiveRuns;
   log?: (line: string) => void;
   /** How long to wait for a runner that ignores its aborted signal before recording the verdict. */
@@ -118,7 +120,8 @@ export async function executeRun(deps: ExecuteRunDeps, request: RunRequest): Pro
   const log = deps.log ?? (() => undefined);
   const runId = randomUUID();
   const lockKey = lockKeyFor(request.target);
-  await store.abandonOrphanedRuns(clock.now());
+  const abandoned = await store.abandonOrphanedRuns(clock.now());
+  if (abandoned.length > 0) await deps.onAbandoned?.(abandoned);
   if (!(await store.acquireLock(lockKey, runId, deps.lockTtlMs, clock.now()))) {
     const activeRunId = await store.lockHolder(lockKey, clock.now());
     const message = `${request.target} already has an active run${activeRunId ? ` (${activeRunId})` : ''}; this ${request.trigger} run did not start`;

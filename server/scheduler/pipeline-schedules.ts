@@ -4,6 +4,8 @@
 // an admin starts a repair). ensureSchedules leaves an existing schedule exactly as it is, so an admin's
 // edit survives restarts. A bad definition is logged with its file and error; the others are still scheduled.
 
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDefinitionsDir } from '@/pipelines/definition/definitions-dir';
 import type { PipelineDefinition } from '@/pipelines/definition/load-definition';
 import { ensureSchedules, type CreateScheduleInput, type SchedulerContext } from './schedules';
@@ -62,6 +64,32 @@ export async function schedulePipelines(
   };
   for (const failure of result.failures)
     log(`pipeline definition ${failure.file} not scheduled: ${failure.message}`);
+  // Workers starting together would each find a schedule missing and each create it (Agenda's unique upsert
+  // looks, then inserts): two jobs for one schedule run every slot twice. One worker at a time creates them.
+  const owner = randomUUID();
+  const deadline = Date.now() + 60_000;
+  while (!(await ctx.store.acquireLock(CREATE_LOCK, owner, 60_000, ctx.now()))) {
+    if (Date.now() > deadline) throw new Error('another worker held the schedule-creation lock for 60 s');
+    await sleep(100);
+  }
+  try {
+    await ensureAll(ctx, definitions, result, log);
+  } finally {
+    await ctx.store.releaseLock(CREATE_LOCK, owner);
+  }
+  if (result.created.length > 0) log(`schedules created from definitions: ${result.created.join(', ')}`);
+  return result;
+}
+
+/** The control store lock key that serializes schedule creation across workers. */
+const CREATE_LOCK = 'schedules:create';
+
+async function ensureAll(
+  ctx: SchedulerContext,
+  definitions: PipelineDefinition[],
+  result: SchedulePipelinesResult,
+  log: (line: string) => void,
+): Promise<void> {
   for (const definition of definitions) {
     try {
       const created = await ensureSchedules(ctx, schedulesFor(definition, ctx.timezone));
@@ -73,6 +101,4 @@ export async function schedulePipelines(
       log(`pipeline definition ${definition.file} not scheduled: ${message}`);
     }
   }
-  if (result.created.length > 0) log(`schedules created from definitions: ${result.created.join(', ')}`);
-  return result;
 }

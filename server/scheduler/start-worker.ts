@@ -8,10 +8,18 @@ import { startAlerts, type AlertsLoop } from '../alerts/start-alerts';
 import type { ControlStore } from '../store/control-store';
 import { createLineageEmitter } from '../store/lineage-emitter';
 import { closeAgenda, createAgenda } from './create-agenda';
-import { defineJobs, type DefineJobsDeps } from './define-jobs';
+import type { RunRecord } from '../store/types';
+import {
+  DEFAULT_RETRY,
+  defineJobs,
+  handedOnAttempts,
+  type DefineJobsDeps,
+  type OneOffJobData,
+} from './define-jobs';
 import { ActiveRuns, type Clock } from './execute-run';
 import { schedulePipelines, type SchedulePipelinesResult } from './pipeline-schedules';
-import { NOT_BUILT_RUNNERS, type JobRunners, type JobType } from './runner-types';
+import type { RetryPolicy } from './execute-run';
+import { JOB_TYPES, NOT_BUILT_RUNNERS, type JobRunners, type JobType } from './runner-types';
 
 export interface StartWorkerOptions {
   controlDbUrl: string;
@@ -58,11 +66,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     name: options.name,
     processEvery: options.processEvery,
   });
+  // WORKER_CONCURRENCY bounds this process's runs in all, not only per job type, and the jobs it locks: a busy
+  // worker must leave due jobs in the table for an idle one rather than queue them behind its own runs.
+  const concurrency = options.jobOptions?.concurrency;
+  if (concurrency) agenda.maxConcurrency(concurrency).lockLimit(concurrency);
   agenda.on('error', (error: Error) => options.log(`agenda error: ${error.message}`));
+  const retry = options.jobOptions?.retry ?? DEFAULT_RETRY;
+  const onAbandoned = async (runs: RunRecord[]) => {
+    for (const run of runs) {
+      options.log(`run ${run.id} of ${run.pipeline} marked abandoned: its worker stopped`);
+      await retryAbandoned(agenda, run, retry, options.log).catch((error: Error) =>
+        options.log(`retry of abandoned run ${run.id} not queued: ${error.message}`),
+      );
+    }
+  };
   const jobTypes = defineJobs(agenda, {
     ...NOT_BUILT_RUNNERS,
     ...options.runners,
     ...options.jobOptions,
+    onAbandoned,
     store: options.store,
     clock,
     worker: options.name,
@@ -94,11 +116,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     });
   }
 
-  const sweep = async () => {
-    const abandoned = await options.store.abandonOrphanedRuns(clock.now());
-    for (const run of abandoned)
-      options.log(`run ${run.id} of ${run.pipeline} marked abandoned: its worker stopped`);
-  };
+  const sweep = async () => onAbandoned(await options.store.abandonOrphanedRuns(clock.now()));
   await sweep().catch((error: Error) => options.log(`abandoned-run sweep failed: ${error.message}`));
   const sweeper = setInterval(
     () => void sweep().catch((error: Error) => options.log(`abandoned-run sweep failed: ${error.message}`)),
@@ -154,4 +172,32 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       return { timedOut: result.timedOut, aborted };
     },
   };
+}
+
+/**
+ * Queues the retry of a scheduled run whose worker died. Exactly one process gets each abandoned run (the store
+ * marks it in one statement), so exactly one retry is queued. A one-off run (manual, retry) needs none: its job
+ * is still in the queue and Agenda hands it to another worker once the dead one's job lock lapses (define-jobs.ts).
+ * A recurring job would only run at its next slot, which would lose the killed one.
+ */
+async function retryAbandoned(
+  agenda: Agenda,
+  run: RunRecord,
+  retry: RetryPolicy,
+  log: (line: string) => void,
+): Promise<void> {
+  if (run.trigger !== 'schedule' || !(JOB_TYPES as readonly string[]).includes(run.jobType)) return;
+  if (run.attempt >= handedOnAttempts(retry)) {
+    log(`run ${run.id} of ${run.pipeline} is not retried: attempt ${run.attempt} was its last`);
+    return;
+  }
+  const data: OneOffJobData = {
+    target: run.pipeline,
+    trigger: 'retry',
+    attempt: run.attempt + 1,
+    scheduledFor: run.scheduledFor?.toISOString() ?? null,
+    firstRunId: run.id,
+  };
+  await agenda.now(run.jobType, data);
+  log(`run ${run.id} of ${run.pipeline} retried (attempt ${data.attempt}): its worker stopped mid-run`);
 }

@@ -71,6 +71,8 @@ export const ADDED_STATE_COLUMNS: { name: string; definition: string; after: str
   { name: 'data_as_of', definition: 'DATETIME(6) NULL', after: 'error' },
   { name: 'newest_change', definition: 'VARCHAR(64) NULL', after: 'data_as_of' },
   { name: 'freshness_limit_seconds', definition: 'BIGINT NULL', after: 'newest_change' },
+  // Issue 17: the MySQL table's row count as the last sync committed it, so status pages need no COUNT(*).
+  { name: 'mysql_rows', definition: 'BIGINT NULL', after: 'rows_deleted' },
 ];
 
 export function buildCreateStateTableSql(): string {
@@ -88,6 +90,7 @@ export function buildCreateStateTableSql(): string {
   synced_at DATETIME(6) NULL,
   rows_upserted BIGINT NOT NULL DEFAULT 0,
   rows_deleted BIGINT NOT NULL DEFAULT 0,
+  mysql_rows BIGINT NULL,
   duration_ms BIGINT NULL,
   error_code VARCHAR(64) NULL,
   error TEXT NULL,

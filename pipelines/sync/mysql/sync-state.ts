@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { SyncError } from '../errors';
 import type { MySqlClient } from './connection';
 import { ADDED_STATE_COLUMNS, buildCreateStateTableSql, SYNC_STATE_TABLE } from './ddl';
-import { quoteName } from './identifiers';
+import { quoteName, quoteTable } from './identifiers';
 import type { MySqlColumn } from './type-mapping';
 
 export type SyncStatusValue = 'running' | 'succeeded' | 'failed';
@@ -29,6 +29,8 @@ export interface SyncStateRow {
   syncedAt: string | null;
   rowsUpserted: number;
   rowsDeleted: number;
+  /** Rows in the MySQL table when the last sync committed (counted in its transaction); null before recorded. */
+  mysqlRows: number | null;
   durationMs: number | null;
   errorCode: string | null;
   error: string | null;
@@ -76,6 +78,7 @@ function toStateRow(row: Record<string, unknown>): SyncStateRow {
     syncedAt: parseDateTime(row.synced_at),
     rowsUpserted: Number(row.rows_upserted ?? 0),
     rowsDeleted: Number(row.rows_deleted ?? 0),
+    mysqlRows: toNumber(row.mysql_rows),
     durationMs: toNumber(row.duration_ms),
     errorCode: (row.error_code ?? null) as string | null,
     error: (row.error ?? null) as string | null,
@@ -151,6 +154,8 @@ export interface SyncSuccess {
   columns: MySqlColumn[];
   rowsUpserted: number;
   rowsDeleted: number;
+  /** Rows in the MySQL table as this sync leaves it; null keeps the one recorded (a no-op sync). */
+  mysqlRows: number | null;
   durationMs: number;
   now: Date;
   /** The synced version's data-as-of and newest change (sync/data-as-of.ts); null when unknown. */
@@ -160,12 +165,21 @@ export interface SyncSuccess {
   freshnessLimitSeconds?: number;
 }
 
+/**
+ * Rows of a synced table, counted by the sync in the transaction that records its state (once per sync, so the
+ * status never has to count: read-sync-status.ts reads the recorded figure).
+ */
+export async function countRows(client: MySqlClient, table: string): Promise<number> {
+  const [row] = await client.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${quoteTable(table)}`);
+  return Number(row?.n ?? 0);
+}
+
 /** Records a finished sync; run it in the transaction of the last batch. */
 export async function recordSyncSuccess(client: MySqlClient, success: SyncSuccess): Promise<void> {
   const now = formatDateTime(success.now);
   await client.execute(
     `UPDATE ${STATE} SET delta_table_id = ?, delta_version = ?, pending_version = NULL, status = 'succeeded', mode = ?, column_types = ?,
-       synced_at = ?, rows_upserted = ?, rows_deleted = ?, duration_ms = ?, error_code = NULL, error = NULL,
+       synced_at = ?, rows_upserted = ?, rows_deleted = ?, mysql_rows = COALESCE(?, mysql_rows), duration_ms = ?, error_code = NULL, error = NULL,
        data_as_of = ?, newest_change = ?, freshness_limit_seconds = COALESCE(?, freshness_limit_seconds),
        updated_at = ? WHERE table_name = ?`,
     [
@@ -176,6 +190,7 @@ export async function recordSyncSuccess(client: MySqlClient, success: SyncSucces
       now,
       success.rowsUpserted,
       success.rowsDeleted,
+      success.mysqlRows,
       success.durationMs,
       success.dataAsOf === null ? null : formatDateTime(new Date(success.dataAsOf)),
       success.newestChange === null ? null : success.newestChange.slice(0, 64),
