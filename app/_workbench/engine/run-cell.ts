@@ -231,7 +231,10 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
         placement = {
           runOn: 'browser',
           auto: true,
-          reason: `the server is busy (${error.message.replace(/\.$/, '')}), so Auto ran it here instead`,
+          reason:
+            error.status === 429
+              ? 'the server is running as many queries as it allows, so Auto ran it here instead'
+              : 'the server path is unavailable, so Auto ran it here instead',
         };
         return null;
       }
