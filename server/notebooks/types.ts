@@ -5,7 +5,8 @@ import type { ParameterDef } from './parameter-types';
 import type { CellDisplay, ChartSettings } from './chart-settings';
 
 export type { CellKind };
-export type RunTarget = 'browser' | 'server';
+/** Where a SQL cell runs: Auto lets the workbench choose per run (app/_workbench/engine/placement.ts). */
+export type RunTarget = 'auto' | 'browser' | 'server';
 
 export interface NotebookCell {
   /** Stable id within the notebook (keys, anchors). */
@@ -13,7 +14,7 @@ export interface NotebookCell {
   kind: CellKind;
   /** SQL cells: the name later cells select this cell's result by. */
   name?: string;
-  /** SQL cells: where the cell runs. */
+  /** SQL cells: where the cell runs; absent reads as Auto. */
   runOn?: RunTarget;
   /** Shown folded to its first line in the workbench (any kind); `collapsed=1` on the cell's marker. */
   collapsed?: boolean;

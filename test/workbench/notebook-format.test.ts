@@ -66,9 +66,36 @@ test('hand-edited files are read leniently', () => {
   );
   assert.equal(parsed.title, 'x');
   assert.deepEqual(parsed.cells, [
-    { id: 'c1', kind: 'sql', runOn: 'browser', source: 'SELECT 1' },
+    { id: 'c1', kind: 'sql', runOn: 'auto', source: 'SELECT 1' },
     { id: 'c2', kind: 'markdown', source: 'hi' },
   ]);
+});
+
+test('a SQL cell without a stored run target opens as Auto; a stored choice is kept', () => {
+  const parsed = parseNotebook(
+    'x',
+    [
+      '-- %% sql id=c1',
+      'SELECT 1',
+      '-- %% sql id=c2 run=browser',
+      'SELECT 2',
+      '-- %% sql id=c3 run=server',
+      'SELECT 3',
+      '-- %% sql id=c4 run=auto',
+      'SELECT 4',
+      '-- %% sql id=c5 run=gpu',
+      'SELECT 5',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    parsed.cells.map((cell) => cell.runOn),
+    ['auto', 'browser', 'server', 'auto', 'auto'],
+  );
+  // Auto is written as such, so the next read gives Auto again.
+  const cells = [{ id: 'c1', kind: 'sql' as const, runOn: 'auto' as const, source: 'SELECT 1' }];
+  const text = serializeNotebook({ ...notebook, cells });
+  assert.match(text, /^-- %% sql id=c1 run=auto$/m);
+  assert.deepEqual(parseNotebook(notebook.id, text).cells, cells);
 });
 
 test('a collapsed cell keeps `collapsed=1` on its marker, whatever its kind', () => {

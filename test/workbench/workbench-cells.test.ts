@@ -77,7 +77,7 @@ test('a server-path cell selects from an earlier named result too', { timeout: 6
   );
   await runCellAndWait(page, index);
   const browserRows = await readGrid(page, index);
-  await cell.getByLabel('Run on server').check();
+  await cell.getByLabel('Run on', { exact: true }).selectOption('server');
   await runCellAndWait(page, index);
   assert.equal(await cell.getByTestId('cell-error').count(), 0);
   assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
@@ -112,7 +112,7 @@ test(
     // The offered server path: one click switches the cell and runs it there.
     await cell.getByTestId('rerun-on-server').click();
     await cell.locator(`.wb-cell-body[data-runs="2"]`).waitFor({ timeout: 90_000 });
-    assert.equal(await cell.getByLabel('Run on server').isChecked(), true);
+    assert.equal(await cell.getByLabel('Run on', { exact: true }).inputValue(), 'server');
     assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
     assert.equal(await cell.getByTestId('row-count').textContent(), '1,000,000 rows');
     assert.match((await cell.getByTestId('result-too-large').textContent()) ?? '', /LIMIT or an aggregate/);

@@ -233,7 +233,7 @@ test(
 
 test('an uploaded table goes along to the server path like a cell result', { timeout: 90_000 }, async () => {
   const cell = page.getByTestId('cell').first();
-  await cell.getByLabel('Run on server').check();
+  await cell.getByLabel('Run on', { exact: true }).selectOption('server');
   try {
     assert.deepEqual(
       await runSql(
@@ -247,7 +247,7 @@ test('an uploaded table goes along to the server path like a cell result', { tim
     );
     assert.match((await cell.getByTestId('cell-result').textContent()) ?? '', /server \(native DuckDB\)/);
   } finally {
-    await cell.getByLabel('Run on server').uncheck();
+    await cell.getByLabel('Run on', { exact: true }).selectOption('browser');
   }
 });
 

@@ -89,7 +89,7 @@ test(
     assert.notEqual(expected([1], 0, 89), expected([1, 2], 0, 9));
 
     // The server path gets the same bound SQL.
-    await page.getByTestId('cell').first().getByLabel('Run on server').check();
+    await page.getByTestId('cell').first().getByLabel('Run on', { exact: true }).selectOption('server');
     await runCellAndWait(page, 0);
     assert.equal(await count(), expected([1], 0, 89));
   },

@@ -104,6 +104,11 @@ export class BrowserEngine {
     return this.views.get(view)?.version === version;
   }
 
+  /** The snapshot version `view` was last defined over in this page, if any. */
+  viewVersion(view: string): number | undefined {
+    return this.views.get(view)?.version;
+  }
+
   /** (Re)creates `view` over a snapshot's files. */
   async defineView(view: string, snapshot: SnapshotView): Promise<void> {
     // Refused before any file is registered: the scan SQL would only fail on a function the browser lacks.

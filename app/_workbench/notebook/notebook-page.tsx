@@ -70,7 +70,8 @@ export function NotebookPage({ id }: { id: string }) {
   const tableNames = useMemo(() => (tables ?? []).filter((t) => !t.error).map((t) => t.name), [tables]);
   const defs = useMemo(() => notebook?.parameters ?? [], [notebook?.parameters]);
   const [values, setValues] = useParameterValues(defs);
-  const runner = useCellRunner(notebook, tableNames, values);
+  const liveTables = useMemo(() => (tables ?? []).filter((t) => !t.error), [tables]);
+  const runner = useCellRunner(notebook, tableNames, values, liveTables);
   const { runQuery } = runner;
   // Options queries read lake tables, so they wait for the catalog that says which tables there are.
   const runOptionsQuery = useMemo(

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Table } from 'apache-arrow';
 import type { Notebook } from '@/server/notebooks/types';
+import type { TableSummary } from '@/server/api/workbench/types';
 import type { ParameterValues } from '@/server/notebooks/parameter-types';
 import { bindParameters } from '@/server/notebooks/parameters';
 import { api } from '../api';
@@ -41,6 +42,8 @@ export function useCellRunner(
   notebook: Notebook | null,
   tables: readonly string[],
   values: ParameterValues,
+  /** The catalog's tables with sizes and row counts: what Auto decides a cell's path from. */
+  catalog: readonly TableSummary[] = [],
 ): CellRunner {
   const engineRef = useRef<BrowserEngine | null>(null);
   engineRef.current ??= new BrowserEngine();
@@ -58,8 +61,8 @@ export function useCellRunner(
     queue.current = next.catch(() => undefined);
     return next;
   }, []);
-  const latest = useRef({ notebook, tables, values });
-  latest.current = { notebook, tables, values };
+  const latest = useRef({ notebook, tables, values, catalog });
+  latest.current = { notebook, tables, values, catalog };
 
   useEffect(() => {
     // Start the worker while the analyst reads the notebook, so the first run does not pay for it.
@@ -77,7 +80,7 @@ export function useCellRunner(
 
   const run = useCallback(
     async (cellId: string): Promise<boolean> => {
-      const { notebook: current, tables: names, values: given } = latest.current;
+      const { notebook: current, tables: names, values: given, catalog } = latest.current;
       const cell = current?.cells.find((c) => c.id === cellId);
       // Each kind says what Run means for it (cells/<kind>); nothing to run counts as success, so Run all goes on.
       const query = cell ? CELL_KIND_UI[cell.kind].toQuery(cell) : null;
@@ -88,7 +91,11 @@ export function useCellRunner(
       abort.current = controller;
       setRunningId(cellId);
       setRuntime(cellId, { status: 'running' });
-      const { runOn } = query;
+      // Auto's reason names a result by its cell's position ("re-slices the result of cell 2").
+      const resultCells: Record<string, number> = {};
+      current.cells.forEach((c, index) => {
+        if (c.name) resultCells[c.name.toLowerCase()] = index + 1;
+      });
       const boundOrAsWritten = (sql: string) => {
         try {
           return bindParameters(sql, current.parameters, given);
@@ -96,7 +103,10 @@ export function useCellRunner(
           return sql; // the run's error says what is wrong with the parameters
         }
       };
-      const remember = (outcome: { elapsedMs?: number; rows?: number; error?: string }) =>
+      const remember = (
+        runOn: 'browser' | 'server',
+        outcome: { elapsedMs?: number; rows?: number; error?: string },
+      ) =>
         void api
           .recordHistory({
             // What ran, parameters bound, so reopening it from the history gives the same query.
@@ -114,14 +124,16 @@ export function useCellRunner(
             sql: query.sql,
             parameters: current.parameters,
             values: given,
-            runOn,
+            runOn: query.runOn,
             ...(query.name ? { name: query.name } : {}),
             tables: names,
+            catalog,
+            resultCells,
             signal: controller.signal,
           }),
         );
         setRuntime(cellId, { status: 'done', result });
-        remember({ elapsedMs: Math.round(result.elapsedMs), rows: result.table.numRows });
+        remember(result.runOn, { elapsedMs: Math.round(result.elapsedMs), rows: result.table.numRows });
         return true;
       } catch (error) {
         if (error instanceof QueryCancelledError || (error as Error).name === 'AbortError') {
@@ -129,7 +141,11 @@ export function useCellRunner(
         } else {
           const position = error instanceof CellRunError ? error.position : null;
           setRuntime(cellId, { status: 'error', error: { message: (error as Error).message, position } });
-          remember({ error: (error as Error).message.slice(0, 2_000) });
+          // Where it failed: the path it was on, else the cell's forced one (Auto before a path counts as browser).
+          const failedOn =
+            (error instanceof CellRunError ? error.runOn : null) ??
+            (query.runOn === 'server' ? 'server' : 'browser');
+          remember(failedOn, { error: (error as Error).message.slice(0, 2_000) });
         }
         return false;
       } finally {

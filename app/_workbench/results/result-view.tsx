@@ -9,12 +9,15 @@ import { ResultGrid } from './result-grid';
 import './results.css';
 import { downloadBytes, toArrowIpc, toCsv, toXlsx } from './result-export';
 import { XLSX_MIME_TYPE } from '@/server/notebooks/xlsx';
+import type { Placement } from '../engine/placement';
 
 export interface ResultInfo {
   table: Table;
   elapsedMs: number;
   truncated: boolean;
   runOn: 'browser' | 'server';
+  /** Where the cell ran and why; absent for results not run by a cell (a report's own runs). */
+  placement?: Placement;
   versions: Record<string, number>;
 }
 

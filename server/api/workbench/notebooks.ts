@@ -47,7 +47,7 @@ const cellSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a cell name is a SQL identifier: letters, digits, _')
     .optional(),
-  runOn: z.enum(['browser', 'server']).optional(),
+  runOn: z.enum(['auto', 'browser', 'server']).optional(),
   collapsed: z.boolean().optional(),
   display: z.enum(CELL_DISPLAYS).optional(),
   chart: chartSettingsSchema.optional(),
@@ -197,7 +197,7 @@ export async function createNotebook(
       id: notebooks.newId(input.title),
       title: input.title,
       parameters: input.parameters ?? [],
-      cells: input.cells ?? [{ id: 'c1', kind: 'sql', name: 'result_1', runOn: 'browser', source: '' }],
+      cells: input.cells ?? [{ id: 'c1', kind: 'sql', name: 'result_1', runOn: 'auto', source: '' }],
     };
     try {
       const meta = await notebooks.create(notebook, caller.username);

@@ -101,20 +101,30 @@ export class QueryPool {
 
   /** Keeps `spare` children started ahead. */
   warm(): void {
+    this.prune();
+    while (this.spares.length < (this.options.spare ?? 2)) this.spares.push(this.startChild());
+  }
+
+  /**
+   * An idle child for a query. No replacement starts beside it: the child comes back when the query ends cleanly,
+   * and finish() replaces one that does not, so `spare` children still cover as many queries as admission lets
+   * run at once. Starting one here loaded Node and DuckDB (seconds of CPU, at normal priority) on the same cores as
+   * the query (niced), and the returned child was then killed as one too many: a 5,000,000-row group-by took
+   * 2-10x its in-process time (issue 17's workbench bench).
+   */
+  private take(): Spare {
+    this.prune();
+    return this.spares.shift() ?? this.startChild();
+  }
+
+  /** Drops idle children that cannot take a query. */
+  private prune(): void {
     this.spares = this.spares.filter((s) => {
       if (canTakeQuery(s.child)) return true;
       // Killed while idle and not reaped yet: make sure, and let its exit clean up.
       if (isAlive(s.child)) s.child.kill('SIGKILL');
       return false;
     });
-    while (this.spares.length < (this.options.spare ?? 2)) this.spares.push(this.startChild());
-  }
-
-  private take(): Spare {
-    this.warm();
-    const spare = this.spares.shift() as Spare;
-    this.warm();
-    return spare;
   }
 
   /** A child whose query ended cleanly goes back to the idle ones, unless it grew large or enough are idle. */
@@ -125,7 +135,11 @@ export class QueryPool {
       rss < (this.options.recycleRssBytes ?? 400 * 1024 * 1024) &&
       this.spares.length < (this.options.maxIdle ?? 4);
     if (keep) this.spares.push(spare);
-    else spare.child.kill('SIGKILL');
+    else {
+      spare.child.kill('SIGKILL');
+      // Grown too large: a fresh one takes its place (nothing starts when enough are idle already).
+      this.warm();
+    }
   }
 
   /** Resolves once the first result bytes exist; errors before that reject with a clear WorkbenchError. */

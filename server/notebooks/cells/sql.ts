@@ -1,5 +1,5 @@
 // SQL cells in the file: plain SQL, so the file runs in any SQL tool. The marker carries the result's name, where
-// the cell runs, and what it shows of its result: `display=chart` and the saved chart (`chart=…`,
+// the cell runs (auto, browser or server), and what it shows of its result: `display=chart` and the saved chart (`chart=…`,
 // chart-settings.ts), so a reload or a published report draws the same chart.
 
 import { decodeChartSettings, encodeChartSettings } from '../chart-settings';
@@ -10,7 +10,7 @@ export const sqlCellFormat: CellFormat<'sql'> = {
   writeAttributes(cell) {
     return [
       ...(cell.name ? [`name=${cell.name}`] : []),
-      `run=${cell.runOn ?? 'browser'}`,
+      `run=${cell.runOn ?? 'auto'}`,
       ...(cell.display === 'chart' ? ['display=chart'] : []),
       ...(cell.chart ? [`chart=${encodeChartSettings(cell.chart)}`] : []),
     ];
@@ -19,7 +19,8 @@ export const sqlCellFormat: CellFormat<'sql'> = {
     const chart = attributes.chart ? decodeChartSettings(attributes.chart) : null;
     return {
       ...(attributes.name && CELL_NAME.test(attributes.name) ? { name: attributes.name } : {}),
-      runOn: attributes.run === 'server' ? 'server' : 'browser',
+      // A stored choice is kept; a marker without one (or one this version does not know) reads as Auto.
+      runOn: attributes.run === 'server' || attributes.run === 'browser' ? attributes.run : 'auto',
       ...(attributes.display === 'chart' ? { display: 'chart' as const } : {}),
       ...(chart ? { chart } : {}),
     };

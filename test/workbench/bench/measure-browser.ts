@@ -14,6 +14,10 @@ export interface BrowserTiming {
   warmFirstResultMs: number;
   coldMs: number;
   warmMs: number;
+  /** Warm, from the click on Run to the result on screen (the page's own elapsed time leaves out rendering). */
+  warmWallMs: number;
+  /** Where the cell ran (its placement line), e.g. 'server' for an Auto cell the workbench sent there. */
+  ranOn: string | null;
   /** Lake bytes fetched by the cold run. */
   coldBytes: number;
   rows: number;
@@ -24,15 +28,21 @@ export const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
 
-async function runCell(page: Page, index: number): Promise<{ ms: number; rows: number }> {
+async function runCell(
+  page: Page,
+  index: number,
+): Promise<{ ms: number; wallMs: number; rows: number; ranOn: string | null }> {
   const cell = page.getByTestId('cell').nth(index);
+  const started = Date.now();
   await runCellAndWait(page, index, 600_000);
+  const wallMs = Date.now() - started;
   if ((await cell.getByTestId('cell-error').count()) > 0) {
     throw new Error(`cell ${index} failed: ${await cell.getByTestId('cell-error').textContent()}`);
   }
   const ms = Number(await cell.getByTestId('elapsed').getAttribute('data-ms'));
   const rows = Number(((await cell.getByTestId('row-count').textContent()) ?? '0').replace(/[^0-9]/g, ''));
-  return { ms, rows };
+  const ranOn = await cell.getByTestId('placement-note').getAttribute('data-run-on');
+  return { ms, wallMs, rows, ranOn };
 }
 
 export async function measureInBrowser(
@@ -73,7 +83,12 @@ export async function measureInBrowser(
     const cold = await open(page);
     const coldBytes = bytes;
     const warm: number[] = [];
-    for (let i = 0; i < options.warmRuns; i += 1) warm.push((await runCell(page, options.cellIndex)).ms);
+    const warmWall: number[] = [];
+    for (let i = 0; i < options.warmRuns; i += 1) {
+      const run = await runCell(page, options.cellIndex);
+      warm.push(run.ms);
+      warmWall.push(run.wallMs);
+    }
     await page.close();
     const reopened = await open(await context.newPage());
     return {
@@ -82,6 +97,8 @@ export async function measureInBrowser(
       warmFirstResultMs: reopened.firstResultMs,
       coldMs: cold.first.ms,
       warmMs: median(warm),
+      warmWallMs: median(warmWall),
+      ranOn: cold.first.ranOn,
       coldBytes,
       rows: cold.first.rows,
     };

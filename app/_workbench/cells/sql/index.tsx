@@ -1,4 +1,5 @@
-// SQL cells: a named result, run in the browser (DuckDB-WASM) or on the server (native DuckDB).
+// SQL cells: a named result, run in the browser (DuckDB-WASM) or on the server (native DuckDB), or where Auto
+// decides (engine/placement.ts), the default for a new cell.
 
 import type { NotebookCell } from '@/server/notebooks/types';
 import type { CellEditorProps, CellKindUi } from '../cell-kind';
@@ -41,10 +42,10 @@ function SqlCellEditor({ cell, frame, onChange, runner, runWhenRendered, readOnl
 
 export const sqlCellKind: CellKindUi = {
   label: 'SQL',
-  create: (id, cells, source) => ({ id, kind: 'sql', name: nextResultName(cells), runOn: 'browser', source }),
+  create: (id, cells, source) => ({ id, kind: 'sql', name: nextResultName(cells), runOn: 'auto', source }),
   toQuery: (cell) =>
     cell.source.trim() === ''
       ? null
-      : { sql: cell.source, runOn: cell.runOn ?? 'browser', ...(cell.name ? { name: cell.name } : {}) },
+      : { sql: cell.source, runOn: cell.runOn ?? 'auto', ...(cell.name ? { name: cell.name } : {}) },
   Editor: SqlCellEditor,
 };

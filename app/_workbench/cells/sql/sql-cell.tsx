@@ -6,7 +6,7 @@ import Editor, { type OnMount } from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef } from 'react';
 import { format } from 'sql-formatter';
-import type { NotebookCell } from '@/server/notebooks/types';
+import type { NotebookCell, RunTarget } from '@/server/notebooks/types';
 import { DUCKDB_LANGUAGE, registerDuckdbLanguage } from '../../editor/duckdb-language';
 import { registerSqlCompletion, trackEditorFocus } from '../../editor/setup-monaco';
 import { bindCellKeys, registerCellEditor } from '../../editor/cell-keys';
@@ -128,14 +128,18 @@ export function SqlCell({
             }}
           />
         </label>
-        <label title="Run with native DuckDB on the server over the same snapshot; named results of earlier cells are sent along">
-          <input
-            type="checkbox"
-            checked={cell.runOn === 'server'}
-            aria-label="Run on server"
-            onChange={(event) => onChange({ ...cell, runOn: event.target.checked ? 'server' : 'browser' })}
-          />{' '}
-          Run on server
+        <label title="Auto picks the browser or the server for each run from the tables' size, whether the data is already in this page and whether the result is small; Browser runs DuckDB-WASM in this tab; Server runs native DuckDB over the same snapshot (named results of earlier cells are sent along)">
+          Run{' '}
+          <select
+            value={cell.runOn ?? 'auto'}
+            aria-label="Run on"
+            data-testid="run-on"
+            onChange={(event) => onChange({ ...cell, runOn: event.target.value as RunTarget })}
+          >
+            <option value="auto">Auto</option>
+            <option value="browser">Browser</option>
+            <option value="server">Server</option>
+          </select>
         </label>
         <span className="wb-spacer" />
         <button type="button" onClick={doFormat}>
@@ -196,6 +200,17 @@ export function SqlCell({
         <pre className="wb-error" role="alert" data-testid="cell-error">
           {runtime.error.message}
         </pre>
+      ) : null}
+      {runtime.result?.placement && runtime.status !== 'error' ? (
+        <p
+          className="wb-muted wb-placement"
+          data-testid="placement-note"
+          data-run-on={runtime.result.runOn}
+          data-auto={runtime.result.placement.auto ? '1' : '0'}
+        >
+          {runtime.result.runOn === 'server' ? 'Ran on the server' : 'Ran in the browser'}
+          {runtime.result.placement.auto ? ' (Auto)' : ''}: {runtime.result.placement.reason}
+        </p>
       ) : null}
       {runtime.result && runtime.status !== 'error' ? (
         <ResultView
