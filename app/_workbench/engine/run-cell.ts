@@ -7,7 +7,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import type { SnapshotView } from '@/server/api/workbench/types';
 import { api, runOnServer } from '../api';
 import { splitResultCut } from './result-cut';
-import { QueryCancelledError, type BrowserEngine } from './browser-engine';
+import { markSpan, QueryCancelledError, type BrowserEngine } from './browser-engine';
 import { findErrorPosition, type ErrorPosition } from './error-position';
 import {
   bindParameterSql,
@@ -84,7 +84,9 @@ async function defineViews(
   const versions: Record<string, number> = {};
   await Promise.all(
     refs.map(async (ref) => {
+      const begin = performance.now();
       const snapshot = await getSnapshot(ref);
+      markSpan('snapshot', begin);
       if (!engine.hasView(ref.view, snapshot.version)) await engine.defineView(ref.view, snapshot);
       versions[ref.view] = snapshot.version;
     }),
@@ -168,7 +170,9 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
     const versions = await defineViews(engine, rewritten.refs, input.getSnapshot ?? catalogSnapshot).catch(
       mapError,
     );
+    const queryStart = performance.now();
     const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS, BROWSER_MAX_BYTES).catch(mapError);
+    markSpan('query', queryStart);
     result = { ...outcome, elapsedMs: performance.now() - started, runOn: 'browser', versions };
   }
   if (input.name) await engine.storeResult(input.name, result.table);
