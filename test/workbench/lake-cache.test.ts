@@ -49,7 +49,11 @@ after(async () => {
 async function openAndRun(): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${counter.url}/workbench/${notebookId}`);
+  // A cell run before the catalog has listed the tables does not know big_events is a lake table.
+  await page.getByTestId('catalog-table-big_events').waitFor({ timeout: 60_000 });
   await runCellAndWait(page, 0, 120_000);
+  const error = page.getByTestId('cell').first().getByTestId('cell-error');
+  if ((await error.count()) > 0) throw new Error(`the cell failed: ${await error.textContent()}`);
   return page;
 }
 

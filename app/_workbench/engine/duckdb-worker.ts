@@ -41,6 +41,8 @@
   const FIRST_AHEAD = 512 * 1024;
   const MAX_AHEAD = 8 * 1024 * 1024;
   const MAX_GAP = 1024 * 1024;
+  /** The tail of a Parquet file fetched when the page opens it: its footer (metadata) in one request. */
+  const FOOTER_BYTES = 64 * 1024;
   /** Bytes the session's range store keeps in the worker's memory. */
   const MEMORY_BYTES = 512 * 1024 * 1024;
   /** Bytes the cross-page cache keeps; past it, least recently used entries go until it is at 90%. */
@@ -284,7 +286,38 @@
       touch(used);
       await saveLru(cache);
     });
+    const size = Number(head.headers.get('X-Content-Length') ?? head.headers.get('Content-Length'));
+    if (/\.parquet$/i.test(new URL(url).pathname) && Number.isSafeInteger(size) && size > 0) {
+      await prefetch(url, state, etag, Math.max(0, size - FOOTER_BYTES), size - 1);
+    }
     return { ok: true, cachedBytes, etag };
+  }
+
+  /**
+   * Fetches the gaps of [start, end] asynchronously into the store. The page opens all of a table's files at once,
+   * so their footers arrive in parallel instead of one synchronous request after another inside the query.
+   */
+  async function prefetch(
+    url: string,
+    state: FileState,
+    etag: string,
+    start: number,
+    end: number,
+  ): Promise<void> {
+    await Promise.all(
+      gaps(state, start, end).map(async ([from, to]) => {
+        const response = await fetch(url, {
+          headers: { Range: `bytes=${from}-${to}` },
+          cache: 'no-store',
+          credentials: 'same-origin',
+        });
+        if (response.status !== 206) return;
+        const bytes = await response.arrayBuffer();
+        fetchedBytes += bytes.byteLength;
+        addBlock(state, from, bytes);
+        if (response.headers.get('ETag') === etag) persist(url, etag, from, bytes);
+      }),
+    );
   }
 
   // Registered before DuckDB's own onmessage (importScripts after this code), so the page's lakeCache messages
