@@ -54,7 +54,14 @@ export const logout = handleRoute(async (request) => {
   if (session) await ctx.revocations.revoke(session.sid, sessionExpiresAt(session));
   return jsonResponse(
     { ok: true },
-    { headers: { 'Set-Cookie': clearSessionCookieHeader(isHttps(request)) } },
+    {
+      headers: {
+        'Set-Cookie': clearSessionCookieHeader(isHttps(request)),
+        // The workbench keeps lake files it read in the Cache API (app/_workbench/engine/duckdb-worker.ts):
+        // "storage" removes them (and this browser's other stored data of the app) when the user signs out.
+        'Clear-Site-Data': '"cache", "storage"',
+      },
+    },
   );
 });
 

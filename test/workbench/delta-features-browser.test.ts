@@ -164,12 +164,13 @@ test(
     assert.ok(texts.includes('vVARIANT (JSON, server path)'), texts.join(' | '));
     assert.ok(texts.includes('aJSON[]'), texts.join(' | '));
     await setCellSql(page, 0, `SELECT id::VARCHAR AS id, v::VARCHAR AS v FROM variants ORDER BY id`);
+    await cell.getByLabel('Run on', { exact: true }).selectOption('browser');
     await runCellAndWait(page, 0);
     assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), [
       'Table variants has variant column(s) v, s, a, m, which the browser engine (DuckDB-WASM) cannot decode: ' +
         'run this cell on the server path, where they read as JSON text',
     ]);
-    await cell.getByLabel('Run on server').check();
+    await cell.getByLabel('Run on', { exact: true }).selectOption('server');
     await runCellAndWait(page, 0);
     assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), []);
     const grid = await readGrid(page, 0);

@@ -57,7 +57,7 @@ test('lake route over HTTP: HEAD, 206, 416, ETag/304, confinement', async () => 
   // Next 16 drops Content-Length from route handlers; X-Content-Length carries it (see lake-file.ts).
   assert.equal(head.headers.get('x-content-length'), String(file.length));
   assert.equal(head.headers.get('accept-ranges'), 'bytes');
-  assert.equal(head.headers.get('cache-control'), 'private, max-age=31536000, immutable');
+  assert.equal(head.headers.get('cache-control'), 'private, no-store');
   const range = await get(`/api/lake/${dataFile}`, wb.analyst, { range: 'bytes=100-199' });
   assert.equal(range.status, 206);
   assert.equal(range.headers.get('content-range'), `bytes 100-199/${file.length}`);

@@ -50,20 +50,27 @@ test('"What changed" on a version lists its rows with their change type', { time
   ]);
 });
 
-test('table_changes runs on the server path; the browser path refuses it', { timeout: 90_000 }, async () => {
-  const cell = page.getByTestId('cell').first();
-  await setCellSql(
-    page,
-    0,
-    "SELECT letter, _change_type, _commit_version FROM table_changes('basic_append', 1) ORDER BY letter",
-  );
-  await runCellAndWait(page, 0);
-  assert.match((await cell.getByTestId('cell-error').textContent()) ?? '', /runs on the server path only/);
-  await cell.getByLabel('Run on server').check();
-  await runCellAndWait(page, 0);
-  assert.equal(await cell.getByTestId('cell-error').count(), 0);
-  assert.deepEqual(await readGrid(page, 0), [
-    ['d', 'insert', '1'],
-    ['e', 'insert', '1'],
-  ]);
-});
+test(
+  'table_changes runs on the server path (Auto sends it there); the browser path refuses it',
+  { timeout: 90_000 },
+  async () => {
+    const cell = page.getByTestId('cell').first();
+    await setCellSql(
+      page,
+      0,
+      "SELECT letter, _change_type, _commit_version FROM table_changes('basic_append', 1) ORDER BY letter",
+    );
+    await cell.getByLabel('Run on', { exact: true }).selectOption('browser');
+    await runCellAndWait(page, 0);
+    assert.match((await cell.getByTestId('cell-error').textContent()) ?? '', /runs on the server path only/);
+    // Auto sends table_changes to the server path whatever the table's size.
+    await cell.getByLabel('Run on', { exact: true }).selectOption('auto');
+    await runCellAndWait(page, 0);
+    assert.equal(await cell.getByTestId('cell-error').count(), 0);
+    assert.equal(await cell.getByTestId('placement-note').getAttribute('data-run-on'), 'server');
+    assert.deepEqual(await readGrid(page, 0), [
+      ['d', 'insert', '1'],
+      ['e', 'insert', '1'],
+    ]);
+  },
+);

@@ -17,7 +17,7 @@ import {
   type RunChoice,
 } from './placement';
 import { splitResultCut } from './result-cut';
-import { QueryCancelledError, type BrowserEngine } from './browser-engine';
+import { markSpan, QueryCancelledError, type BrowserEngine } from './browser-engine';
 import { findErrorPosition, type ErrorPosition } from './error-position';
 import {
   bindParameterSql,
@@ -104,7 +104,9 @@ async function defineViews(
   const versions: Record<string, number> = {};
   await Promise.all(
     refs.map(async (ref) => {
+      const begin = performance.now();
       const snapshot = await getSnapshot(ref);
+      markSpan('snapshot', begin);
       if (!engine.hasView(ref.view, snapshot.version)) await engine.defineView(ref.view, snapshot);
       versions[ref.view] = snapshot.version;
     }),
@@ -229,7 +231,9 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
     const versions = await defineViews(engine, rewritten.refs, input.getSnapshot ?? catalogSnapshot).catch(
       mapError,
     );
+    const queryStart = performance.now();
     const outcome = await engine.run(rewritten.sql, BROWSER_MAX_ROWS, BROWSER_MAX_BYTES).catch(mapError);
+    markSpan('query', queryStart);
     return { ...outcome, elapsedMs: performance.now() - started, runOn: 'browser', versions };
   };
   if (placement.runOn === 'server') {

@@ -14,10 +14,12 @@ import { WorkbenchError } from './workbench-error';
 const BUFFERED_RANGE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Data and deletion-vector files never change once committed (Delta writes new files), so the browser may keep them;
- * private, because they are one user's authorised reads and no shared cache may hand them to another.
+ * Data and deletion-vector files never change once committed (Delta writes new files), yet the browser's HTTP cache
+ * must not keep them: it would hand them out without asking the server, after the reader lost the role. The
+ * workbench's lake worker caches them itself (Cache API, app/_workbench/engine/duckdb-worker.ts) and uses its copy
+ * only after this session's HEAD of the file succeeded. Private: one user's authorised reads.
  */
-const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
+const NOT_STORED_PRIVATE = 'private, no-store';
 
 function notFound(path: string): WorkbenchError {
   return new WorkbenchError('FILE_NOT_FOUND', `No file at ${path} in the lake`);
@@ -65,7 +67,7 @@ export async function serveLakeFile(
     ETag: etag,
     'Last-Modified': new Date(status.modifiedMs).toUTCString(),
     'Content-Type': 'application/octet-stream',
-    'Cache-Control': IMMUTABLE_PRIVATE,
+    'Cache-Control': NOT_STORED_PRIVATE,
     // The route is same-origin only; the header keeps shared caches from mixing users' sessions up.
     Vary: 'Cookie',
   });

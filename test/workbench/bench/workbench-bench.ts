@@ -17,12 +17,16 @@ import { openLakeStorage } from '../../../pipelines/lake/open-lake-storage';
 import { loadEnv } from '../../../server/config/env';
 import { CSRF_HEADERS, login, writeUsersFile } from '../../support/auth';
 import { launchChromium } from '../../support/browser';
+import { startLakeByteCounter } from '../../support/lake-byte-counter';
 import { startNextServer } from '../../support/next-server';
 import { BENCH_QUERIES, BENCH_TABLE, loadMariaDb, writeBenchTable, type BenchQuery } from './bench-data';
-import { measureInBrowser, median, type BrowserTiming } from './measure-browser';
+import { measureInBrowser, measureSessionBytes, median, type BrowserTiming } from './measure-browser';
 
 const ROWS = Number(process.env.WORKBENCH_BENCH_ROWS ?? 5_000_000);
 const WARM_RUNS = 3;
+// Its own MariaDB database per run unless named: two benchmarks at once (another checkout) must not drop each
+// other's table mid-run.
+const MARIADB_DATABASE = process.env.WORKBENCH_BENCH_DB ?? `workbench_bench_${process.pid}`;
 const QUERIES = Object.keys(BENCH_QUERIES) as BenchQuery[];
 const round = (value: number) => Math.round(value * 10) / 10;
 
@@ -66,12 +70,12 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'workbench-bench-'));
   const lakeRoot = path.join(work, 'lake');
   const mysqlUrl = new URL(loadEnv().MYSQL_URL);
-  mysqlUrl.pathname = '/workbench_bench';
+  mysqlUrl.pathname = `/${MARIADB_DATABASE}`;
   try {
     console.log(`[workbench] writing ${ROWS.toLocaleString()} rows to a Delta table and to MariaDB`);
     const tableBytes = await writeBenchTable(lakeRoot, ROWS);
     const admin = await mysql.createConnection({ uri: loadEnv().MYSQL_URL.replace(/\/[^/]*$/, '/') });
-    await admin.query('CREATE DATABASE IF NOT EXISTS workbench_bench');
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${MARIADB_DATABASE}\``);
     await admin.end();
     await loadMariaDb(mysqlUrl.toString(), work, ROWS);
 
@@ -91,6 +95,9 @@ async function main(): Promise<void> {
     });
     const browserTimings: Record<string, BrowserTiming> = {};
     let autoTiming: BrowserTiming | null = null;
+    let sessionBytes: { perQuery: number[]; session: number } = { perQuery: [], session: 0 };
+    // The browser talks to the app through a proxy that counts the lake bytes the server really sends.
+    const counter = await startLakeByteCounter(server.url);
     try {
       const cookie = await login(server.url, 'bench', 'bench-password-1');
       const created = await fetch(`${server.url}/api/notebooks`, {
@@ -114,27 +121,29 @@ async function main(): Promise<void> {
       const browser = await launchChromium();
       try {
         for (const [cellIndex, name] of QUERIES.entries()) {
-          browserTimings[name] = await measureInBrowser(browser, {
-            baseUrl: server.url,
+          browserTimings[name] = await measureInBrowser(browser, counter, {
             cookie,
             notebookId: id,
             cellIndex,
             warmRuns: WARM_RUNS,
-            tableBytes,
           });
         }
-        autoTiming = await measureInBrowser(browser, {
-          baseUrl: server.url,
+        autoTiming = await measureInBrowser(browser, counter, {
           cookie,
           notebookId: id,
           cellIndex: QUERIES.length,
           warmRuns: WARM_RUNS,
-          tableBytes,
+        });
+        sessionBytes = await measureSessionBytes(browser, counter, {
+          cookie,
+          notebookId: id,
+          cells: QUERIES.length,
         });
       } finally {
         await browser.close();
       }
     } finally {
+      await counter.stop();
       await server.stop();
     }
 
@@ -151,6 +160,17 @@ async function main(): Promise<void> {
       tableBytes,
       queries: BENCH_QUERIES,
       wasm: browserTimings,
+      bytes: {
+        perQueryCold: Object.fromEntries(QUERIES.map((name) => [name, browserTimings[name]?.coldBytes])),
+        perQueryRepeat: Object.fromEntries(QUERIES.map((name) => [name, browserTimings[name]?.warmBytes])),
+        perQuerySecondVisit: Object.fromEntries(
+          QUERIES.map((name) => [name, browserTimings[name]?.secondVisitBytes]),
+        ),
+        sessionOfAllQueries: {
+          perQuery: Object.fromEntries(QUERIES.map((name, i) => [name, sessionBytes.perQuery[i]])),
+          total: sessionBytes.session,
+        },
+      },
       native,
       mariadb,
       /** The group-by in an Auto cell: where it ran and the time the analyst waits, warm. */
@@ -172,19 +192,34 @@ async function main(): Promise<void> {
     };
     await mkdir('bench-results', { recursive: true });
     await writeFile(path.join('bench-results', 'workbench.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const profile = (p: BrowserTiming['coldProfile']) =>
+      `page ${p.domInteractive} ms, ` +
+      Object.entries(p.spans)
+        .map(([name, span]) => `${name} ${span.ms} ms @${span.start}`)
+        .join(', ');
     console.log(
       `[workbench] ${ROWS.toLocaleString()} rows, group-by: wasm ${group.wasm.coldMs} ms cold / ${group.wasm.warmMs} ms warm, ` +
         `native ${group.native.warmMs} ms, MariaDB ${group.mariadb.warmMs} ms; MariaDB/wasm ${report.ratios.mariadbOverWasmWarm}× warm, ` +
         `${report.ratios.mariadbOverWasmCold}× cold; wasm/native ${report.ratios.wasmOverNativeWarm}× warm; cold fetched ` +
-        `${Math.round(report.ratios.coldBytesFraction * 100)}% of ${Math.round(tableBytes / 1e6)} MB; time to interactive ` +
-        `(first result after opening the page) ${group.wasm.firstResultMs} ms cold, ${group.wasm.warmFirstResultMs} ms warm`,
+        `${Math.round(report.ratios.coldBytesFraction * 100)}% of ${Math.round(tableBytes / 1e6)} MB, repeated ` +
+        `${group.wasm.warmBytes} B, second visit ${group.wasm.secondVisitBytes} B; all ${QUERIES.length} queries in one ` +
+        `session fetched ${Math.round((sessionBytes.session / tableBytes) * 100)}% (${sessionBytes.perQuery.join(' + ')} B); ` +
+        `time to interactive (first result after opening the page) ${group.wasm.firstResultMs} ms cold, ` +
+        `${group.wasm.warmFirstResultMs} ms warm`,
     );
     console.log(
       `[workbench] group-by in an Auto cell: ran on the ${auto.ranOn ?? '?'}; ${auto.coldMs} ms cold, ` +
         `${auto.warmMs} ms warm (${auto.warmWallMs} ms click to result on screen); Auto/native ` +
         `${report.ratios.autoOverNativeWarm}× warm (${report.ratios.autoWallOverNativeWarm}× click to screen; target ≤ 3×)`,
     );
+    console.log(`[workbench] cold page (ms from navigation): ${profile(group.wasm.coldProfile)}`);
+    console.log(`[workbench] second visit: ${profile(group.wasm.warmProfile)}`);
   } finally {
+    if (!process.env.WORKBENCH_BENCH_DB) {
+      const admin = await mysql.createConnection({ uri: loadEnv().MYSQL_URL.replace(/\/[^/]*$/, '/') });
+      await admin.query(`DROP DATABASE IF EXISTS \`${MARIADB_DATABASE}\``);
+      await admin.end();
+    }
     await rm(work, { recursive: true, force: true });
   }
 }
