@@ -170,9 +170,11 @@ test(
       'Table variants has variant column(s) v, s, a, m, which the browser engine (DuckDB-WASM) cannot decode: ' +
         'run this cell on the server path, where they read as JSON text',
     ]);
-    await cell.getByLabel('Run on', { exact: true }).selectOption('server');
+    // Auto sends a table with variant columns to the server path.
+    await cell.getByLabel('Run on', { exact: true }).selectOption('auto');
     await runCellAndWait(page, 0);
     assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), []);
+    assert.equal(await cell.getByTestId('placement-note').getAttribute('data-run-on'), 'server');
     const grid = await readGrid(page, 0);
     assert.equal(grid.length, 3);
     assert.match(grid[0]?.[1] ?? '', /^\{"amount":12\.50,/);

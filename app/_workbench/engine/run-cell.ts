@@ -203,6 +203,19 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
   if (placement.auto && rewritten.refs.some((ref) => ref.changes)) {
     placement = { runOn: 'server', auto: true, reason: 'table_changes runs on the server path only' };
   }
+  // Variant columns (top level or nested, shown as JSON) decode only on the server path: Auto sends them there.
+  const withVariants = rewritten.refs.find((ref) =>
+    input.catalog
+      ?.find((summary) => summary.name === ref.table)
+      ?.columns.some((column) => column.deltaType === 'variant' || /\bJSON\b/.test(column.duckdbType)),
+  );
+  if (placement.auto && placement.runOn === 'browser' && withVariants) {
+    placement = {
+      runOn: 'server',
+      auto: true,
+      reason: `${withVariants.table} has variant columns, which only the server path decodes`,
+    };
+  }
   const mapError = (error: unknown): never => {
     if (error instanceof QueryCancelledError || (error as Error).name === 'AbortError') throw error;
     const message = error instanceof Error ? error.message : String(error);
