@@ -24,6 +24,8 @@ const table = (overrides: Partial<PlacementTable> = {}): PlacementTable => ({
   rowCount: 50_000,
   columns: COLUMNS,
   inBrowser: false,
+  serverOnly: null,
+  changes: false,
   ...overrides,
 });
 
@@ -190,6 +192,54 @@ test('earlier results go along to the server, unless they are past what it accep
   const small = decide({ sql, tables: [table()], results: [result({ bytes: MAX_UPLOAD_BYTES + 1 })] });
   assert.equal(small.runOn, 'browser');
   assert.match(small.reason, /small enough for the browser$/);
+});
+
+test('table_changes goes to the server whatever the sizes, and is not tried in the browser when busy', () => {
+  const feed = table({ sizeBytes: 10 * 1024, rowCount: 12, changes: true });
+  const sql = "SELECT * FROM table_changes('permits', 3)";
+  assert.deepEqual(decide({ sql, tables: [feed] }), {
+    runOn: 'server',
+    auto: true,
+    reason: 'table_changes runs on the server path only',
+    serverOnly: true,
+  });
+  // Beside a plain table, and beside a table only the server reads: the change feed's reason is the one shown.
+  const variants = table({
+    table: 'events',
+    serverOnly: 'has variant columns, which only the server path decodes',
+  });
+  const joined = decide({ sql, tables: [variants, table(), feed] });
+  assert.equal(joined.reason, 'table_changes runs on the server path only');
+  // Forced to a path, it stays there: the browser path refuses the cell with its own message (run-cell.ts).
+  assert.deepEqual(decide({ choice: 'browser', sql, tables: [feed] }), {
+    runOn: 'browser',
+    auto: false,
+    reason: 'chosen for this cell',
+  });
+});
+
+test('a table only the server reads sends a small read to the server, naming the table', () => {
+  const serverOnly = 'has variant columns, which only the server path decodes';
+  const variants = table({ table: 'events', sizeBytes: 64 * 1024, rowCount: 3, serverOnly, inBrowser: true });
+  assert.deepEqual(decide({ sql: 'SELECT * FROM events', tables: [variants] }), {
+    runOn: 'server',
+    auto: true,
+    reason: 'events has variant columns, which only the server path decodes',
+    serverOnly: true,
+  });
+  // Even when it reads only footers, and when the other table of a join is small.
+  assert.equal(decide({ sql: 'SELECT count(*) FROM events', tables: [variants] }).runOn, 'server');
+  const join = decide({ sql: 'SELECT * FROM permits JOIN events USING (id)', tables: [table(), variants] });
+  assert.equal(join.reason, 'events has variant columns, which only the server path decodes');
+  // A read the sizes already send to the server keeps its size reason, and is not tried in the browser either.
+  const large = decide({ tables: [table({ sizeBytes: 500 * MB, rowCount: 5_000_000, serverOnly })] });
+  assert.equal(large.runOn, 'server');
+  assert.equal(large.reason, 'reads 5,000,000 rows, 500 MB of permits');
+  assert.equal(large.serverOnly, true);
+  // Forced to the browser, it stays there: the snapshot route refuses the table with a message naming the server.
+  assert.equal(decide({ choice: 'browser', tables: [variants] }).runOn, 'browser');
+  // Tables the browser reads are not affected.
+  assert.equal(decide({}).serverOnly, undefined);
 });
 
 test('resultLikelySmall recognises aggregates, GROUP BY and small LIMITs', () => {

@@ -23,6 +23,13 @@ export interface PlacementTable {
   columns: readonly string[];
   /** This version was read by an earlier run in this page: its files are registered and their footers known. */
   inBrowser: boolean;
+  /**
+   * Why only the server path can read this table, as words following its name ("has variant columns, which only
+   * the server path decodes"); null when the browser can. Sizes do not matter then: Auto sends the cell there.
+   */
+  serverOnly: string | null;
+  /** The SQL reads this table's change feed (`table_changes(…)`), which only the server path serves. */
+  changes: boolean;
 }
 
 /** A result of an earlier cell (or an uploaded table) the SQL reads: already in the browser. */
@@ -48,6 +55,8 @@ export interface Placement {
   auto: boolean;
   /** Why, in a few words ("reads 412 MB across 3 tables"). */
   reason: string;
+  /** Auto chose the server because the browser cannot run the cell: a busy server is no reason to try it there. */
+  serverOnly?: true;
 }
 
 /** At or below both, a read is small enough for the browser whatever the result. */
@@ -157,9 +166,37 @@ function describeResults(results: readonly PlacementResult[]): string {
   return named.join(' and ');
 }
 
-/** Where a cell runs and why. */
+/**
+ * Where a cell runs and why. A forced path is kept even where the browser cannot read a table: the browser path
+ * then refuses the cell with a message naming the server path (run-cell.ts, describe-snapshot.ts).
+ */
 export function decidePlacement(input: PlacementInput): Placement {
   if (input.choice !== 'auto') return { runOn: input.choice, auto: false, reason: 'chosen for this cell' };
+  // The change feed reads every commit of a range and the files they added and removed: a server-path job only.
+  if (input.tables.some((t) => t.changes)) {
+    return {
+      runOn: 'server',
+      auto: true,
+      reason: 'table_changes runs on the server path only',
+      serverOnly: true,
+    };
+  }
+  const bySize = decideBySize(input);
+  // Variant columns (top level or nested) decode only on the server path, whatever the sizes say. A read the
+  // sizes send there already keeps its size reason.
+  const unreadable = input.tables.find((t) => t.serverOnly !== null);
+  if (!unreadable) return bySize;
+  if (bySize.runOn === 'server') return { ...bySize, serverOnly: true };
+  return {
+    runOn: 'server',
+    auto: true,
+    reason: `${unreadable.table} ${unreadable.serverOnly}`,
+    serverOnly: true,
+  };
+}
+
+/** Auto's choice from the sizes of what the cell reads, for tables both paths can read. */
+function decideBySize(input: PlacementInput): Placement {
   const { tables, results } = input;
   if (tables.length === 0) {
     if (results.length > 0) {

@@ -167,6 +167,13 @@ function placementFacts(
       rowCount: summary ? summary.rowCount : null,
       columns: summary?.columns.map((column) => column.name) ?? [],
       inBrowser: version !== undefined && engine.viewVersion(ref.view) === version,
+      // Variant columns, top level or nested (those show as JSON): DuckDB-WASM cannot decode them.
+      serverOnly: summary?.columns.some(
+        (column) => column.deltaType === 'variant' || /\bJSON\b/.test(column.duckdbType),
+      )
+        ? 'has variant columns, which only the server path decodes'
+        : null,
+      changes: ref.changes !== undefined,
     };
   });
   const results = [...findResults(engine, sql, refs)].map(([name, table]): PlacementResult => ({
@@ -199,23 +206,6 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
   const rewritten = rewriteTimeTravel(bound.sql, input.tables);
   const facts = placementFacts(engine, input, rewritten.sql, rewritten.refs);
   let placement = decidePlacement({ choice: input.runOn, sql: rewritten.sql, ...facts });
-  // table_changes exists only on the server path, whatever the sizes say.
-  if (placement.auto && rewritten.refs.some((ref) => ref.changes)) {
-    placement = { runOn: 'server', auto: true, reason: 'table_changes runs on the server path only' };
-  }
-  // Variant columns (top level or nested, shown as JSON) decode only on the server path: Auto sends them there.
-  const withVariants = rewritten.refs.find((ref) =>
-    input.catalog
-      ?.find((summary) => summary.name === ref.table)
-      ?.columns.some((column) => column.deltaType === 'variant' || /\bJSON\b/.test(column.duckdbType)),
-  );
-  if (placement.auto && placement.runOn === 'browser' && withVariants) {
-    placement = {
-      runOn: 'server',
-      auto: true,
-      reason: `${withVariants.table} has variant columns, which only the server path decodes`,
-    };
-  }
   const mapError = (error: unknown): never => {
     if (error instanceof QueryCancelledError || (error as Error).name === 'AbortError') throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -257,7 +247,8 @@ export async function runCell(engine: BrowserEngine, input: CellRunInput): Promi
       results,
     ).catch((error: unknown) => {
       // Busy (429: the concurrency limit; 503: unavailable): Auto does not make the analyst wait or retry.
-      if (placement.auto && serverBusy(error)) {
+      // A cell only the server can run is not tried here: the analyst sees why the server refused it.
+      if (placement.auto && !placement.serverOnly && serverBusy(error)) {
         placement = {
           runOn: 'browser',
           auto: true,
