@@ -209,6 +209,13 @@ export const envSchema = z.object({
     .max(256)
     .default(4)
     .describe('Server-path queries running at once for all users; more answer 429 with Retry-After'),
+  QUERY_WARM_AT_START: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe(
+      'Server-path queries: start their QUERY_MAX_TOTAL processes, one after another, when the web server starts',
+    ),
   QUERY_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()

@@ -36,7 +36,14 @@ export async function startNextServer(options: StartNextServerOptions = {}): Pro
     ['start', '-p', String(port), '-H', '127.0.0.1'],
     {
       cwd: repoRoot,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: '1',
+        // Most tests never run a server query: loading the query processes at start would only take CPU from them
+        // on this shared machine. Tests of the pool's start, and the benchmark, turn it on.
+        QUERY_WARM_AT_START: 'false',
+        ...options.env,
+      },
       // Own process group, so stop() can kill next and any child it forks in one signal.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

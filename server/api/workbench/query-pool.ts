@@ -53,6 +53,7 @@ interface Spare {
 export class QueryPool {
   private spares: Spare[] = [];
   private readonly entry: string;
+  private closed = false;
 
   constructor(private readonly options: QueryPoolOptions) {
     this.entry = path.join(options.root, CHILD_ENTRY);
@@ -63,7 +64,8 @@ export class QueryPool {
     }
   }
 
-  private startChild(): Spare {
+  /** `background`: started ahead of any query, at low priority from its first instruction. */
+  private startChild(background = false): Spare {
     const child = fork(this.entry, [], {
       cwd: this.options.root,
       execArgv: ['--import', 'tsx', '--max-old-space-size=512'],
@@ -74,6 +76,9 @@ export class QueryPool {
     // and a child whose parent is gone exits on 'disconnect' (query-child.ts).
     child.unref();
     child.channel?.unref();
+    // Loading Node and DuckDB takes seconds of CPU: started with the web server, it must not slow its start or its
+    // first pages. A query that takes it meanwhile still runs (niced, as every query does).
+    if (background) lowerPriority(child);
     child.once('exit', () => {
       // A killed DuckDB cannot delete its own spill files.
       if (child.pid !== undefined) void removeSpillFolders(child.pid);
@@ -83,11 +88,7 @@ export class QueryPool {
         if (message.type !== 'ready') return reject(new Error('unexpected first message'));
         // Queries yield the CPU to the web process's own requests (sign-in, pages, the browser path's files);
         // only once started, so a child that is loading is not starved by the queries already running.
-        try {
-          if (child.pid !== undefined) setPriority(child.pid, 10);
-        } catch {
-          // Not permitted on some systems; the query still runs, at normal priority.
-        }
+        lowerPriority(child);
         resolve();
       });
       child.once('exit', (code, signal) =>
@@ -103,6 +104,25 @@ export class QueryPool {
   warm(): void {
     this.prune();
     while (this.spares.length < (this.options.spare ?? 2)) this.spares.push(this.startChild());
+  }
+
+  /**
+   * Starts the `spare` children one after another, in the background, when the web server starts: the first is
+   * ready after one load rather than after all of them sharing the cores, and a query that arrives meanwhile takes
+   * the one loading (and waits for it, as a query on a cold pool does). Never more than `spare` idle ones.
+   */
+  warmInTurn(): void {
+    if (this.closed) return;
+    this.prune();
+    if (this.spares.length >= (this.options.spare ?? 2)) return;
+    const spare = this.startChild(true);
+    this.spares.push(spare);
+    // A child that fails to start ends the turns (its exit drops it from the idle ones): a query then starts its
+    // own, and says why if that fails too, rather than the pool retrying a broken start forever.
+    void spare.ready.then(
+      () => this.warmInTurn(),
+      () => undefined,
+    );
   }
 
   /**
@@ -315,8 +335,17 @@ export class QueryPool {
 
   /** Kills the spare children (tests, shutdown). */
   close(): void {
+    this.closed = true;
     for (const { child } of this.spares) child.kill('SIGKILL');
     this.spares = [];
+  }
+}
+
+function lowerPriority(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) setPriority(child.pid, 10);
+  } catch {
+    // Not permitted on some systems, or already gone; the query still runs, at normal priority.
   }
 }
 

@@ -91,6 +91,8 @@ async function main(): Promise<void> {
         NOTEBOOKS_DIR: path.join(work, 'notebooks'),
         USERS_FILE: usersFile,
         SESSION_SECRET: 'workbench-bench-secret-0123456789abcdef-012345',
+        // What users get: the query processes start with the server (the test helper turns that off).
+        QUERY_WARM_AT_START: 'true',
       },
     });
     const browserTimings: Record<string, BrowserTiming> = {};
