@@ -175,6 +175,10 @@ test(
     await runCellAndWait(page, 0);
     assert.deepEqual(await cell.locator('[role="alert"]').allTextContents(), []);
     assert.equal(await cell.getByTestId('placement-note').getAttribute('data-run-on'), 'server');
+    assert.equal(
+      await cell.getByTestId('placement-note').textContent(),
+      'Ran on the server (Auto): variants has variant columns, which only the server path decodes',
+    );
     const grid = await readGrid(page, 0);
     assert.equal(grid.length, 3);
     assert.match(grid[0]?.[1] ?? '', /^\{"amount":12\.50,/);

@@ -68,6 +68,10 @@ test(
     await runCellAndWait(page, 0);
     assert.equal(await cell.getByTestId('cell-error').count(), 0);
     assert.equal(await cell.getByTestId('placement-note').getAttribute('data-run-on'), 'server');
+    assert.equal(
+      await cell.getByTestId('placement-note').textContent(),
+      'Ran on the server (Auto): table_changes runs on the server path only',
+    );
     assert.deepEqual(await readGrid(page, 0), [
       ['d', 'insert', '1'],
       ['e', 'insert', '1'],
