@@ -31,6 +31,7 @@ const WORKER_HELPERS = [
   { source: path.join(repoRoot, 'app/_workbench/engine/parquet-chunks.ts'), name: 'lakeParquetChunks' },
   { source: path.join(repoRoot, 'app/_workbench/engine/lake-read-plan.ts'), name: 'lakeReadPlan' },
   { source: path.join(repoRoot, 'app/_workbench/engine/wasm-early-compile.ts'), name: 'lakeWasm' },
+  { source: path.join(repoRoot, 'app/_workbench/engine/lake-cache-store.ts'), name: 'lakeCacheStore' },
 ];
 
 async function compile(file: string, module: ts.ModuleKind): Promise<string> {

@@ -19,17 +19,18 @@
 //    the read fetches them synchronously), so a byte is still fetched once.
 //    Upstream: https://github.com/duckdb/duckdb-wasm/issues/381 (serial range requests) and
 //    https://github.com/duckdb/duckdb-wasm/issues/1723 (asynchronous HTTP reads, open).
-// 3. A cache across page loads (Cache API, bounded by size, least recently used entries evicted): Delta data files
-//    never change once committed, so a block fetched once is kept under the file's URL, its ETag and its range.
-//    Cached blocks are only used after this page's own HEAD of the file succeeded (the server still authorizes the
-//    reader, and the ETag says the file is the same); the page asks for that with a `lakeCache` message
-//    (browser-engine.ts). Sign-out clears the origin's storage, this cache with it (Clear-Site-Data).
+// 3. A cache across page loads (Cache API, bounded by size, least recently used entries evicted; lake-cache-store.ts):
+//    Delta data files never change once committed, so a block fetched once is kept under the file's URL, its ETag
+//    and its range. Cached blocks are only used after this page's own HEAD of the file succeeded (the server still
+//    authorizes the reader, and the ETag says the file is the same); the page asks for that with a `lakeCache`
+//    message (browser-engine.ts). Sign-out clears the origin's storage, this cache with it (Clear-Site-Data).
 //
 // A classic worker script, not a module: it is never imported. copy-vendor.ts compiles it with TypeScript's
 // transpileModule (a declared dependency, the same compiler that type-checks it here; the file has no imports, so
-// nothing needs bundling) into public/vendor/duckdb/lake-worker-<bundle>.js, after the two pure helpers it uses
-// (parquet-chunks.ts, lake-read-plan.ts), which it reaches as properties of `self`. Everything sits inside one
-// function so the script declares no globals, neither in the worker nor in the project's type-check.
+// nothing needs bundling) into public/vendor/duckdb/lake-worker-<bundle>.js, after the helper modules it uses
+// (parquet-chunks.ts, lake-read-plan.ts, lake-cache-store.ts, wasm-early-compile.ts), which it reaches as
+// properties of `self`. Everything sits inside one function so the script declares no globals, neither in the
+// worker nor in the project's type-check.
 
 (function installLakeXhr() {
   // The module the page named in this script's URL (duckdb-bundle.ts): compiled from now on, not once asked.
@@ -73,6 +74,19 @@
         count: number,
       ): [number, number][];
     };
+    lakeCacheStore: {
+      createLakeCacheStore(
+        storage: CacheStorage | undefined,
+        maxBytes: number,
+      ): {
+        persist(url: string, etag: string, start: number, bytes: ArrayBuffer): void;
+        take(
+          url: string,
+          etag: string,
+          skip: (start: number) => boolean,
+        ): Promise<{ start: number; bytes: ArrayBuffer }[]>;
+      };
+    };
     lakeWasm: {
       installEarlyCompile(
         scope: { fetch: typeof fetch; WebAssembly: typeof WebAssembly },
@@ -86,7 +100,7 @@
     start: number;
     end: number;
   }
-  const { lakeParquetChunks, lakeReadPlan } = self as unknown as Helpers;
+  const { lakeParquetChunks, lakeReadPlan, lakeCacheStore } = self as unknown as Helpers;
 
   /** The workbench's lake route and a report's (which serves only the files the report reads). */
   const LAKE_ROUTE = /\/api\/(lake|reports\/[^/]+\/lake)\//;
@@ -101,9 +115,10 @@
   const MEMORY_BYTES = 512 * 1024 * 1024;
   /** Bytes the cross-page cache keeps; past it, least recently used entries go until it is at 90%. */
   const CACHE_BYTES = 1024 * 1024 * 1024;
-  const CACHE_NAME = 'lake-files-v1';
-  const CACHE_PREFIX = '/__lake-cache/';
-  const LRU_KEY = `${CACHE_PREFIX}lru.json`;
+  const cacheStore = lakeCacheStore.createLakeCacheStore(
+    typeof caches === 'undefined' ? undefined : caches,
+    CACHE_BYTES,
+  );
 
   interface Block {
     start: number;
@@ -236,90 +251,6 @@
     return { bytes, etag: nativeHeader.call(xhr, 'ETag') };
   }
 
-  // ---- The cache across page loads. Entry keys carry the file, its ETag and the range, so sizes are known
-  // from keys() alone; recency lives in one small JSON entry (a lost update only makes eviction less exact).
-  const cacheKey = (url: string, etag: string, start: number, end: number) =>
-    `${CACHE_PREFIX}${encodeURIComponent(url)}/${encodeURIComponent(etag)}/${start}-${end}`;
-  const filePrefix = (url: string, etag: string) =>
-    `${CACHE_PREFIX}${encodeURIComponent(url)}/${encodeURIComponent(etag)}/`;
-  let lru: Record<string, number> | null = null;
-  let lruDirty = false;
-  let cacheWork: Promise<unknown> = Promise.resolve();
-  const hasCache = typeof caches !== 'undefined';
-
-  /** Runs cache work one step after another, so puts, evictions and the recency record never interleave. */
-  function queueCache(work: (cache: Cache) => Promise<unknown>): Promise<unknown> {
-    if (!hasCache) return Promise.resolve();
-    cacheWork = cacheWork
-      .then(() => caches.open(CACHE_NAME))
-      .then(work)
-      .catch((error: unknown) => console.warn('lake cache:', error));
-    return cacheWork;
-  }
-
-  async function loadLru(cache: Cache): Promise<Record<string, number>> {
-    if (lru) return lru;
-    const stored = await cache.match(LRU_KEY);
-    lru = stored ? ((await stored.json()) as Record<string, number>) : {};
-    return lru;
-  }
-
-  function touch(keys: string[]): void {
-    if (!lru) return;
-    const now = Date.now();
-    for (const key of keys) lru[key] = now;
-    lruDirty = true;
-  }
-
-  async function saveLru(cache: Cache): Promise<void> {
-    if (!lru || !lruDirty) return;
-    lruDirty = false;
-    await cache.put(
-      LRU_KEY,
-      new Response(JSON.stringify(lru), { headers: { 'content-type': 'application/json' } }),
-    );
-  }
-
-  const entrySize = (key: string) => {
-    const match = /\/(\d+)-(\d+)$/.exec(key);
-    return match ? Number(match[2]) - Number(match[1]) + 1 : 0;
-  };
-
-  /** Bytes the cache holds, counted from its keys once, then kept up to date here. */
-  let cachedTotal: number | null = null;
-
-  async function cacheKeys(cache: Cache): Promise<string[]> {
-    return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((k) => k !== LRU_KEY);
-  }
-
-  async function evict(cache: Cache): Promise<void> {
-    cachedTotal ??= (await cacheKeys(cache)).reduce((sum, key) => sum + entrySize(key), 0);
-    if (cachedTotal <= CACHE_BYTES) return;
-    const recency = await loadLru(cache);
-    const keys = await cacheKeys(cache);
-    cachedTotal = keys.reduce((sum, key) => sum + entrySize(key), 0);
-    keys.sort((a, b) => (recency[a] ?? 0) - (recency[b] ?? 0));
-    for (const key of keys) {
-      if (cachedTotal <= CACHE_BYTES * 0.9) break;
-      await cache.delete(key);
-      delete recency[key];
-      cachedTotal -= entrySize(key);
-      lruDirty = true;
-    }
-  }
-
-  function persist(url: string, etag: string, start: number, bytes: ArrayBuffer): void {
-    const key = cacheKey(url, etag, start, start + bytes.byteLength - 1);
-    void queueCache(async (cache) => {
-      await loadLru(cache);
-      await cache.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
-      if (cachedTotal !== null) cachedTotal += bytes.byteLength;
-      touch([key]);
-      await evict(cache);
-      await saveLru(cache);
-    });
-  }
-
   /**
    * The page opens a lake file: HEAD it with this session's cookie; only if the server answers does the store take
    * the file's cached blocks (same ETag) and later cache what it fetches. Answers the bytes taken from the cache.
@@ -339,25 +270,10 @@
     }
     state.etag = etag;
     let cachedBytes = 0;
-    await queueCache(async (cache) => {
-      await loadLru(cache);
-      const prefix = filePrefix(url, etag);
-      const keys = (await cacheKeys(cache)).filter((key) => key.startsWith(prefix));
-      const used: string[] = [];
-      for (const key of keys) {
-        const start = Number(/\/(\d+)-\d+$/.exec(key)?.[1]);
-        if (blockAt(state, start)) continue;
-        const response = await cache.match(key);
-        if (!response) continue;
-        const bytes = await response.arrayBuffer();
-        if (bytes.byteLength !== entrySize(key)) continue;
-        addBlock(state, start, bytes);
-        cachedBytes += bytes.byteLength;
-        used.push(key);
-      }
-      touch(used);
-      await saveLru(cache);
-    });
+    for (const { start, bytes } of await cacheStore.take(url, etag, (at) => blockAt(state, at) !== null)) {
+      addBlock(state, start, bytes);
+      cachedBytes += bytes.byteLength;
+    }
     const size = Number(head.headers.get('X-Content-Length') ?? head.headers.get('Content-Length'));
     if (/\.parquet$/i.test(new URL(url).pathname) && Number.isSafeInteger(size) && size > 0) {
       await readFooter(url, state, etag, size);
@@ -421,7 +337,7 @@
         fetchedBytes += bytes.byteLength;
         if (controller.signal.aborted) return;
         addBlock(state, from, bytes);
-        if (etag && response.headers.get('ETag') === etag) persist(url, etag, from, bytes);
+        if (etag && response.headers.get('ETag') === etag) cacheStore.persist(url, etag, from, bytes);
       } catch (error) {
         // Aborted (a read took the range over) or failed: the scan's own read fetches what is still missing.
         if (!controller.signal.aborted) console.warn('lake worker: a read ahead failed:', error);
@@ -555,7 +471,7 @@
         const got = fetchRange(lake.url, from, to);
         if (!got) return this.sendExactly(lake.range as string, body);
         addBlock(state, from, got.bytes);
-        if (state.etag && got.etag === state.etag) persist(lake.url, state.etag, from, got.bytes);
+        if (state.etag && got.etag === state.etag) cacheStore.persist(lake.url, state.etag, from, got.bytes);
       }
       const shows = state.chunks ? lakeReadPlan.readShows(state.chunks, start, end) : null;
       if (shows && shows.chunks.length > 0) {
