@@ -37,6 +37,14 @@ const nextConfig = {
         headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }],
       },
       { source: '/_next/image', headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }] },
+      {
+        // DuckDB-WASM's modules (18 MB), asked for with the package version in the URL
+        // (app/_workbench/engine/duckdb-bundle.ts): a version never changes, so a second visit takes the module
+        // from the HTTP cache without asking, and Chrome's wasm code cache (kept with that entry) skips compiling.
+        source: '/vendor/duckdb/:module(duckdb-eh\\.wasm|duckdb-mvp\\.wasm)',
+        has: [{ type: 'query', key: 'v' }],
+        headers: [{ key: 'Cache-Control', value: 'public, max-age=31536000, immutable' }],
+      },
       { source: '/api/:path*', headers: [{ key: 'Content-Security-Policy', value: staticAssetPolicy }] },
     ];
   },

@@ -25,13 +25,21 @@ const DUCKDB_FILES = [
 // with the rest), compiled to a classic script, then DuckDB's own worker for the bundle loaded with importScripts.
 // Read as a file, not imported: it runs in the browser, and server/ imports nothing from app/.
 const WORKER_SOURCE = path.join(repoRoot, 'app/_workbench/engine/duckdb-worker.ts');
+// Pure helpers the worker uses (modules with type imports only, also imported by Node tests): each compiled to
+// CommonJS and wrapped so its exports become one property of the worker's `self`.
+const WORKER_HELPERS = [
+  { source: path.join(repoRoot, 'app/_workbench/engine/parquet-chunks.ts'), name: 'lakeParquetChunks' },
+  { source: path.join(repoRoot, 'app/_workbench/engine/lake-read-plan.ts'), name: 'lakeReadPlan' },
+  { source: path.join(repoRoot, 'app/_workbench/engine/wasm-early-compile.ts'), name: 'lakeWasm' },
+  { source: path.join(repoRoot, 'app/_workbench/engine/lake-cache-store.ts'), name: 'lakeCacheStore' },
+];
 
-async function compileWorker(): Promise<string> {
-  const source = await readFile(WORKER_SOURCE, 'utf8');
+async function compile(file: string, module: ts.ModuleKind): Promise<string> {
+  const source = await readFile(file, 'utf8');
   const { outputText, diagnostics } = ts.transpileModule(source, {
-    fileName: WORKER_SOURCE,
+    fileName: file,
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, removeComments: false },
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module, removeComments: false },
   });
   if (diagnostics?.length) {
     const message = ts.formatDiagnostics(diagnostics, {
@@ -39,9 +47,25 @@ async function compileWorker(): Promise<string> {
       getCurrentDirectory: () => repoRoot,
       getNewLine: () => '\n',
     });
-    throw new Error(`copy-vendor: cannot compile ${WORKER_SOURCE}:\n${message}`);
+    throw new Error(`copy-vendor: cannot compile ${file}:\n${message}`);
   }
   return outputText;
+}
+
+async function compileWorker(): Promise<string> {
+  const helpers: string[] = [];
+  for (const helper of WORKER_HELPERS) {
+    const compiled = await compile(helper.source, ts.ModuleKind.CommonJS);
+    if (/\brequire\(/.test(compiled)) {
+      throw new Error(
+        `copy-vendor: ${helper.source} must not import anything at run time (type imports only)`,
+      );
+    }
+    helpers.push(
+      `self.${helper.name} = (function () {\nvar exports = {};\n${compiled}return exports;\n})();\n`,
+    );
+  }
+  return `${helpers.join('')}${await compile(WORKER_SOURCE, ts.ModuleKind.None)}`;
 }
 
 const GENERATED =

@@ -82,7 +82,10 @@ test('a repeated query in one session fetches no new byte', { timeout: 180_000 }
   const cold = counter.bytes();
   assert.ok(cold > 0, 'the first run read the table over the lake route');
   console.log(`cold run fetched ${cold} of ${wb.fixture.bigBytes} bytes`);
-  assert.ok(cold <= wb.fixture.bigBytes, `cold run fetched ${cold} of ${wb.fixture.bigBytes} bytes`);
+  // district and amount are small next to the note column: the query's column chunks (and the windows
+  // DuckDB-WASM reads around them) are a small part of the file, and nothing else is fetched (2% measured; the
+  // read-ahead that widened reads to up to 8 MB fetched 8%).
+  assert.ok(cold < wb.fixture.bigBytes / 20, `cold run fetched ${cold} of ${wb.fixture.bigBytes} bytes`);
   await runCellAndWait(page, 0, 120_000);
   assert.deepEqual(await readGrid(page, 0), firstRows);
   assert.equal(counter.bytes() - cold, 0, 'the second run fetched bytes again');

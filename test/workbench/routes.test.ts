@@ -84,6 +84,21 @@ test('lake route over HTTP: HEAD, 206, 416, ETag/304, confinement', async () => 
   }
 });
 
+test('the engine wasm is served as application/wasm, immutable under its versioned URL only', async () => {
+  const { bundleFiles } = await import('../../app/_workbench/engine/duckdb-bundle');
+  const versioned = new URL(bundleFiles('eh', wb.server.url).module);
+  const module = await get(`${versioned.pathname}${versioned.search}`);
+  assert.equal(module.status, 200);
+  // compileStreaming (the worker's early compile, and Chrome's wasm code cache with it) needs this type.
+  assert.equal(module.headers.get('content-type'), 'application/wasm');
+  assert.equal(module.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  await module.body?.cancel();
+  // Without the version the URL may name another build later: not kept without asking.
+  const plain = await get(versioned.pathname);
+  assert.doesNotMatch(plain.headers.get('cache-control') ?? '', /immutable/);
+  await plain.body?.cancel();
+});
+
 test('snapshot and history endpoints', async () => {
   const snapshot = await get('/api/catalog/tables/basic_append/snapshot?version=0', wb.analyst);
   const body = (await snapshot.json()) as { version: number; files: { url: string }[] };

@@ -7,6 +7,7 @@ import type * as Monaco from 'monaco-editor';
 import { DUCKDB_LANGUAGE } from './duckdb-language';
 import { provideSqlCompletions, type CompletionCatalog } from './sql-completion';
 import { provideSqlHover } from './sql-hover';
+import { logCleanupFailure } from '../../_lib/cleanup';
 
 export type { CompletionCatalog };
 
@@ -24,6 +25,12 @@ export function configureMonacoLoader(): void {
   if (configured) return;
   configured = true;
   loader.config({ paths: { vs: '/vendor/monaco/vs' } });
+  // Start loading the editor (its AMD loader, then 3 MB of editor code) as soon as the page's code runs, not once
+  // the notebook has arrived and its first cell renders: the editor is what makes the page usable, and the two
+  // waits then overlap instead of following each other. The Editor component awaits the same loader.
+  if (typeof window !== 'undefined') {
+    void loader.init().catch(logCleanupFailure('loading the editor early'));
+  }
 }
 
 /** Registers DuckDB completion and hover once per page; both read the catalog set last. */

@@ -8,18 +8,23 @@ import type * as Duckdb from '@duckdb/duckdb-wasm';
 import { Table, type RecordBatch } from 'apache-arrow';
 import type { SnapshotView } from '@/server/api/workbench/types';
 import { logCleanupFailure } from '../../_lib/cleanup';
+import { bundleFiles, pickBundle, type BundleFiles, type BundleName } from './duckdb-bundle';
 
-const BUNDLES: Duckdb.DuckDBBundles = {
-  mvp: {
-    mainModule: '/vendor/duckdb/duckdb-mvp.wasm',
-    // lake-worker-*.js (server/cli/copy-vendor.ts) wraps DuckDB's worker to read X-Content-Length.
-    mainWorker: '/vendor/duckdb/lake-worker-mvp.js',
-  },
-  eh: {
-    mainModule: '/vendor/duckdb/duckdb-eh.wasm',
-    mainWorker: '/vendor/duckdb/lake-worker-eh.js',
-  },
-};
+/**
+ * The engine's worker, started by the first BrowserEngine of the page (while it renders), before DuckDB-WASM's
+ * JavaScript has loaded: the worker fetches and compiles the wasm meanwhile (duckdb-bundle.ts).
+ */
+let prestarted: { worker: Worker; bundle: BundleName; files: BundleFiles } | null = null;
+
+function startWorker(): { worker: Worker; bundle: BundleName; files: BundleFiles } {
+  const bundle = pickBundle();
+  const files = bundleFiles(bundle, window.location.origin);
+  // lake-worker-*.js (server/cli/copy-vendor.ts) wraps DuckDB's worker (duckdb-worker.ts).
+  return { worker: new Worker(files.worker), bundle, files };
+}
+
+/** How long DuckDB-WASM runs a query before it answers a poll (its default is 100 ms). */
+const QUERY_POLL_MS = 5;
 
 /** How long a cancelled query may take to stop before its worker is terminated. */
 const CANCEL_GRACE_MS = 1_500;
@@ -69,23 +74,40 @@ export class BrowserEngine {
   private cancelling: Promise<void> | null = null;
 
   /** Which bundle the worker runs, once started. */
-  bundle: 'eh' | 'mvp' | null = null;
+  bundle: BundleName | null = null;
+
+  constructor() {
+    // The first engine of the page starts its worker at once (a restart starts a new one in start()).
+    if (typeof window !== 'undefined' && typeof Worker !== 'undefined' && !prestarted && !this.instance) {
+      prestarted = startWorker();
+      // DuckDB-WASM's JavaScript loads meanwhile too; start() awaits the same import.
+      void import('@duckdb/duckdb-wasm').catch(logCleanupFailure('loading DuckDB-WASM early'));
+    }
+  }
 
   private start(): Promise<Instance> {
     this.instance ??= (async () => {
       const begin = performance.now();
+      const started = prestarted ?? startWorker();
+      prestarted = null;
       const duckdb = await import('@duckdb/duckdb-wasm');
-      const bundle = await duckdb.selectBundle(BUNDLES);
       const loaded = markSpan('engine-import', begin);
-      const worker = new Worker(absolute(bundle.mainWorker as string));
+      const { worker, bundle: name, files } = started;
       const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-      await db.instantiate(absolute(bundle.mainModule));
+      await db.instantiate(files.module);
       const instantiated = markSpan('engine-instantiate', loaded);
-      await db.open({ query: { castBigIntToDouble: false, castTimestampToDate: false } });
+      await db.open({
+        query: {
+          castBigIntToDouble: false,
+          castTimestampToDate: false,
+          // Short steps: between two polls the lake worker takes in the row groups it fetched ahead
+          // (duckdb-worker.ts), so a scan waits for at most one request at a time, not one after another.
+          queryPollingInterval: QUERY_POLL_MS,
+        },
+      });
       const conn = await db.connect();
       markSpan('engine-open', instantiated);
       // No SET TimeZone: the wasm build has no ICU, so its timestamps are UTC already, as on the server path.
-      const name = bundle.mainModule.includes('-eh') ? 'eh' : 'mvp';
       this.bundle = name;
       this.registeredFiles.clear();
       const instance: Instance = { db, conn, worker, bundle: name };
