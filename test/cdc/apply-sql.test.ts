@@ -61,10 +61,12 @@ test('incoming rows: all parts, one row per key (newest watermark) for increment
   );
 });
 
-test('unchanged rows (same key and watermark as in the table) are dropped (golden)', () => {
+test('unchanged rows (same key and watermark as in the table) are dropped; the table is read only within the incoming watermarks (golden)', () => {
   assert.equal(
-    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at'),
-    'SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (SELECT 2) t WHERE ' +
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', 'SELECT 3'),
+    'SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (SELECT * FROM (SELECT 2) w WHERE ' +
+      'w."updated_at" IS NULL OR w."updated_at" BETWEEN (SELECT min("updated_at") FROM (SELECT 3)) ' +
+      'AND (SELECT max("updated_at") FROM (SELECT 3))) t WHERE ' +
       't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")',
   );
 });
