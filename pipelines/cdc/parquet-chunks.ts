@@ -108,8 +108,8 @@ export function widenRange(range: ValueRange, next: ValueRange): ValueRange {
  * Runs `work` (one chunk's conversion) with DuckDB on every core but one, and restores the session's setting. The
  * source keeps streaming the next chunk meanwhile on Node's thread (and, on a worker beside its database, in the
  * database's own process): with every core DuckDB's threads fought them for the CPU and a 100,000-row conversion
- * got slower, not faster. Measured on 2 cores (2,000,000 rows in 20 chunks, PostgreSQL on the same machine): the conversions took
- * 2.8–4.1 s with one thread against 5.0–6.8 s with two; extract/COPY 0.45–0.56 against 0.32–0.49.
+ * got slower, not faster. Measured on 2 cores (2,000,000 rows in 20 chunks, PostgreSQL on the same machine): the
+ * conversions took 2.8–4.1 s with one thread against 5.0–6.8 s with two; extract/COPY 0.45–0.56 against 0.32–0.49.
  */
 export async function withConversionThreads<T>(
   duckdb: DuckDbSession,
