@@ -108,12 +108,14 @@ export function buildChangedRowsSql(
     (column) => `t.${quote(column)} IS NOT DISTINCT FROM i.${quote(column)}`,
   );
   const mark = quote(watermark);
-  const window =
-    `w.${mark} IS NULL OR w.${mark} BETWEEN (SELECT min(${mark}) FROM (${boundsSql})) ` +
+  // Two branches, not `IS NULL OR BETWEEN`: with the OR DuckDB no longer pushes the subqueries' bounds into the scan.
+  const inRange =
+    `SELECT * FROM (${tableSql}) w WHERE w.${mark} BETWEEN (SELECT min(${mark}) FROM (${boundsSql})) ` +
     `AND (SELECT max(${mark}) FROM (${boundsSql}))`;
+  const nulls = `SELECT * FROM (${tableSql}) w WHERE w.${mark} IS NULL`;
   return (
     `SELECT i.* FROM (${incomingSql}) i WHERE NOT EXISTS (SELECT 1 FROM ` +
-    `(SELECT * FROM (${tableSql}) w WHERE ${window}) t WHERE ${join.join(' AND ')})`
+    `(${inRange} UNION ALL ${nulls}) t WHERE ${join.join(' AND ')})`
   );
 }
 
