@@ -63,12 +63,25 @@ test('incoming rows: all parts, one row per key (newest watermark) for increment
 });
 
 test('unchanged rows (same key and watermark as in the table) are dropped; the table is read only within the incoming watermarks (golden)', () => {
+  const notExists = (candidates: string) =>
+    `SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (${candidates}) t WHERE ` +
+    't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")';
+  const inRange =
+    'SELECT * FROM (SELECT 2) w WHERE ' +
+    'w."updated_at" BETWEEN (SELECT min("updated_at") FROM (SELECT 3)) AND (SELECT max("updated_at") FROM (SELECT 3))';
   assert.equal(
-    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', 'SELECT 3'),
-    'SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (SELECT * FROM (SELECT 2) w WHERE ' +
-      'w."updated_at" BETWEEN (SELECT min("updated_at") FROM (SELECT 3)) AND (SELECT max("updated_at") FROM (SELECT 3)) ' +
-      'UNION ALL SELECT * FROM (SELECT 2) w WHERE w."updated_at" IS NULL) t WHERE ' +
-      't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")',
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', {
+      sql: 'SELECT 3',
+      nullWatermarks: false,
+    }),
+    notExists(inRange),
+  );
+  assert.equal(
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', {
+      sql: 'SELECT 3',
+      nullWatermarks: true,
+    }),
+    notExists(`${inRange} UNION ALL SELECT * FROM (SELECT 2) w WHERE w."updated_at" IS NULL`),
   );
 });
 
@@ -123,7 +136,7 @@ test('unchanged rows: run on DuckDB, NULL watermarks match NULL ones and rows ou
     const table = `SELECT * FROM (VALUES (1, NULL), (2, 10), (3, 20), (4, 30)) v(parcel_id, updated_at)`;
     const incoming = `SELECT * FROM (VALUES (1, NULL), (2, 10), (3, 21), (5, NULL), (6, 30)) v(parcel_id, updated_at)`;
     const rows = await duckdb.queryJson(
-      `SELECT parcel_id FROM (${buildChangedRowsSql(incoming, table, ['parcel_id'], 'updated_at', incoming)}) ORDER BY 1`,
+      `SELECT parcel_id FROM (${buildChangedRowsSql(incoming, table, ['parcel_id'], 'updated_at', { sql: incoming, nullWatermarks: true })}) ORDER BY 1`,
     );
     // 1 (NULL = NULL) and 2 (same watermark) are unchanged; 3 moved on, 5 and 6 are new keys.
     assert.deepEqual(
