@@ -1,5 +1,5 @@
 // The pure pieces of apply: incoming-row SQL (dedupe by key, newest watermark), delete rows from key comparison,
-// the RunInfo carried forward, and the commitInfo decoration of a commit file.
+// the RunInfo carried forward, and the commitInfo decoration of a commit file; the unchanged-row filter also on DuckDB.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import {
   buildRunInfo,
 } from '../../pipelines/cdc/apply-run';
 import type { RawManifest } from '../../pipelines/cdc/raw-manifest';
+import { createDuckDbSession } from '../../pipelines/engine/duckdb-session';
 
 const manifest: RawManifest = {
   formatVersion: 1,
@@ -61,11 +62,26 @@ test('incoming rows: all parts, one row per key (newest watermark) for increment
   );
 });
 
-test('unchanged rows (same key and watermark as in the table) are dropped (golden)', () => {
+test('unchanged rows (same key and watermark as in the table) are dropped; the table is read only within the incoming watermarks (golden)', () => {
+  const notExists = (candidates: string) =>
+    `SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (${candidates}) t WHERE ` +
+    't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")';
+  const inRange =
+    'SELECT * FROM (SELECT 2) w WHERE ' +
+    'w."updated_at" BETWEEN (SELECT min("updated_at") FROM (SELECT 3)) AND (SELECT max("updated_at") FROM (SELECT 3))';
   assert.equal(
-    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at'),
-    'SELECT i.* FROM (SELECT 1) i WHERE NOT EXISTS (SELECT 1 FROM (SELECT 2) t WHERE ' +
-      't."parcel_id" IS NOT DISTINCT FROM i."parcel_id" AND t."updated_at" IS NOT DISTINCT FROM i."updated_at")',
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', {
+      sql: 'SELECT 3',
+      nullWatermarks: false,
+    }),
+    notExists(inRange),
+  );
+  assert.equal(
+    buildChangedRowsSql('SELECT 1', 'SELECT 2', ['parcel_id'], 'updated_at', {
+      sql: 'SELECT 3',
+      nullWatermarks: true,
+    }),
+    notExists(`${inRange} UNION ALL SELECT * FROM (SELECT 2) w WHERE w."updated_at" IS NULL`),
   );
 });
 
@@ -112,4 +128,22 @@ test('run info: the watermark only moves forward on incremental runs; full loads
   );
   assert.equal(full.watermark?.value, '2026-11-01T00:00:00.000000Z');
   assert.equal(full.lastKeyComparison, 7);
+});
+
+test('unchanged rows: run on DuckDB, NULL watermarks match NULL ones and rows outside the incoming range never match', async () => {
+  const duckdb = await createDuckDbSession();
+  try {
+    const table = `SELECT * FROM (VALUES (1, NULL), (2, 10), (3, 20), (4, 30)) v(parcel_id, updated_at)`;
+    const incoming = `SELECT * FROM (VALUES (1, NULL), (2, 10), (3, 21), (5, NULL), (6, 30)) v(parcel_id, updated_at)`;
+    const rows = await duckdb.queryJson(
+      `SELECT parcel_id FROM (${buildChangedRowsSql(incoming, table, ['parcel_id'], 'updated_at', { sql: incoming, nullWatermarks: true })}) ORDER BY 1`,
+    );
+    // 1 (NULL = NULL) and 2 (same watermark) are unchanged; 3 moved on, 5 and 6 are new keys.
+    assert.deepEqual(
+      rows.map((row) => Number(row.parcel_id)),
+      [3, 5, 6],
+    );
+  } finally {
+    duckdb.close();
+  }
 });

@@ -2,9 +2,11 @@
 // `npm run bench -- cdc` runs it), against the machine's PostgreSQL in a throwaway database of N rows (default
 // 5,000,000):
 //   1. full extraction (extractTable → Parquet in the lake) vs the raw driver fetch of the same query with the rows
-//      discarded, the faster of a server-side cursor and COPY TO STDOUT (ratio = fetch / extract; target ≥ 0.8);
-//   2. an incremental run with 0.1% of the rows changed vs the full first load (target ≤ 5%); the CDC's tables use
-//      deletion vectors, so the merge marks the changed rows instead of rewriting the files holding them;
+//      discarded, the faster of a server-side cursor and COPY TO STDOUT (ratio = fetch / extract; target ≥ 0.8;
+//      COPY and extract alternate for three rounds, the median ratio reported);
+//   2. an incremental run with 0.1% of the rows changed vs the full first load (target ≤ 3%, issue 17; the median of
+//      three runs, each with its own changed rows); the CDC's tables use deletion vectors, so the merge marks the
+//      changed rows instead of rewriting the files holding them;
 //   3. a run with no changes (target < 2 s).
 // Writes bench-results/cdc.json and one summary line.
 
@@ -108,30 +110,42 @@ try {
     buildPostgresSelect({ table: { name: 'bench_items' }, columns }).text,
   );
   const cursorSeconds = seconds(start);
-  start = performance.now();
-  const copiedBytes = await copyOnly(
-    db.url,
-    buildPostgresSelect({ table: { name: 'bench_items' }, columns }).text,
-  );
-  const copySeconds = seconds(start);
-  // The stricter baseline is the faster raw fetch.
-  const fetchSeconds = Math.min(cursorSeconds, copySeconds);
-  start = performance.now();
-  const manifest = await extractTable({ storage, duckdb }, session, {
-    pipeline: 'bench',
-    source: 'bench',
-    table,
-    runId: 'extract-only',
-    runSequence: 1,
-    mode: 'full',
-    watermarkFrom: null,
-    compareKeys: false,
-  });
-  const extractSeconds = seconds(start);
+  // COPY and the extract alternate, three rounds, the median ratio reported: the shared machine's load moves both.
+  const copyRuns: number[] = [];
+  const extractRuns: number[] = [];
+  const ratios: number[] = [];
+  let copiedBytes = 0;
+  let extractedRows = 0;
+  for (let round = 0; round < 3; round += 1) {
+    start = performance.now();
+    copiedBytes = await copyOnly(
+      db.url,
+      buildPostgresSelect({ table: { name: 'bench_items' }, columns }).text,
+    );
+    copyRuns.push(seconds(start));
+    start = performance.now();
+    const manifest = await extractTable({ storage, duckdb }, session, {
+      pipeline: 'bench',
+      source: 'bench',
+      table,
+      runId: `extract-only-${round}`,
+      runSequence: 1,
+      mode: 'full',
+      watermarkFrom: null,
+      compareKeys: false,
+    });
+    extractRuns.push(seconds(start));
+    extractedRows = manifest.rowCount;
+    // The stricter baseline is the faster raw fetch.
+    ratios.push(Math.min(cursorSeconds, copyRuns[round] as number) / (extractRuns[round] as number));
+  }
+  const middle = (values: number[]): number => [...values].sort((a, b) => a - b)[1] as number;
+  const copySeconds = middle(copyRuns);
+  const extractSeconds = middle(extractRuns);
   await session.close();
   log(
-    `fetch only ${fetched} rows: cursor ${cursorSeconds} s, COPY ${copySeconds} s (${copiedBytes} bytes); ` +
-      `extract to Parquet ${manifest.rowCount} rows: ${extractSeconds} s`,
+    `fetch only ${fetched} rows: cursor ${cursorSeconds} s, COPY ${copyRuns.join(' / ')} s (${copiedBytes} bytes); ` +
+      `extract to Parquet ${extractedRows} rows: ${extractRuns.join(' / ')} s`,
   );
 
   const effects = { storage, duckdb, env: { BENCH_URL: db.url } };
@@ -139,16 +153,23 @@ try {
   await runPipeline(effects, definition, { runId: 'full' });
   const fullSeconds = seconds(start);
   const changed = Math.max(1, Math.round(ROWS / 1000));
-  await withClient(db.url, (client) =>
-    client.query(
-      `UPDATE bench_items SET amount = amount + 1, updated_at = TIMESTAMPTZ '2027-01-01 00:00:00+00'
-       WHERE id IN (SELECT (g * 997) % $1::bigint + 1 FROM generate_series(1, $2::bigint) g)`,
-      [ROWS, changed],
-    ),
-  );
-  start = performance.now();
-  const incremental = await runPipeline(effects, definition, { runId: 'incremental' });
-  const incrementalSeconds = seconds(start);
+  // Three incremental runs, each after its own 0.1% of the rows changed (other keys, a later watermark), the median
+  // reported: one sub-second run alone is at the mercy of the shared machine's load.
+  const incrementalRuns: number[] = [];
+  let incremental: Awaited<ReturnType<typeof runPipeline>> | undefined;
+  for (let round = 0; round < 3; round += 1) {
+    await withClient(db.url, (client) =>
+      client.query(
+        `UPDATE bench_items SET amount = amount + 1, updated_at = TIMESTAMPTZ '2027-01-01 00:00:00+00' + $3::int * INTERVAL '1 day'
+         WHERE id IN (SELECT (g * 997 + $3::int * 7919) % $1::bigint + 1 FROM generate_series(1, $2::bigint) g)`,
+        [ROWS, changed, round],
+      ),
+    );
+    start = performance.now();
+    incremental = await runPipeline(effects, definition, { runId: `incremental-${round}` });
+    incrementalRuns.push(seconds(start));
+  }
+  const incrementalSeconds = middle(incrementalRuns);
   start = performance.now();
   await runPipeline(effects, definition, { runId: 'no-change' });
   const noChangeSeconds = seconds(start);
@@ -156,23 +177,27 @@ try {
     rows: ROWS,
     cursorFetchSeconds: cursorSeconds,
     copyFetchSeconds: copySeconds,
+    copyFetchRunsSeconds: copyRuns,
     extractSeconds,
-    extractVsFetchRatio: Number((fetchSeconds / extractSeconds).toFixed(3)),
+    extractRunsSeconds: extractRuns,
+    extractVsFetchRatio: Number(middle(ratios).toFixed(3)),
+    extractVsFetchRatios: ratios.map((ratio) => Number(ratio.toFixed(3))),
     fullLoadSeconds: fullSeconds,
-    incrementalRows: incremental.tables[0]?.rows ?? 0,
+    incrementalRows: incremental?.tables[0]?.rows ?? 0,
     incrementalSeconds,
+    incrementalRunsSeconds: incrementalRuns,
     incrementalVsFullRatio: Number((incrementalSeconds / fullSeconds).toFixed(4)),
     // How the merge applied the change: deletion vectors added vs files rewritten (copy-on-write).
-    incrementalMergeMetrics: incremental.tables[0]?.apply?.metrics ?? {},
+    incrementalMergeMetrics: incremental?.tables[0]?.apply?.metrics ?? {},
     noChangeSeconds,
-    targets: { extractVsFetchRatio: '>= 0.8', incrementalVsFullRatio: '<= 0.05', noChangeSeconds: '< 2' },
+    targets: { extractVsFetchRatio: '>= 0.8', incrementalVsFullRatio: '<= 0.03', noChangeSeconds: '< 2' },
   };
   await mkdir('bench-results', { recursive: true });
   await writeFile(path.join('bench-results', 'cdc.json'), `${JSON.stringify(result, null, 2)}\n`);
   log(
     `${ROWS} rows: extract/fetch ${result.extractVsFetchRatio} (target ≥ 0.8), incremental ${result.incrementalRows} rows ` +
       `${incrementalSeconds} s = ${(result.incrementalVsFullRatio * 100).toFixed(1)}% of the full load ${fullSeconds} s ` +
-      `(target ≤ 5%), no-change run ${noChangeSeconds} s (target < 2 s)`,
+      `(target ≤ 3%), no-change run ${noChangeSeconds} s (target < 2 s)`,
   );
 } finally {
   duckdb.close();

@@ -3,10 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ParquetChunkWriter } from '../../pipelines/cdc/parquet-chunks';
+import {
+  ParquetChunkWriter,
+  readSessionThreads,
+  withConversionThreads,
+} from '../../pipelines/cdc/parquet-chunks';
 import { createDuckDbSession, toSqlString, type DuckDbSession } from '../../pipelines/engine/duckdb-session';
 import { LocalLakeStorage } from '../../pipelines/lake/local-storage';
 import type { SourceColumn } from '../../pipelines/sources/source';
@@ -122,4 +126,26 @@ test('no rows still gives one empty file carrying the schema', async () => {
       ['at', 'TIMESTAMP WITH TIME ZONE'],
     ],
   );
+});
+
+test('a conversion leaves one core to the source and restores the session threads afterwards', async () => {
+  const session = await createDuckDbSession({ threads: availableParallelism() + 1 });
+  try {
+    const threads = async () =>
+      Number((await session.queryJson(`SELECT current_setting('threads')::INTEGER AS n`))[0]?.n);
+    const configured = await readSessionThreads(session);
+    assert.equal(configured, availableParallelism() + 1);
+    const during = await withConversionThreads(session, configured, threads);
+    assert.equal(during, Math.max(1, availableParallelism() - 1));
+    assert.equal(await threads(), configured);
+    await assert.rejects(
+      withConversionThreads(session, configured, () => session.run('SELECT no_such_column')),
+    );
+    assert.equal(await threads(), configured, 'restored after a failed conversion too');
+    // A session already on fewer threads is left alone.
+    assert.equal(await withConversionThreads(session, 1, async () => 'ran'), 'ran');
+    assert.equal(await threads(), configured);
+  } finally {
+    session.close();
+  }
 });

@@ -131,7 +131,7 @@ export async function merge(
       isDeletionVectorsEnabled(snapshot.metadata.configuration) && canUseDeletionVectors(candidates);
     const target = useDeletionVectors
       ? await planDeletionVectorTarget(effects, snapshot, candidates, staged, keys)
-      : await planCopyOnWriteTarget(effects, snapshot, candidates, staged, keyJoin, schema);
+      : await planCopyOnWriteTarget(effects, snapshot, candidates, staged, keys, schema);
     let dvFilePath: string | undefined;
     try {
       const counts = await effects.duckdb.queryJson(
