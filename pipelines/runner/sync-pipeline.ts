@@ -1,7 +1,9 @@
 // The sync stage of a pipeline: every table with a `sync` target is brought into MySQL from its Delta table
 // (pipelines/sync: incremental from the last synced version, exactly once, idempotent when rerun). Key = the
 // sync's own key or the table's primary key; indexes from the definition. One table failing does not stop the
-// others; the caller decides what a failure means for the run.
+// others; the caller decides what a failure means for the run. Tables are independent (own MySQL table, own lock,
+// own state row), so up to `concurrency` of them sync at once, each on its own DuckDB session and MySQL connection:
+// a full load is one MariaDB thread parsing CSV beside one DuckDB export, and two tables keep both cores busy.
 
 import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
@@ -21,7 +23,15 @@ export interface SyncPipelineEffects {
   connect: ConnectMySql;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /**
+   * Opens another DuckDB session for a table synced beside the first (closed when its tables are done); without it
+   * tables sync one after another on `duckdb`.
+   */
+  openDuckDb?: () => Promise<DuckDbSession>;
 }
+
+/** Tables synced at once by a pipeline's sync stage (bounded by the machine's cores and MySQL's load). */
+export const DEFAULT_SYNC_CONCURRENCY = 2;
 
 export interface TableSyncRun {
   table: string;
@@ -30,6 +40,8 @@ export interface TableSyncRun {
   error?: Error;
   /** The snapshot's quality checks, evaluated before syncing; an `error` one failing leaves MySQL unsynced. */
   checks?: CheckResult[];
+  /** When this table's sync began (tables may sync side by side, so a stage's start is not each table's). */
+  startedAt?: Date;
 }
 
 export type SyncedTable = TableDefinition & { sync: NonNullable<TableDefinition['sync']> };
@@ -43,56 +55,86 @@ export function tablesToSync(definition: PipelineDefinition, only?: string[]): S
 export async function syncPipelineTables(
   effects: SyncPipelineEffects,
   definition: PipelineDefinition,
-  options: { tables?: string[]; onTable?: (run: TableSyncRun) => Promise<void> | void } = {},
+  options: {
+    tables?: string[];
+    onTable?: (run: TableSyncRun) => Promise<void> | void;
+    /** At most this many tables at once (1 unless `effects.openDuckDb` can open more sessions). */
+    concurrency?: number;
+  } = {},
 ): Promise<TableSyncRun[]> {
-  const runs: TableSyncRun[] = [];
-  for (const table of tablesToSync(definition, options.tables)) {
-    effects.signal?.throwIfAborted();
-    const mysqlTable = table.sync.table;
-    let run: TableSyncRun;
-    let checks: CheckResult[] = [];
+  const tables = tablesToSync(definition, options.tables);
+  const runs: (TableSyncRun | undefined)[] = new Array<TableSyncRun | undefined>(tables.length);
+  const slots = effects.openDuckDb
+    ? Math.max(1, Math.min(options.concurrency ?? DEFAULT_SYNC_CONCURRENCY, tables.length))
+    : 1;
+  let next = 0;
+  // Each slot takes the next table until none is left; slot 0 uses the caller's session, the others their own.
+  const work = async (slot: number): Promise<void> => {
+    if (next >= tables.length) return;
+    const duckdb = slot === 0 ? effects.duckdb : await (effects.openDuckDb as () => Promise<DuckDbSession>)();
     try {
-      checks = await checkSnapshot(effects, table);
-      if (blockingFailures(checks).length > 0) {
-        throw new QualityCheckError(
-          table.name,
-          'the Delta snapshot failed its checks, so MySQL was not synced and keeps its previous version',
-          checks,
-        );
+      while (next < tables.length) {
+        const index = next;
+        next += 1;
+        const run = await syncOneTable({ ...effects, duckdb }, tables[index] as SyncedTable);
+        runs[index] = run;
+        await options.onTable?.(run);
       }
-      const result = await syncTable(
-        {
-          storage: effects.storage,
-          duckdb: effects.duckdb,
-          connect: effects.connect,
-          ...(effects.log ? { log: effects.log } : {}),
-          ...(effects.signal ? { signal: effects.signal } : {}),
-        },
-        {
-          tableRoot: table.target,
-          mysqlTable,
-          keyColumns: table.sync.key ?? table.primaryKey,
-          indexes: table.sync.indexes,
-          freshnessLimitSeconds: Math.round(table.freshnessMs / 1000),
-        },
-      );
-      effects.log?.(
-        `${table.name} → MySQL ${mysqlTable}: ${result.mode} sync v${result.fromVersion ?? '-'} → v${result.version}, ` +
-          `${result.rowsUpserted} upserted, ${result.rowsDeleted} deleted`,
-      );
-      run = { table: table.name, mysqlTable, result, ...(checks.length ? { checks } : {}) };
-    } catch (error) {
-      // A timeout or cancel ends the stage; the other tables are not started.
-      if (effects.signal?.aborted) throw error;
-      // A failed check already names the table and what happened to MySQL, and keeps its code.
-      const wrapped = isQualityCheckError(error)
-        ? error
-        : new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, { cause: error });
-      effects.log?.(`${wrapped.message}`);
-      run = { table: table.name, mysqlTable, error: wrapped, ...(checks.length ? { checks } : {}) };
+    } finally {
+      if (slot !== 0) duckdb.close();
     }
-    runs.push(run);
-    await options.onTable?.(run);
+  };
+  // Every slot settles before the stage returns or throws: no session is closed under a running query.
+  const settled = await Promise.allSettled(Array.from({ length: slots }, (_, slot) => work(slot)));
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return runs.filter((run): run is TableSyncRun => run !== undefined);
+}
+
+async function syncOneTable(effects: SyncPipelineEffects, table: SyncedTable): Promise<TableSyncRun> {
+  // A timeout or cancel ends the stage; the other tables are not started.
+  effects.signal?.throwIfAborted();
+  const startedAt = new Date();
+  const mysqlTable = table.sync.table;
+  let checks: CheckResult[] = [];
+  try {
+    checks = await checkSnapshot(effects, table);
+    if (blockingFailures(checks).length > 0) {
+      throw new QualityCheckError(
+        table.name,
+        'the Delta snapshot failed its checks, so MySQL was not synced and keeps its previous version',
+        checks,
+      );
+    }
+    const result = await syncTable(
+      {
+        storage: effects.storage,
+        duckdb: effects.duckdb,
+        connect: effects.connect,
+        ...(effects.log ? { log: effects.log } : {}),
+        ...(effects.signal ? { signal: effects.signal } : {}),
+      },
+      {
+        tableRoot: table.target,
+        mysqlTable,
+        keyColumns: table.sync.key ?? table.primaryKey,
+        indexes: table.sync.indexes,
+        freshnessLimitSeconds: Math.round(table.freshnessMs / 1000),
+      },
+    );
+    effects.log?.(
+      `${table.name} → MySQL ${mysqlTable}: ${result.mode} sync v${result.fromVersion ?? '-'} → v${result.version}, ` +
+        `${result.rowsUpserted} upserted, ${result.rowsDeleted} deleted`,
+    );
+    return { table: table.name, mysqlTable, result, startedAt, ...(checks.length ? { checks } : {}) };
+  } catch (error) {
+    // A timeout or cancel ends the stage; the other tables are not started.
+    if (effects.signal?.aborted) throw error;
+    // A failed check already names the table and what happened to MySQL, and keeps its code.
+    const wrapped = isQualityCheckError(error)
+      ? error
+      : new Error(`${table.name} → MySQL ${mysqlTable}: ${describeError(error)}`, { cause: error });
+    effects.log?.(`${wrapped.message}`);
+    return { table: table.name, mysqlTable, error: wrapped, startedAt, ...(checks.length ? { checks } : {}) };
   }
-  return runs;
 }
