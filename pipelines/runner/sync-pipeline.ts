@@ -5,6 +5,7 @@
 // own state row), so up to `concurrency` of them sync at once, each on its own DuckDB session and MySQL connection:
 // a full load is one MariaDB thread parsing CSV beside one DuckDB export, and two tables keep both cores busy.
 
+import { loadSnapshot } from '../delta/snapshot';
 import type { DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { describeError, syncTable, type ConnectMySql, type SyncResult } from '../sync/index';
@@ -67,14 +68,15 @@ export async function syncPipelineTables(
   const slots = effects.openDuckDb
     ? Math.max(1, Math.min(options.concurrency ?? DEFAULT_SYNC_CONCURRENCY, tables.length))
     : 1;
+  const order = slots > 1 ? await orderLargestFirst(effects, tables) : tables.map((_, index) => index);
   let next = 0;
   // Each slot takes the next table until none is left; slot 0 uses the caller's session, the others their own.
   const work = async (slot: number): Promise<void> => {
-    if (next >= tables.length) return;
+    if (next >= order.length) return;
     const duckdb = slot === 0 ? effects.duckdb : await (effects.openDuckDb as () => Promise<DuckDbSession>)();
     try {
-      while (next < tables.length) {
-        const index = next;
+      while (next < order.length) {
+        const index = order[next] as number;
         next += 1;
         const run = await syncOneTable({ ...effects, duckdb }, tables[index] as SyncedTable);
         runs[index] = run;
@@ -89,6 +91,23 @@ export async function syncPipelineTables(
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
   return runs.filter((run): run is TableSyncRun => run !== undefined);
+}
+
+/**
+ * Table indexes, the largest Delta table first (by bytes of its current files): the long syncs start at once and
+ * the short ones fill the other slot, so the stage does not end with one large table syncing alone. A table whose
+ * snapshot cannot be read goes last (its sync reports why).
+ */
+async function orderLargestFirst(effects: SyncPipelineEffects, tables: SyncedTable[]): Promise<number[]> {
+  const sizes = await Promise.all(
+    tables.map((table) =>
+      loadSnapshot(effects, table.target).then(
+        (snapshot) => snapshot.files.reduce((total, file) => total + file.size, 0),
+        () => -1,
+      ),
+    ),
+  );
+  return tables.map((_, index) => index).sort((a, b) => (sizes[b] as number) - (sizes[a] as number));
 }
 
 async function syncOneTable(effects: SyncPipelineEffects, table: SyncedTable): Promise<TableSyncRun> {

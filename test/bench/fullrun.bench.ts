@@ -4,10 +4,13 @@
 // extract → raw Parquet → Delta tables → MySQL full sync, into a scratch lake and a scratch MariaDB database.
 // Reported: the total, each stage (from the run's progress) and each table's extract / apply / sync step (from the
 // steps the run reports for lineage, step-reporter.ts), then the MySQL tables' row counts checked against the
-// source. Set FULLRUN_SOURCE_URL to reuse an already seeded demo database (seeding 3,000,000 rows takes a while).
+// source. Set FULLRUN_SOURCE_URL to reuse an already seeded demo database (seeding 3,000,000 rows takes a while),
+// FULLRUN_SYNC_CONCURRENCY to sync that many tables at once instead of the product's default. The CPU figures are
+// per process: this one (Node and its DuckDB sessions) is the run's alone; PostgreSQL's and MariaDB's count every
+// client of those servers, so they hold only on a machine no one else uses.
 // Writes bench-results/fullrun.json.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -20,7 +23,31 @@ import { createTempDatabase } from '../support/postgres';
 import { createTestDatabase } from '../sync/mysql-test-db';
 
 const ROWS = Number(process.argv[2] ?? 3_000_000);
+/** Tables synced at once; the product's default when unset. */
+const SYNC_CONCURRENCY = Number(process.env.FULLRUN_SYNC_CONCURRENCY ?? 0);
 const TABLES = ['parcels', 'building_permits', 'inspections', 'service_requests'];
+
+/**
+ * CPU seconds used so far by the processes of each service on this machine (Linux /proc; empty elsewhere): the
+ * run's CPU profile by process, which the machine's other load does not change the way it changes wall time.
+ */
+async function serviceCpuMs(): Promise<Record<string, number>> {
+  const totals: Record<string, number> = { mariadbd: 0, postgres: 0 };
+  const ticks = 10; // USER_HZ is 100 on Linux: one tick is 10 ms
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const name = /\(([^)]*)\)/.exec(stat)?.[1] ?? '';
+    const service = name === 'mariadbd' ? 'mariadbd' : name.startsWith('postgres') ? 'postgres' : null;
+    if (!service) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime + stime, and for PostgreSQL's postmaster its ended children's too (each COPY runs in a backend).
+    const own = Number(fields[11]) + Number(fields[12]);
+    const children = service === 'postgres' ? Number(fields[13]) + Number(fields[14]) : 0;
+    totals[service] = (totals[service] ?? 0) + (own + children) * ticks;
+  }
+  return totals;
+}
 
 async function countSource(url: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url });
@@ -57,11 +84,15 @@ async function main() {
       env: { DEMO_SOURCE_URL: sourceUrl },
       mysqlUrl: target.url,
       resolveDefinitionPath: (name) => resolveDefinitionPath(name),
+      ...(SYNC_CONCURRENCY ? { syncConcurrency: SYNC_CONCURRENCY } : {}),
     });
-    const stages: { stage: string; atMs: number }[] = [];
+    const stages: { stage: string; atMs: number; cpu: NodeJS.CpuUsage; services: Record<string, number> }[] =
+      [];
     const steps: Record<string, number> = {};
     const lines: string[] = [];
     const loadBefore = loadavg();
+    const servicesBefore = await serviceCpuMs();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await run({
       runId: 'bench-fullrun-1',
@@ -71,7 +102,14 @@ async function main() {
         lines.push(`${Math.round(performance.now() - started)} ms ${message}`);
       },
       progress: async (progress) => {
-        if (progress.stage) stages.push({ stage: progress.stage, atMs: performance.now() - started });
+        if (progress.stage) {
+          stages.push({
+            stage: progress.stage,
+            atMs: performance.now() - started,
+            cpu: process.cpuUsage(),
+            services: await serviceCpuMs(),
+          });
+        }
       },
       reportStep: async (step) => {
         steps[step.name] = Date.now() - step.startedAt.getTime();
@@ -79,10 +117,27 @@ async function main() {
     });
     const totalMs = performance.now() - started;
     const loadAfter = loadavg();
+    const own = process.cpuUsage(cpuBefore);
+    const servicesAfter = await serviceCpuMs();
+    // Where the CPU went: this process (Node and its DuckDB sessions: extract's Parquet encode, apply, the sync's
+    // CSV export), PostgreSQL (the source's COPY) and MariaDB (LOAD DATA and index builds).
+    const cpuMs: Record<string, number> = {
+      'node+duckdb': Math.round((own.user + own.system) / 1000),
+      postgres: (servicesAfter.postgres ?? 0) - (servicesBefore.postgres ?? 0),
+      mariadbd: (servicesAfter.mariadbd ?? 0) - (servicesBefore.mariadbd ?? 0),
+    };
     const stageMs: Record<string, number> = {};
+    const stageCpuMs: Record<string, Record<string, number>> = {};
     stages.forEach((entry, index) => {
-      const next = stages[index + 1]?.atMs ?? totalMs;
-      stageMs[entry.stage] = Math.round((stageMs[entry.stage] ?? 0) + next - entry.atMs);
+      const next = stages[index + 1];
+      stageMs[entry.stage] = Math.round((stageMs[entry.stage] ?? 0) + (next?.atMs ?? totalMs) - entry.atMs);
+      if (!next) return;
+      const node = next.cpu.user + next.cpu.system - entry.cpu.user - entry.cpu.system;
+      stageCpuMs[entry.stage] = {
+        'node+duckdb': Math.round(node / 1000),
+        postgres: (next.services.postgres ?? 0) - (entry.services.postgres ?? 0),
+        mariadbd: (next.services.mariadbd ?? 0) - (entry.services.mariadbd ?? 0),
+      };
     });
     delete stageMs.done;
     const my = await mysql.createConnection({ uri: target.url });
@@ -104,11 +159,14 @@ async function main() {
     if (!result.syncs.every((s) => s.result && !s.error)) throw new Error('a table did not sync');
     const summary = {
       rows: totalRows,
+      syncConcurrency: SYNC_CONCURRENCY || 'default',
       sourceCounts,
       seedMs: Math.round(seedMs),
       totalMs: Math.round(totalMs),
       stageMs,
       stepMs: steps,
+      cpuMs,
+      stageCpuMs,
       loadAverage: { before: loadBefore, after: loadAfter },
       log: lines,
     };
@@ -116,6 +174,7 @@ async function main() {
     await writeFile(path.join('bench-results', 'fullrun.json'), `${JSON.stringify(summary, null, 2)}\n`);
     for (const line of lines) console.log(`  ${line}`);
     console.log(`  steps: ${JSON.stringify(steps)}`);
+    console.log(`  CPU ms by process: ${JSON.stringify(cpuMs)}; by stage: ${JSON.stringify(stageCpuMs)}`);
     console.log(
       `[bench] fullrun: demo first full run, ${totalRows} rows, ${summary.totalMs} ms ` +
         `(${Object.entries(stageMs)
