@@ -31,8 +31,13 @@ export interface SyncPipelineEffects {
   openDuckDb?: () => Promise<DuckDbSession>;
 }
 
-/** Tables synced at once by a pipeline's sync stage (bounded by the machine's cores and MySQL's load). */
-export const DEFAULT_SYNC_CONCURRENCY = 2;
+/**
+ * Tables synced at once when the caller does not say. One: on the 2-core machine, shared with other work, two full
+ * loads side by side took as long as one after the other (MariaDB's LOAD DATA is CPU-bound, ~10 s of server CPU
+ * per million demo rows) and cost ~25 s more of this process's CPU (test/bench/fullrun.bench.ts with
+ * FULLRUN_SYNC_CONCURRENCY=1 vs 2). More cores or a separate MySQL host is where 2 or more pays.
+ */
+export const DEFAULT_SYNC_CONCURRENCY = 1;
 
 export interface TableSyncRun {
   table: string;

@@ -40,8 +40,9 @@ export async function runSyncStage(
       connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
       log: (message) => void context.log('info', message).catch(logCleanupFailure('run log line')),
       signal: context.signal,
-      // Tables synced beside the first get their own session, capped and stopped like the run's.
-      openDuckDb: () => createDuckDbSession({ signal: context.signal }),
+      // Tables synced beside the first get their own session, capped and stopped like the run's, on one thread
+      // each so side-by-side syncs do not oversubscribe the cores.
+      openDuckDb: () => createDuckDbSession({ signal: context.signal, threads: 1 }),
     },
     definition,
     {
