@@ -267,6 +267,10 @@ export async function applyRun(
         },
         name: manifest.table,
         description: `${manifest.source}.${manifest.table}, loaded by pipeline ${manifest.pipeline}`,
+        // A first load's rows are the raw files' rows, undeduplicated: they become the table's files as they are
+        // (one Parquet encode per run, not two) when their columns are the table's; linked, so the raw zone keeps
+        // its copy for retries and lineage.
+        adoptFiles: parts.paths,
         ...commitOptions,
       });
       return {

@@ -40,6 +40,8 @@ export interface PipelineJobDeps {
   mysqlUrl: string | null;
   /** Opens MySQL connections; from mysqlUrl when absent. */
   connectMySql?: ConnectMySql;
+  /** Tables the sync stage syncs at once (sync-pipeline.ts DEFAULT_SYNC_CONCURRENCY when absent). */
+  syncConcurrency?: number;
 }
 
 export interface PipelineJobResult extends PipelineRunResult {
@@ -161,6 +163,7 @@ export function createPipelineJobRunner(deps: PipelineJobDeps) {
             duckdb,
             mysqlUrl: deps.mysqlUrl,
             ...(deps.connectMySql ? { connectMySql: deps.connectMySql } : {}),
+            ...(deps.syncConcurrency ? { concurrency: deps.syncConcurrency } : {}),
           },
           context,
           definition,

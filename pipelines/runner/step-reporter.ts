@@ -71,7 +71,13 @@ export class StepReporter {
       run.mysqlTable,
       run.result ? { version: run.result.version, rows: run.result.rowsUpserted } : undefined,
     );
-    await this.report(`${run.table}.sync`, [withAssertions(delta, run.checks)], [mysql], run.error);
+    await this.report(
+      `${run.table}.sync`,
+      [withAssertions(delta, run.checks)],
+      [mysql],
+      run.error,
+      run.startedAt,
+    );
   }
 
   private describe(table: string, manifest: RawManifest, apply?: AppliedVersion) {
@@ -85,10 +91,12 @@ export class StepReporter {
     inputs: DatasetDescription[],
     outputs: OutputDescription[],
     error?: Error,
+    /** The step's own start when steps overlap (syncs side by side); else the end of the previous step. */
+    startedAt: Date = this.startedAt,
   ): Promise<void> {
     await this.context.reportStep?.({
       name,
-      startedAt: this.startedAt,
+      startedAt,
       inputs,
       outputs,
       ...(error ? { error: { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } } : {}),

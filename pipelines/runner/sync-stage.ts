@@ -3,7 +3,7 @@
 // and as a lineage step; then the MySQL tables written, as lineage outputs, and a failure for the tables that
 // did not sync.
 
-import type { DuckDbSession } from '../engine/duckdb-session';
+import { createDuckDbSession, type DuckDbSession } from '../engine/duckdb-session';
 import type { LakeStorage } from '../lake/storage';
 import { createMySqlConnector, type ConnectMySql } from '../sync/index';
 import { describeMySqlTable } from './describe-lineage';
@@ -21,6 +21,8 @@ export interface SyncStageDeps {
   mysqlUrl: string;
   /** Opens MySQL connections; from mysqlUrl when absent. */
   connectMySql?: ConnectMySql;
+  /** Tables synced at once (sync-pipeline.ts DEFAULT_SYNC_CONCURRENCY when absent). */
+  concurrency?: number;
 }
 
 export async function runSyncStage(
@@ -38,10 +40,14 @@ export async function runSyncStage(
       connect: deps.connectMySql ?? createMySqlConnector(deps.mysqlUrl),
       log: (message) => void context.log('info', message).catch(logCleanupFailure('run log line')),
       signal: context.signal,
+      // Tables synced beside the first get their own session, capped and stopped like the run's, on one thread
+      // each so side-by-side syncs do not oversubscribe the cores.
+      openDuckDb: () => createDuckDbSession({ signal: context.signal, threads: 1 }),
     },
     definition,
     {
       ...(only ? { tables: only } : {}),
+      ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
       onTable: async (run) => {
         await report.steps.synced(run, deps.mysqlUrl);
         if (!run.result) return;

@@ -41,6 +41,8 @@ export interface SyncTableOptions {
   full?: boolean;
   /** Rows per INSERT/DELETE statement (default 1000). */
   batchRows?: number;
+  /** Rows per key range when a full load of rows already in key order goes in ranges (full-load.ts). */
+  loadRangeRows?: number;
   /** How long a second sync of the same table waits for the lock (default 0: fail at once). */
   lockTimeoutSeconds?: number;
   /** Above this fraction of the table's rows, changes are applied by a full resync (default 0.5). */

@@ -43,6 +43,32 @@ async function assertEqualToDelta(fixture: DeltaFixture, table: string, keys = [
   return result;
 }
 
+test(
+  'rows already in key order load in key ranges, export and load overlapping; MySQL equals Delta',
+  { skip },
+  async () => {
+    const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/ranges', SAMPLE_SCHEMA);
+    await fixture.commit({ add: [sampleRows(0, 500), sampleRows(500, 1200)] });
+    const lines: string[] = [];
+    const result = await syncTable(
+      { ...effectsFor(fixture), log: (line) => void lines.push(line) },
+      {
+        tableRoot: fixture.root,
+        mysqlTable: 'ranges',
+        keyColumns: ['id'],
+        indexes: [['day']],
+        loadRangeRows: 300,
+      },
+    );
+    assert.equal(result.rowsUpserted, 1200);
+    assert.ok(
+      lines.some((line) => line.includes('of 4 key ranges')),
+      lines.join('\n'),
+    );
+    await assertEqualToDelta(fixture, 'ranges');
+  },
+);
+
 test('first sync loads the snapshot into a new table with mapped types', { skip }, async () => {
   const fixture = await createDeltaFixture(duckdb, lakeDir, 'tables/first', SAMPLE_SCHEMA);
   await fixture.commit({ add: [sampleRows(0, 500), sampleRows(500, 1200)] });

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Action, Metadata } from '../actions';
 import { DeltaError } from '../errors';
 import { isStructType, type StructType } from '../schema';
+import { adoptDataFiles, canAdoptFiles } from './adopt-files';
 import { writeDataFiles, type DataLayout } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { commitTransaction, type CommitOptions } from './transaction';
@@ -32,6 +33,11 @@ export interface CreateTableOptions extends CommitOptions {
   /** Optional first rows: a DuckDB query (CREATE TABLE AS SELECT). */
   data?: string;
   layout?: DataLayout;
+  /**
+   * Local Parquet files holding exactly the rows of `data` (a plain read of them): when their columns are the
+   * table's, they become its data files as they are (adopt-files.ts) instead of being encoded a second time.
+   */
+  adoptFiles?: string[];
   /** Idempotent writer bookkeeping recorded in the creating commit, as append/overwrite/merge do. */
   txn?: TxnOption;
 }
@@ -71,19 +77,35 @@ export async function createTable(
   };
   const protocol = requireProtocol(undefined, schema, configuration);
   assertWritable(protocol, metadata, schema);
+  const numIndexedCols = getNumIndexedCols(configuration);
+  const constraints = collectTableConstraints(configuration, schema);
+  const adopt =
+    options.data !== undefined &&
+    options.adoptFiles !== undefined &&
+    options.layout === undefined &&
+    (await canAdoptFiles(effects.duckdb, options.adoptFiles, schema, { partitionColumns, configuration }));
   const adds =
     options.data === undefined || !incoming
       ? []
-      : await writeDataFiles(effects, {
-          tableRoot,
-          sql: buildConformingSelect(options.data, incoming, schema),
-          schema,
-          partitionColumns,
-          dataChange: true,
-          numIndexedCols: getNumIndexedCols(configuration),
-          constraints: collectTableConstraints(configuration, schema),
-          ...(options.layout ? { layout: options.layout } : {}),
-        });
+      : adopt
+        ? await adoptDataFiles(effects, {
+            tableRoot,
+            files: options.adoptFiles as string[],
+            schema,
+            dataChange: true,
+            numIndexedCols,
+            constraints,
+          })
+        : await writeDataFiles(effects, {
+            tableRoot,
+            sql: buildConformingSelect(options.data, incoming, schema),
+            schema,
+            partitionColumns,
+            dataChange: true,
+            numIndexedCols,
+            constraints,
+            ...(options.layout ? { layout: options.layout } : {}),
+          });
   const actions: Action[] = [
     { protocol },
     { metaData: metadata },
