@@ -8,7 +8,7 @@
 // names the module, so the worker starts fetching and compiling it the moment it runs (duckdb-worker.ts), while
 // the page is still loading DuckDB-WASM's JavaScript.
 
-/** The pinned @duckdb/duckdb-wasm (package.json pins it exactly; test/workbench/duckdb-bundle.test.ts checks). */
+/** The installed @duckdb/duckdb-wasm (package-lock.json pins it; test/workbench/duckdb-bundle.test.ts checks). */
 export const DUCKDB_WASM_VERSION = '1.28.0';
 
 export type BundleName = 'eh' | 'mvp';
