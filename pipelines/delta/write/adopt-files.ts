@@ -5,18 +5,13 @@
 // atomic copy otherwise) and their stats computed as for written files. Nothing is visible until the commit adds
 // them; a failure deletes what was placed, and a crash leaves orphans that vacuum removes, as for written files.
 
-import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { toSqlString, type DuckDbSession } from '../../engine/duckdb-session';
-import { getLocalRoot } from '../../engine/local-files';
-import type { LakeStorage } from '../../lake/storage';
 import type { AddFile } from '../actions';
 import { DeltaError } from '../errors';
 import { joinLakePath } from '../log-files';
 import { quoteIdentifier, toDuckDbType, type StructType } from '../schema';
-import { deleteDataFiles } from './data-files';
+import { deleteDataFiles, placeLocalFile } from './data-files';
 import { getNow, type WriteEffects } from './effects';
 import { computeFileStats, DEFAULT_NUM_INDEXED_COLS } from './file-stats';
 import { encodePathUri, makeDataFileName } from './partition-paths';
@@ -72,31 +67,6 @@ export async function canAdoptFiles(
   return JSON.stringify(expected) === JSON.stringify(actual);
 }
 
-/** Puts a copy of a local file at a lake path without moving the original: a hard link when it can. */
-async function placeCopy(storage: LakeStorage, localPath: string, lakePath: string): Promise<void> {
-  const root = getLocalRoot(storage);
-  if (root === null) {
-    await storage.writeStream(lakePath, createReadStream(localPath));
-    return;
-  }
-  const target = path.join(root, ...lakePath.split('/'));
-  await mkdir(path.dirname(target), { recursive: true });
-  try {
-    await link(localPath, target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-    // No hard links here (another file system, or one without them): copy to a hidden name, then rename.
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
-    try {
-      await copyFile(localPath, temp);
-      await rename(temp, target);
-    } finally {
-      await rm(temp, { force: true });
-    }
-  }
-}
-
 export interface AdoptFilesInput {
   tableRoot: string;
   /** Local Parquet files (canAdoptFiles said yes). */
@@ -129,7 +99,7 @@ export async function adoptDataFiles(effects: WriteEffects, input: AdoptFilesInp
       if (!fileStats || fileStats.numRecords === 0) continue;
       const relative = makeDataFileName(adds.length, 'part');
       const size = (await stat(local)).size;
-      await placeCopy(effects.storage, local, joinLakePath(input.tableRoot, relative));
+      await placeLocalFile(effects.storage, local, joinLakePath(input.tableRoot, relative), 'keep');
       adds.push({
         path: encodePathUri(relative),
         partitionValues: {},

@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { toSqlString } from '../../engine/duckdb-session';
@@ -54,8 +54,18 @@ export interface WriteDataFilesInput {
   changeData?: boolean;
 }
 
-/** Moves a finished local file to its lake path: a rename on a local lake, an atomic upload otherwise. */
-async function placeDataFile(storage: LakeStorage, localPath: string, lakePath: string): Promise<void> {
+/**
+ * Puts a finished local file at its lake path, never showing a half file. `move`: a rename on a local lake (the
+ * file was written for this table). `keep`: a hard link, so the original stays where its owner keeps it (adopted
+ * raw files, adopt-files.ts). Otherwise, and across file systems or where links are refused, a copy to a hidden
+ * name beside the target, then a rename; on other storage an atomic upload.
+ */
+export async function placeLocalFile(
+  storage: LakeStorage,
+  localPath: string,
+  lakePath: string,
+  original: 'move' | 'keep' = 'move',
+): Promise<void> {
   const root = getLocalRoot(storage);
   if (root === null) {
     await storage.writeStream(lakePath, createReadStream(localPath));
@@ -64,13 +74,19 @@ async function placeDataFile(storage: LakeStorage, localPath: string, lakePath: 
   const target = path.join(root, ...lakePath.split('/'));
   await mkdir(path.dirname(target), { recursive: true });
   try {
-    await rename(localPath, target);
+    if (original === 'move') await rename(localPath, target);
+    else await link(localPath, target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    // Another file system: copy to a hidden name beside the target, then rename, so no half file is visible.
+    const code = (error as NodeJS.ErrnoException).code;
+    const noLink = original === 'keep' && (code === 'EPERM' || code === 'ENOTSUP');
+    if (code !== 'EXDEV' && !noLink) throw error;
     const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
-    await copyFile(localPath, temp);
-    await rename(temp, target);
+    try {
+      await copyFile(localPath, temp);
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 }
 
@@ -186,7 +202,7 @@ export async function writeDataFiles(effects: WriteEffects, input: WriteDataFile
         makeDataFileName(adds.length, input.changeData ? 'cdc' : 'part'),
       );
       const size = (await stat(local)).size;
-      await placeDataFile(effects.storage, local, joinLakePath(input.tableRoot, relative));
+      await placeLocalFile(effects.storage, local, joinLakePath(input.tableRoot, relative));
       adds.push({
         path: encodePathUri(relative),
         partitionValues: values,
